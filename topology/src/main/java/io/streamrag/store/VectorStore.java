@@ -21,6 +21,12 @@ public interface VectorStore extends AutoCloseable {
     /** Removes every chunk of the document; a no-op when it has none. */
     void deleteDocument(String documentId);
 
+    /**
+     * Makes every write so far durable. The ingest topology calls it at the end of each batch, before Kafka commits
+     * the batch's offsets (a no-op where writes are already durable when they return, as Qdrant's wait=true upserts).
+     */
+    void flush();
+
     /** Runs the queries, one result list per request, best first. */
     List<List<SearchHit>> search(List<SearchRequest> requests);
 
