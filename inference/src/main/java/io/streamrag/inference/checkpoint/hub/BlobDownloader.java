@@ -33,9 +33,24 @@ final class BlobDownloader {
 
     Path download(RemoteFile remote, HubCache cache, DownloadProgress progress) throws IOException {
         Path blob = cache.blob(remote.etag());
-        if (Files.isRegularFile(blob) && (remote.size() < 0 || Files.size(blob) == remote.size())) {
+        if (isComplete(blob, remote)) {
             return blob;
         }
+        try (BlobLock ignored = BlobLock.acquire(cache.blobLock(remote.etag()))) {
+            // whoever held the lock before may have finished this very blob
+            if (isComplete(blob, remote)) {
+                return blob;
+            }
+            return downloadLocked(remote, cache, blob, progress);
+        }
+    }
+
+    private static boolean isComplete(Path blob, RemoteFile remote) throws IOException {
+        return Files.isRegularFile(blob) && (remote.size() < 0 || Files.size(blob) == remote.size());
+    }
+
+    private Path downloadLocked(RemoteFile remote, HubCache cache, Path blob, DownloadProgress progress)
+            throws IOException {
         Path incomplete = cache.incompleteBlob(remote.etag());
         Files.createDirectories(incomplete.getParent());
         String what = remote.path() + " (blob " + remote.etag() + ") from " + remote.downloadUrl();

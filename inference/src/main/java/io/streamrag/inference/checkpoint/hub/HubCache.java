@@ -3,11 +3,11 @@ package io.streamrag.inference.checkpoint.hub;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * One model repository's folder in the hub cache, laid out exactly as huggingface_hub lays it out so that either
@@ -19,13 +19,18 @@ import java.util.Optional;
  *   snapshots/&lt;commit&gt;/&lt;file&gt;        relative symlink to ../../blobs/&lt;etag&gt; (a copy where links fail)
  *   refs/&lt;revision&gt;                   the commit hash a branch or tag pointed to when last asked
  *   .no_exist/&lt;commit&gt;/&lt;file&gt;        empty marker: the file does not exist at that commit
+ * .locks/models--org--name/&lt;etag&gt;.lock  held while a blob downloads
  * </pre>
+ * Every write lands under a temporary name first and is renamed into place, so that a reader sharing the cache
+ * never sees half a file or a missing link.
  */
 public final class HubCache {
     private final Path repoFolder;
+    private final Path lockFolder;
 
     public HubCache(Path cacheDirectory, HubModelId model) {
         this.repoFolder = cacheDirectory.resolve(model.cacheFolderName());
+        this.lockFolder = cacheDirectory.resolve(".locks").resolve(model.cacheFolderName());
     }
 
     public Path repoFolder() {
@@ -38,6 +43,11 @@ public final class HubCache {
 
     public Path incompleteBlob(String etag) {
         return blob(etag).resolveSibling(etag + ".incomplete");
+    }
+
+    /** Where huggingface_hub keeps the lock file of a blob's download. */
+    public Path blobLock(String etag) {
+        return safeResolve(lockFolder, etag + ".lock");
     }
 
     public Path snapshotFolder(String commitHash) {
@@ -76,7 +86,7 @@ public final class HubCache {
             return;
         }
         Files.createDirectories(ref.getParent());
-        Path tmp = ref.resolveSibling(ref.getFileName() + ".tmp" + ProcessHandle.current().pid());
+        Path tmp = ref.resolveSibling(ref.getFileName() + ".tmp-" + UUID.randomUUID());
         Files.writeString(tmp, commitHash, StandardCharsets.UTF_8);
         moveReplacing(tmp, ref);
     }
@@ -88,28 +98,32 @@ public final class HubCache {
     public void markMissing(String commitHash, String file) throws IOException {
         Path marker = noExistMarker(commitHash, file);
         Files.createDirectories(marker.getParent());
-        if (!Files.exists(marker)) {
+        try {
             Files.createFile(marker);
+        } catch (java.nio.file.FileAlreadyExistsException alreadyMarked) {
+            // another resolver marked it first: same outcome
         }
     }
 
     /**
      * Points {@code snapshots/<commit>/<file>} at the blob with a relative symlink, as huggingface_hub does; copies
-     * the blob where the file system refuses links.
+     * the blob where the file system refuses links. The link is made under a temporary name and renamed over the
+     * target, so concurrent resolvers of the same snapshot cannot trip over each other.
      */
     public Path linkIntoSnapshot(String commitHash, String file, String etag) throws IOException {
         Path target = snapshotFile(commitHash, file);
         Path blob = blob(etag);
         Files.createDirectories(target.getParent());
-        Path relative = target.getParent().relativize(blob);
-        Files.deleteIfExists(target);
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
         try {
-            Files.createSymbolicLink(target, relative);
-        } catch (UnsupportedOperationException | IOException e) {
-            if (e instanceof FileAlreadyExistsException) {
-                throw (FileAlreadyExistsException) e;
+            try {
+                Files.createSymbolicLink(tmp, target.getParent().relativize(blob));
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.copy(blob, target, StandardCopyOption.REPLACE_EXISTING);
+            moveReplacing(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
         return target;
     }

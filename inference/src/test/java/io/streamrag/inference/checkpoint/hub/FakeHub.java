@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,6 +46,8 @@ final class FakeHub implements AutoCloseable {
     private final Map<String, Integer> cutAt = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> unavailableLeft = new ConcurrentHashMap<>();
     private final Map<String, byte[]> servedInstead = new ConcurrentHashMap<>();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private volatile CountDownLatch downloadGate = new CountDownLatch(0);
 
     FakeHub() throws IOException {
         InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
@@ -50,6 +55,9 @@ final class FakeHub implements AutoCloseable {
         cdn = HttpServer.create(loopback, 0);
         hub.createContext("/", this::hubRequest);
         cdn.createContext("/", this::cdnRequest);
+        // a thread per request: a held download must not block the requests of another client
+        hub.setExecutor(executor);
+        cdn.setExecutor(executor);
         hub.start();
         cdn.start();
     }
@@ -84,6 +92,15 @@ final class FakeHub implements AutoCloseable {
         servedInstead.put(sha256(content), actual);
     }
 
+    /** CDN downloads wait until {@link #openDownloads()}. */
+    void holdDownloads() {
+        downloadGate = new CountDownLatch(1);
+    }
+
+    void openDownloads() {
+        downloadGate.countDown();
+    }
+
     List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -94,8 +111,10 @@ final class FakeHub implements AutoCloseable {
 
     @Override
     public void close() {
+        openDownloads();
         hub.stop(0);
         cdn.stop(0);
+        executor.shutdownNow();
     }
 
     final class Repo {
@@ -195,6 +214,12 @@ final class FakeHub implements AutoCloseable {
             AtomicInteger failures = unavailableLeft.get(sha);
             if (failures != null && failures.getAndDecrement() > 0) {
                 send(exchange, 503, new byte[0]);
+                return;
+            }
+            try {
+                downloadGate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
             content = servedInstead.getOrDefault(sha, content);

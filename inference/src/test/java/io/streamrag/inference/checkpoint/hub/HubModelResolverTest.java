@@ -14,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -338,6 +342,32 @@ class HubModelResolverTest {
         assertThat(hub.requests("cdn", "GET")).singleElement()
                 .extracting(FakeHub.Request::range).isEqualTo("bytes=123456-");
         assertThat(incomplete).doesNotExist();
+    }
+
+    @Test
+    void concurrentResolversOfOneModelDownloadEachBlobOnce() throws Exception {
+        hub.repo("acme/tiny-bert").commit(files, "main");
+        hub.holdDownloads();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            // two workers sharing one cache volume, started together
+            Future<Path> first = pool.submit(() -> resolve(settings(), "hf://acme/tiny-bert"));
+            Future<Path> second = pool.submit(() -> resolve(settings(), "hf://acme/tiny-bert"));
+            // both have asked for the weights and one download is under way before any bytes flow
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while ((hub.requests("hub", "HEAD").stream().filter(r -> r.path().endsWith("/model.safetensors"))
+                    .count() < 2 || hub.requests("cdn", "GET").isEmpty()) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            hub.openDownloads();
+
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(second.get(30, TimeUnit.SECONDS));
+            assertThat(Files.readAllBytes(first.get().resolve("model.safetensors"))).isEqualTo(weights);
+            assertThat(hub.requests("cdn", "GET")).hasSize(1);
+        } finally {
+            hub.openDownloads();
+            pool.shutdownNow();
+        }
     }
 
     @Test
