@@ -41,7 +41,8 @@ public final class HubModelResolver {
         boolean cacheFirst = settings.offline() || model.isPinnedToCommit() || !settings.checkForUpdates();
         if (cacheFirst) {
             try {
-                Path snapshot = fromCache(model, cache);
+                // offline, an optional file the cache never saw is taken as absent, as huggingface_hub does
+                Path snapshot = fromCache(model, cache, settings.offline());
                 LOG.debug("{} found complete in the cache at {}", model, snapshot);
                 return snapshot;
             } catch (CacheMiss miss) {
@@ -59,7 +60,7 @@ public final class HubModelResolver {
                 throw e;
             }
             try {
-                Path snapshot = fromCache(model, cache);
+                Path snapshot = fromCache(model, cache, true);
                 LOG.warn("the hub at {} could not be reached ({}); using the cached snapshot {}",
                         settings.endpoint(), e.toString(), snapshot);
                 return snapshot;
@@ -71,7 +72,11 @@ public final class HubModelResolver {
         }
     }
 
-    private Path fromCache(HubModelId model, HubCache cache) throws IOException {
+    /**
+     * @param optionalMayBeAbsent take an optional file that is neither cached nor known missing as absent; else
+     *                            such a file is a miss, to be asked of the hub
+     */
+    private Path fromCache(HubModelId model, HubCache cache, boolean optionalMayBeAbsent) throws IOException {
         String commit = cache.cachedCommit(model.revision()).orElseThrow(() -> new CacheMiss(
                 "no refs/" + model.revision() + " in the cache"));
         Path folder = cache.snapshotFolder(commit);
@@ -82,7 +87,7 @@ public final class HubModelResolver {
                 if (Files.isRegularFile(local)) { // follows the symlink: a dangling link is a miss
                     return Optional.of(local);
                 }
-                if (!required && cache.isKnownMissing(commit, path)) {
+                if (!required && (optionalMayBeAbsent || cache.isKnownMissing(commit, path))) {
                     return Optional.empty();
                 }
                 throw new CacheMiss(path + " at commit " + commit + " is not in the cache");

@@ -177,6 +177,11 @@ class HubModelResolverTest {
             Files.createSymbolicLink(link, link.getParent().relativize(blob));
         }
 
+        // offline: the optional files Python never fetched count as absent, the required ones are there
+        Path offline = resolve(settings().withOffline(true), "hf://acme/tiny-bert");
+        assertThat(offline).isEqualTo(repo.resolve("snapshots").resolve(commit));
+        assertThat(hub.requests()).isEmpty();
+
         Path snapshot = resolve(settings(), "hf://acme/tiny-bert");
 
         assertThat(snapshot).isEqualTo(repo.resolve("snapshots").resolve(commit));
