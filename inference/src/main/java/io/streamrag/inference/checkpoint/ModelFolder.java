@@ -55,9 +55,10 @@ public final class ModelFolder {
         return dir;
     }
 
-    private static Set<String> shardsOf(Path index) throws IOException {
+    /** The distinct shard files a {@code model.safetensors.index.json} names in its weight map, in order. */
+    public static Set<String> shardsOf(Path index) throws IOException {
         JsonNode weightMap = JSON.readTree(index.toFile()).get("weight_map");
-        if (weightMap == null || !weightMap.isObject()) {
+        if (weightMap == null || !weightMap.isObject() || weightMap.isEmpty()) {
             throw new IOException(index + " has no weight_map");
         }
         Set<String> shards = new LinkedHashSet<>();

@@ -2,6 +2,7 @@ package io.streamrag.inference.checkpoint.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrag.inference.checkpoint.ModelFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ final class ModelFiles {
             fetched.add(SINGLE_WEIGHTS);
         } else if (source.file(WEIGHTS_INDEX, false).isPresent()) {
             fetched.add(WEIGHTS_INDEX);
-            for (String shard : shards(source.snapshotFolder().resolve(WEIGHTS_INDEX))) {
+            for (String shard : ModelFolder.shardsOf(source.snapshotFolder().resolve(WEIGHTS_INDEX))) {
                 source.file(shard, true);
                 fetched.add(shard);
             }
@@ -93,16 +94,5 @@ final class ModelFiles {
             }
         }
         return configs;
-    }
-
-    /** The distinct shard files named in a {@code model.safetensors.index.json}'s weight map. */
-    static List<String> shards(Path indexJson) throws IOException {
-        JsonNode weightMap = JSON.readTree(indexJson.toFile()).get("weight_map");
-        if (weightMap == null || !weightMap.isObject() || weightMap.isEmpty()) {
-            throw new IOException(indexJson + " has no weight_map");
-        }
-        Set<String> shards = new LinkedHashSet<>();
-        weightMap.elements().forEachRemaining(v -> shards.add(v.asText()));
-        return List.copyOf(shards);
     }
 }
