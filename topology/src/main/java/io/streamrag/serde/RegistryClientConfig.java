@@ -96,6 +96,16 @@ public record RegistryClientConfig(
         return urls.get(0).getScheme().equals("mock");
     }
 
+    /** Without secrets: user-info in a URL is shown as {@code ***}. */
+    @Override
+    public String toString() {
+        List<String> shown = urls.stream()
+                .map(u -> u.getRawUserInfo() == null ? u.toString() : u.toString().replace(u.getRawUserInfo() + "@", "***@"))
+                .toList();
+        return "RegistryClientConfig[urls=" + shown + ", credentials=" + credentials + ", tls=" + tls
+                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + "]";
+    }
+
     private static List<URI> parseUrls(List<String> raw) {
         List<URI> urls = new ArrayList<>();
         for (String value : raw) {
