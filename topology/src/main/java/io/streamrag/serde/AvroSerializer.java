@@ -152,7 +152,7 @@ public class AvroSerializer<T> implements Serializer<T> {
     }
 
     private void encode(Schema schema, Object data, ByteArrayOutputStream out) {
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
             writerFor(schema, data).write(data, encoder);
             encoder.flush();
