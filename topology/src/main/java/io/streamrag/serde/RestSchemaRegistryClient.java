@@ -61,36 +61,34 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         this.requestTimeout = config.requestTimeout();
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL);
+                // no redirects: the Authorization header must not follow a request to another host
+                .followRedirects(HttpClient.Redirect.NEVER);
         config.tls().ifPresent(tls -> builder.sslContext(tls.sslContext()));
         this.http = builder.build();
     }
 
     @Override
     public int register(String subject, Schema schema) {
-        SubjectSchema key = new SubjectSchema(subject, schema);
-        Integer cached = registeredIds.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        JsonNode response = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema),
+        return idOf(subject, schema, "/subjects/" + encode(subject) + "/versions",
                 "Register schema " + schema.getFullName() + " under subject '" + subject + "'");
-        int id = requireInt(response, "id");
-        remember(key, id);
-        return id;
     }
 
     @Override
     public int lookUpId(String subject, Schema schema) {
+        return idOf(subject, schema, "/subjects/" + encode(subject),
+                "Look up schema " + schema.getFullName() + " in subject '" + subject + "'");
+    }
+
+    /** Registering and looking up both answer "the id of this schema in this subject", so they share one cache. */
+    private int idOf(String subject, Schema schema, String path, String request) {
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer cached = registeredIds.get(key);
         if (cached != null) {
             return cached;
         }
-        JsonNode response = send("POST", "/subjects/" + encode(subject), schemaBody(schema),
-                "Look up schema " + schema.getFullName() + " in subject '" + subject + "'");
-        int id = requireInt(response, "id");
-        remember(key, id);
+        int id = requireInt(send("POST", path, schemaBody(schema), request), "id");
+        registeredIds.putIfAbsent(key, id);
+        schemaById.putIfAbsent(id, schema);
         return id;
     }
 
@@ -125,11 +123,6 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         } catch (SubjectNotFoundException | SchemaNotFoundException e) {
             return true; // nothing registered yet: any schema may be the first version
         }
-    }
-
-    private void remember(SubjectSchema key, int id) {
-        registeredIds.putIfAbsent(key, id);
-        schemaById.putIfAbsent(id, key.schema());
     }
 
     /** Parses a response's schema, first resolving any schema references it names (named types in other subjects). */
