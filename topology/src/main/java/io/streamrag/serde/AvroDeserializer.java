@@ -129,7 +129,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             throw new SerializationException("Cannot deserialize the " + where + ": writer schema id " + schemaId
                     + " (" + writer.getFullName() + ") cannot be read as " + type.getName() + ": "
-                    + compatibility.getDescription());
+                    + Incompatibilities.describe(compatibility));
         }
         return new SpecificDatumReader<>(writer, reader, model);
     }

@@ -35,11 +35,15 @@ public class AvroSerializer<T> implements Serializer<T> {
 
     private record Latest(RegisteredSchema registered, long fetchedAtNanos) {}
 
+    /** Reading a record of one schema as the subject's latest schema (use.latest.version). */
+    private record Projection(Schema recordSchema, int latestId) {}
+
     private SchemaRegistryClient client;
     private AvroSerdeConfig config;
     private boolean isKey;
     private final ConcurrentMap<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Latest> latestBySubject = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Projection, GenericDatumReader<Object>> projections = new ConcurrentHashMap<>();
     private final ConcurrentMap<Schema, DatumWriter<Object>> genericWriters = new ConcurrentHashMap<>();
     private final ConcurrentMap<Class<?>, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
 
@@ -121,21 +125,26 @@ public class AvroSerializer<T> implements Serializer<T> {
 
     /** Rewrites the record in the latest schema, which must be able to read it (Confluent's strict check). */
     private Object inLatestSchema(Object data, Schema recordSchema, RegisteredSchema latest, String topic) {
+        GenericDatumReader<Object> projection = projections.computeIfAbsent(
+                new Projection(recordSchema, latest.id()), p -> projection(recordSchema, latest, topic));
+        byte[] ownEncoding = avroBytes(recordSchema, data);
+        try {
+            return projection.read(null, DecoderFactory.get().binaryDecoder(ownEncoding, null));
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("use.latest.version: cannot rewrite a " + recordSchema.getFullName()
+                    + " record in schema id " + latest.id() + " for topic '" + topic + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static GenericDatumReader<Object> projection(Schema recordSchema, RegisteredSchema latest, String topic) {
         SchemaPairCompatibility compatibility =
                 SchemaCompatibility.checkReaderWriterCompatibility(latest.schema(), recordSchema);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             throw new SerializationException("use.latest.version: the latest schema of subject '" + latest.subject()
                     + "' (id " + latest.id() + ", version " + latest.version() + ") cannot represent a "
-                    + recordSchema.getFullName() + " record for topic '" + topic + "': " + compatibility.getDescription());
+                    + recordSchema.getFullName() + " record for topic '" + topic + "': " + Incompatibilities.describe(compatibility));
         }
-        byte[] ownEncoding = avroBytes(recordSchema, data);
-        try {
-            return new GenericDatumReader<>(recordSchema, latest.schema(), GenericData.get())
-                    .read(null, DecoderFactory.get().binaryDecoder(ownEncoding, null));
-        } catch (IOException | RuntimeException e) {
-            throw new SerializationException("use.latest.version: cannot rewrite a " + recordSchema.getFullName()
-                    + " record in schema id " + latest.id() + " for topic '" + topic + "': " + e.getMessage(), e);
-        }
+        return new GenericDatumReader<>(recordSchema, latest.schema(), GenericData.get());
     }
 
     private byte[] write(int schemaId, Schema writerSchema, Object data) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrag.contracts.DocumentChange;
+import io.streamrag.contracts.Question;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -90,6 +91,19 @@ class SchemaEvolutionTest {
         assertThat(read.get("priority")).as("the new field's default").isEqualTo(0);
         assertThat(read.get("documentId").toString()).isEqualTo("doc-42");
         assertThat(registry.latest("docs-latest-value").version()).as("nothing new registered").isEqualTo(2);
+    }
+
+    @Test
+    void useLatestVersionRefusesALatestSchemaThatCannotHoldTheRecord() {
+        MockSchemaRegistry.clientForScope(SCOPE).register("docs-other-value", Question.getClassSchema());
+        AvroSerializer<DocumentChange> serializer = new AvroSerializer<>();
+        serializer.configure(Map.of(RegistryClientConfig.URL, "mock://" + SCOPE,
+                AvroSerdeConfig.USE_LATEST_VERSION, true, AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, false), false);
+
+        assertThatThrownBy(() -> serializer.serialize("docs-other", ContractSamples.documentChange()))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageStartingWith("use.latest.version: the latest schema of subject 'docs-other-value' (id 1, version 1)"
+                        + " cannot represent a io.streamrag.contracts.DocumentChange record for topic 'docs-other': NAME_MISMATCH");
     }
 
     private static DocumentChange readAsDocumentChange(String topic, GenericRecord written) {
