@@ -16,9 +16,9 @@ import java.util.Map;
  * Qdrant's filter semantics, evaluated against one point, for the double: {@code must} (all), {@code should} (at
  * least one, when present), {@code must_not} (none), {@code min_should}; field conditions on dotted paths into
  * nested objects, where an array matches when any element does; match keyword / integer / boolean / any-of /
- * except, numeric ranges, is_empty (missing, null or []), is_null, has_id and nested filters. Conditions the double
- * does not model (geo, text, datetime, values count, nested arrays of objects) are refused with UNIMPLEMENTED rather
- * than guessed.
+ * except, numeric ranges, is_empty (missing, null or []), is_null, has_id, nested filters and nested conditions
+ * on arrays of objects. Conditions the double does not model (geo, full text, datetime, values count, has_vector)
+ * are refused with UNIMPLEMENTED rather than guessed.
  */
 final class PayloadFilter {
 
@@ -71,6 +71,12 @@ final class PayloadFilter {
                         .anyMatch(candidate -> PointIds.ORDER.compare(candidate, id) == 0);
             case FILTER:
                 return matches(condition.getFilter(), id, payload);
+            case NESTED:
+                // Each object of the array must satisfy the whole inner filter on its own.
+                return values(payload, condition.getNested().getKey()).stream()
+                        .filter(Value::hasStructValue)
+                        .anyMatch(element -> matches(condition.getNested().getFilter(), id,
+                                element.getStructValue().getFieldsMap()));
             default:
                 throw unsupported("condition " + condition.getConditionOneOfCase());
         }
