@@ -171,6 +171,7 @@ public abstract class VectorStoreContractTest {
         store.replaceDocument("close", List.of(tenanted("close", null, new float[] {3, 1, 0, 0})));   // cos 0.949
         store.replaceDocument("middle", List.of(tenanted("middle", null, new float[] {1, 1, 0, 0}))); // cos 0.707
         store.replaceDocument("far", List.of(tenanted("far", null, new float[] {-1, 2, 0, 0})));      // cos -0.447
+        store.replaceDocument("opposite", List.of(tenanted("opposite", null, new float[] {-2, 0, 0, 0}))); // cos -1
 
         List<List<SearchHit>> results = store.search(List.of(
                 new SearchRequest(query, 10, null, Map.of(), 0.8),
@@ -179,9 +180,10 @@ public abstract class VectorStoreContractTest {
 
         assertThat(results.get(0)).extracting(hit -> hit.chunk().documentId()).containsExactly("close");
         assertThat(results.get(1)).extracting(hit -> hit.chunk().documentId()).containsExactly("close", "middle");
-        assertThat(results.get(2)).extracting(hit -> hit.chunk().documentId())
-                .containsExactly("close", "middle", "far");
+        assertThat(results.get(2)).as("a threshold of -1 filters nothing").extracting(hit -> hit.chunk().documentId())
+                .containsExactly("close", "middle", "far", "opposite");
         assertThat(results.get(2).get(2).score()).isCloseTo(-1 / Math.sqrt(5), within(SCORE_TOLERANCE));
+        assertThat(results.get(2).get(3).score()).isCloseTo(-1.0, within(SCORE_TOLERANCE));
     }
 
     @Test

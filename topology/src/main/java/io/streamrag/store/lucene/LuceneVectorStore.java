@@ -174,13 +174,21 @@ public final class LuceneVectorStore implements VectorStore {
 
     @Override
     public void close() {
-        try {
-            searchers.close();
-            // IndexWriter commits on close by default: what was written is kept.
-            writer.close();
-            directory.close();
-        } catch (IOException e) {
-            throw new VectorStoreException("Lucene index " + path + ": close failed", e);
+        VectorStoreException failure = null;
+        // IndexWriter commits on close by default: what was written is kept.
+        for (AutoCloseable part : new AutoCloseable[] {searchers, writer, directory}) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new VectorStoreException("Lucene index " + path + ": close failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -193,9 +201,12 @@ public final class LuceneVectorStore implements VectorStore {
         TopDocs top = searcher.search(query, request.topK());
         StoredFields fields = searcher.storedFields();
         List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
+        // Cosine is never below -1: a threshold at or below it means "no threshold" (float rounding could otherwise
+        // drop an exactly opposite vector).
+        boolean thresholded = request.scoreThreshold() > -1.0;
         for (ScoreDoc hit : top.scoreDocs) {
             double cosine = cosineOf(hit.score);
-            if (cosine < request.scoreThreshold()) {
+            if (thresholded && cosine < request.scoreThreshold()) {
                 break; // hits come best first, so the rest are below the threshold too
             }
             hits.add(new SearchHit(ChunkDocuments.fromDocument(fields.document(hit.doc), false), cosine));

@@ -87,8 +87,8 @@ public final class QdrantVectorStore implements VectorStore {
 
     /**
      * Without an embedding model in the config: makes sure the plain collection exists. With one: makes sure the
-     * alias exists and points at a collection of this dimension, creating {@code <alias>_<model>_<dim>} and the alias
-     * on the first start.
+     * alias points at this model's collection {@code <alias>_<model>_<dim>}, creating both on the first start, and
+     * fails when the alias serves another model's collection (vectors of two models are not comparable).
      */
     @Override
     public void ensureCollection(int dimension) {
@@ -98,12 +98,23 @@ public final class QdrantVectorStore implements VectorStore {
             }
             return;
         }
-        Optional<String> existing = collections.resolve(collection);
+        String physical = QdrantCollections.collectionName(collection, config.embeddingModel(), dimension);
+        Optional<String> existing = collections.aliasTarget(collection);
         if (existing.isPresent()) {
-            collections.ensureCollection(existing.get(), dimension);
+            if (!existing.get().equals(physical)) {
+                // Same size is not enough: another model's vectors live in another space.
+                throw new VectorStoreException("Qdrant alias " + collection + " points at " + existing.get()
+                        + " but embedding model " + config.embeddingModel() + " writes to " + physical
+                        + ": run reindex to fill " + physical + " and switch the alias");
+            }
+            collections.ensureCollection(physical, dimension);
             return;
         }
-        String physical = QdrantCollections.collectionName(collection, config.embeddingModel(), dimension);
+        if (collections.resolve(collection).isPresent()) {
+            // A plain collection of that name from before the alias scheme: keep using it, if the size fits.
+            collections.ensureCollection(collection, dimension);
+            return;
+        }
         if (collections.ensureCollection(physical, dimension)) {
             LOG.info("Created Qdrant collection {} (cosine, {} dimensions)", physical, dimension);
         }
@@ -240,7 +251,7 @@ public final class QdrantVectorStore implements VectorStore {
                 .setFilter(ChunkFilters.forRequest(request))
                 .setLimit(request.topK())
                 .setWithPayload(WithPayloadSelector.newBuilder().setEnable(true));
-        // Cosine scores are never below -1, so a threshold at or below it filters nothing and is not sent.
+        // Cosine scores are never below -1: a threshold at or below it means "no threshold" and is not sent.
         if (request.scoreThreshold() > -1.0) {
             query.setScoreThreshold((float) request.scoreThreshold());
         }

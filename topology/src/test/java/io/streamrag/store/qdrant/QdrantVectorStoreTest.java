@@ -230,6 +230,36 @@ class QdrantVectorStoreTest extends VectorStoreContractTest {
     }
 
     @Test
+    void refusesAnotherModelOnAnAliasUntilAReindexSwitchesIt() {
+        String alias = "docs_" + COLLECTIONS.incrementAndGet();
+        open(qdrant.config(alias).withEmbeddingModel("model-a")).ensureCollection(DIMENSION);
+        VectorStore otherModel = open(qdrant.config(alias).withEmbeddingModel("model-b"));
+
+        assertThatThrownBy(() -> otherModel.ensureCollection(DIMENSION))
+                .isInstanceOf(VectorStoreException.class)
+                .hasMessageContaining(alias + "_model_a_4")
+                .hasMessageContaining(alias + "_model_b_4")
+                .hasMessageContaining("reindex");
+
+        QdrantCollections collections = ((QdrantVectorStore) otherModel).collections();
+        collections.ensureCollection(alias + "_model_b_4", DIMENSION);
+        collections.switchAlias(alias, alias + "_model_b_4");
+        otherModel.ensureCollection(DIMENSION);
+        assertThat(qdrant.aliases()).containsEntry(alias, alias + "_model_b_4");
+    }
+
+    @Test
+    void keepsUsingAPlainCollectionThatPredatesTheAliasScheme() {
+        VectorStore withModel = open(qdrant.config(collection).withEmbeddingModel("model-a"));
+
+        withModel.ensureCollection(DIMENSION);
+        withModel.replaceDocument("doc-1", List.of(untenanted("doc-1", 0, "x", new float[] {1, 0, 0, 0})));
+
+        assertThat(qdrant.points(collection)).hasSize(1);
+        assertThat(qdrant.aliases()).doesNotContainKey(collection);
+    }
+
+    @Test
     void refusesAnEmbeddingModelOfAnotherDimension() {
         VectorStore other = open(qdrant.config(collection));
 
