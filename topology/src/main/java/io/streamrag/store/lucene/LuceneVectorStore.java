@@ -45,8 +45,14 @@ public final class LuceneVectorStore implements VectorStore {
 
     /** The most dimensions Lucene's default HNSW format accepts. */
     static final int MAX_DIMENSION = 1024;
+    /**
+     * How many candidates the HNSW search keeps (its beam, "ef") at least. Lucene's beam is the query's k, so asking
+     * for the top 5 alone walks the graph with a beam of 5 and misses neighbours; Qdrant searches with ef 128.
+     */
+    public static final int DEFAULT_SEARCH_CANDIDATES = 100;
 
     private final Path path;
+    private final int searchCandidates;
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
@@ -54,8 +60,10 @@ public final class LuceneVectorStore implements VectorStore {
     private final AtomicLong searchableGeneration = new AtomicLong();
     private volatile int dimension;
 
-    private LuceneVectorStore(Path path, Directory directory, IndexWriter writer, SearcherManager searchers) {
+    private LuceneVectorStore(Path path, int searchCandidates, Directory directory, IndexWriter writer,
+                              SearcherManager searchers) {
         this.path = path;
+        this.searchCandidates = searchCandidates;
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
@@ -63,6 +71,17 @@ public final class LuceneVectorStore implements VectorStore {
 
     /** Opens the index in {@code path}, creating the directory and an empty index when there is none. */
     public static LuceneVectorStore open(Path path) {
+        return open(path, DEFAULT_SEARCH_CANDIDATES);
+    }
+
+    /**
+     * Opens the index in {@code path}; searches keep at least {@code searchCandidates} candidates (more: better
+     * recall, slower queries).
+     */
+    public static LuceneVectorStore open(Path path, int searchCandidates) {
+        if (searchCandidates <= 0) {
+            throw new IllegalArgumentException("searchCandidates must be positive, was " + searchCandidates);
+        }
         Directory directory = null;
         IndexWriter writer = null;
         try {
@@ -72,7 +91,7 @@ public final class LuceneVectorStore implements VectorStore {
             // Commit at once so a fresh directory is a valid (empty) index that a reopen finds.
             writer.commit();
             SearcherManager searchers = new SearcherManager(writer, null);
-            return new LuceneVectorStore(path, directory, writer, searchers);
+            return new LuceneVectorStore(path, searchCandidates, directory, writer, searchers);
         } catch (IOException e) {
             closeQuietly(writer, e);
             closeQuietly(directory, e);
@@ -196,8 +215,8 @@ public final class LuceneVectorStore implements VectorStore {
         checkVector(request.vector(), "query");
         // The filter runs inside the HNSW search (Lucene visits only matching documents), so top-k is the top-k of
         // the tenant's own passages, never a top-k that was filtered afterwards.
-        Query query = new KnnFloatVectorQuery(ChunkDocuments.VECTOR, request.vector(), request.topK(),
-                requestFilter(request));
+        Query query = new KnnFloatVectorQuery(ChunkDocuments.VECTOR, request.vector(),
+                Math.max(request.topK(), searchCandidates), requestFilter(request));
         TopDocs top = searcher.search(query, request.topK());
         StoredFields fields = searcher.storedFields();
         List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
