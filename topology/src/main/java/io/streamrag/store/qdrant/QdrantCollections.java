@@ -71,8 +71,19 @@ public final class QdrantCollections {
             ensurePayloadIndexes(physical.get());
             return false;
         }
-        createCollection(name, dimension);
-        return true;
+        try {
+            createCollection(name, dimension);
+            return true;
+        } catch (VectorStoreException e) {
+            // Another instance may have created it between the check and the create: then it is there to use.
+            Optional<String> raced = resolve(name);
+            if (raced.isEmpty()) {
+                throw e;
+            }
+            checkDimension(raced.get(), name, dimension);
+            ensurePayloadIndexes(raced.get());
+            return false;
+        }
     }
 
     /** Creates the collection and its keyword payload indexes; fails when it exists. */

@@ -11,8 +11,10 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The double's whole state: collections and aliases. Every RPC runs under this object's lock, so each one is atomic,
- * as a single-node Qdrant with {@code wait=true} appears to its clients.
+ * The double's whole state: collections and aliases. Like Qdrant, it answers a name that is taken with
+ * INVALID_ARGUMENT ("Wrong input: ... already exists!") and a missing one with NOT_FOUND. Every RPC runs
+ * under this object's lock, so each one is atomic, as a single-node Qdrant with {@code wait=true} appears to its
+ * clients.
  */
 final class DoubleStore {
 
@@ -35,12 +37,12 @@ final class DoubleStore {
     synchronized void create(String name, VectorParams params) {
         checkName(name);
         if (collections.containsKey(name)) {
-            throw Status.ALREADY_EXISTS
+            throw Status.INVALID_ARGUMENT
                     .withDescription("Wrong input: Collection `" + name + "` already exists!")
                     .asRuntimeException();
         }
         if (aliases.containsKey(name)) {
-            throw Status.ALREADY_EXISTS
+            throw Status.INVALID_ARGUMENT
                     .withDescription("Wrong input: Alias with name `" + name + "` already exists!")
                     .asRuntimeException();
         }
@@ -77,12 +79,12 @@ final class DoubleStore {
                         throw notFound(target);
                     }
                     if (collections.containsKey(alias)) {
-                        throw Status.ALREADY_EXISTS
+                        throw Status.INVALID_ARGUMENT
                                 .withDescription("Wrong input: Collection with name `" + alias + "` already exists!")
                                 .asRuntimeException();
                     }
                     if (next.containsKey(alias)) {
-                        throw Status.ALREADY_EXISTS
+                        throw Status.INVALID_ARGUMENT
                                 .withDescription("Wrong input: Alias `" + alias + "` already exists!")
                                 .asRuntimeException();
                     }
@@ -106,7 +108,7 @@ final class DoubleStore {
                                 .asRuntimeException();
                     }
                     if (next.containsKey(to) || collections.containsKey(to)) {
-                        throw Status.ALREADY_EXISTS.withDescription("Wrong input: `" + to + "` already exists!")
+                        throw Status.INVALID_ARGUMENT.withDescription("Wrong input: `" + to + "` already exists!")
                                 .asRuntimeException();
                     }
                     next.put(to, target);

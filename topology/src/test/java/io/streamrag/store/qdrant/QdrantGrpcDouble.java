@@ -93,7 +93,10 @@ public final class QdrantGrpcDouble implements AutoCloseable {
         return this;
     }
 
-    /** The next {@code count} calls (any method) answer UNAVAILABLE; later ones are served normally. */
+    /**
+     * The next {@code count} calls (any method) answer UNAVAILABLE; later ones are served normally. Every call
+     * counts, the client's version check at connect time included, so arm it after connecting.
+     */
     public void failNextCalls(int count) {
         gate.failNextCalls(count, Status.Code.UNAVAILABLE);
     }

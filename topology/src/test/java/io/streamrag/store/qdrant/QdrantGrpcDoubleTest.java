@@ -275,7 +275,7 @@ class QdrantGrpcDoubleTest {
         assertThat(status(() -> client.countAsync("missing_collection").get())).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(status(() -> client.createCollectionAsync(collection,
                 VectorParams.newBuilder().setSize(2).setDistance(Distance.Cosine).build()).get()))
-                .isEqualTo(Status.Code.ALREADY_EXISTS);
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 
     @Test

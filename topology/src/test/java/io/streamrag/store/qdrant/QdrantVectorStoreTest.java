@@ -14,6 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -257,6 +262,36 @@ class QdrantVectorStoreTest extends VectorStoreContractTest {
 
         assertThat(qdrant.points(collection)).hasSize(1);
         assertThat(qdrant.aliases()).doesNotContainKey(collection);
+    }
+
+    @Test
+    void instancesStartingTogetherAllFindTheCollection() throws Exception {
+        String shared = "shared_" + COLLECTIONS.incrementAndGet();
+        List<VectorStore> instances = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            instances.add(open(qdrant.config(shared)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(instances.size());
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> starts = new ArrayList<>();
+            for (VectorStore instance : instances) {
+                starts.add(pool.submit(() -> {
+                    go.await();
+                    instance.ensureCollection(DIMENSION);
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> start : starts) {
+                start.get(30, TimeUnit.SECONDS); // none fails because another one created it first
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(qdrant.collections()).containsOnlyOnce(shared);
+        assertThat(qdrant.payloadIndexes(shared)).containsKeys("document_id", "tenant");
     }
 
     @Test
