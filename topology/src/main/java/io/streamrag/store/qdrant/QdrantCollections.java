@@ -65,25 +65,22 @@ public final class QdrantCollections {
      * size when it exists (also through an alias). Returns true when it created the collection.
      */
     public boolean ensureCollection(String name, int dimension) {
-        Optional<String> physical = resolve(name);
-        if (physical.isPresent()) {
-            checkDimension(physical.get(), name, dimension);
-            ensurePayloadIndexes(physical.get());
-            return false;
-        }
-        try {
-            createCollection(name, dimension);
-            return true;
-        } catch (VectorStoreException e) {
-            // Another instance may have created it between the check and the create: then it is there to use.
-            Optional<String> raced = resolve(name);
-            if (raced.isEmpty()) {
-                throw e;
+        Optional<String> existing = resolve(name);
+        if (existing.isEmpty()) {
+            try {
+                createCollection(name, dimension);
+                return true;
+            } catch (VectorStoreException e) {
+                // Another instance may have created it between the check and the create: then it is there to use.
+                existing = resolve(name);
+                if (existing.isEmpty()) {
+                    throw e;
+                }
             }
-            checkDimension(raced.get(), name, dimension);
-            ensurePayloadIndexes(raced.get());
-            return false;
         }
+        checkDimension(existing.get(), name, dimension);
+        ensurePayloadIndexes(existing.get());
+        return false;
     }
 
     /** Creates the collection and its keyword payload indexes; fails when it exists. */
