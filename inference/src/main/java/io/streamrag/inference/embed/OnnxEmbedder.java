@@ -141,6 +141,11 @@ public final class OnnxEmbedder implements TextEmbedder {
         }
     }
 
+    /** The manager every call's scope hangs from; tests count its arrays. */
+    NDManager manager() {
+        return arrays;
+    }
+
     @Override
     public String modelName() {
         return name;
