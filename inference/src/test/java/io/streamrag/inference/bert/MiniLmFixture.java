@@ -30,8 +30,10 @@ public final class MiniLmFixture {
 
     private static Path locateShared() {
         String property = System.getProperty("streamrag.fixtures");
-        if (property != null && Files.isRegularFile(Path.of(property, NAME, "model.safetensors"))) {
-            return Path.of(property, NAME);
+        if (property != null) {
+            // an explicit folder wins; one without the model forces the conversion (how CI without it runs)
+            Path named = Path.of(property, NAME);
+            return Files.isRegularFile(named.resolve("model.safetensors")) ? named : null;
         }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve("shared").resolve("fixtures").resolve(NAME);
