@@ -110,8 +110,7 @@ public final class BertLoader {
             if (precision == Precision.FP32) {
                 return fp32;
             }
-            // The checkpoint reader widens everything to fp32; narrowing happens here, on the target device
-            // (DeviceSettings has already refused bf16 on CPU).
+            // The checkpoint reader widens everything to fp32; narrowing happens here, on the target device.
             NDArray narrowed = fp32.toType(precision.dataType(), false);
             fp32.close();
             return narrowed;

@@ -1,9 +1,12 @@
 package io.streamrag.inference.device;
 
 /**
- * Device and precision of one model, validated together: bf16 is accepted only on a GPU because creating a bf16
- * array on DJL's CPU PyTorch build aborts the whole JVM (there is no CPU JNI mapping for it), and fp16 on CPU works
- * but is no faster than fp32.
+ * Device and precision of one model, validated together at start-up.
+ *
+ * <p>bf16 is refused on every device: DJL 0.35.1's PyTorch JNI has no bf16 type mapping, and any bf16 array
+ * (created, or cast to) ends the JVM with "terminate called without an active exception" (checked on CPU; the
+ * mapping is the same code for CUDA). bf16 checkpoints still load: the reader widens them to fp32. Use fp16 for
+ * half precision on a GPU; on CPU fp16 works but is no faster than fp32.
  */
 public record DeviceSettings(ComputeDevice device, Precision precision) {
 
@@ -13,9 +16,9 @@ public record DeviceSettings(ComputeDevice device, Precision precision) {
         if (device == null || precision == null) {
             throw new IllegalArgumentException("device and precision are required");
         }
-        if (precision == Precision.BF16 && !device.isGpu()) {
-            throw new IllegalArgumentException(
-                    "precision bf16 needs a GPU device (cuda:N); on cpu use fp32 (got device " + device + ")");
+        if (precision == Precision.BF16) {
+            throw new IllegalArgumentException("precision bf16 is not available on " + device + ": DJL's PyTorch"
+                    + " JNI cannot create bf16 arrays (it aborts the JVM); use fp16 on a GPU or fp32");
         }
     }
 

@@ -3,7 +3,7 @@ package io.streamrag.inference.device;
 import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 
-/** The floating-point type a model's weights and activations use. */
+/** The floating-point type a model's weights and activations use ({@link DeviceSettings} says which are usable). */
 public enum Precision {
     FP32(DataType.FLOAT32),
     FP16(DataType.FLOAT16),
@@ -40,14 +40,7 @@ public enum Precision {
 
     /** The most negative finite value of this type: an additive attention mask that cannot overflow to NaN. */
     public float lowest() {
-        switch (this) {
-            case FP16:
-                return -65504f;
-            case BF16:
-                return -3.3895314e38f;
-            default:
-                return -Float.MAX_VALUE;
-        }
+        return this == FP16 ? -65504f : -Float.MAX_VALUE;
     }
 
     @Override

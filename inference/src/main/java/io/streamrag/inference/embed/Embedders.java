@@ -1,5 +1,7 @@
 package io.streamrag.inference.embed;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.util.stream.Stream;
  */
 public final class Embedders {
     public static final String DEFAULT = "default";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Embedders() {
     }
@@ -58,13 +61,37 @@ public final class Embedders {
                 : st.map(SentenceTransformersConfig::normalize).orElse(false);
         int maxTokens = options.maxTokens() != null ? options.maxTokens()
                 : st.filter(s -> s.maxSeqLength().isPresent()).map(s -> s.maxSeqLength().getAsInt())
-                        .orElse(512);
+                        .orElse(modelMaxLength(folder));
         Path tokenizer = folder.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizer)) {
             throw new IOException("embedding model folder " + folder + " has no tokenizer.json");
         }
         String name = folder.toAbsolutePath().normalize().getFileName().toString();
         return OnnxEmbedder.open(name, modelFile, engine, tokenizer, pooling, normalize, maxTokens, options);
+    }
+
+    /**
+     * The longest input an exported model takes, when no sentence-transformers file says: the tokenizer's
+     * {@code model_max_length} (right for RoBERTa-style models whose positions are offset), else the config's
+     * {@code max_position_embeddings}, else BERT's 512.
+     */
+    static int modelMaxLength(Path folder) throws IOException {
+        Path tokenizerConfig = folder.resolve("tokenizer_config.json");
+        if (Files.isRegularFile(tokenizerConfig)) {
+            JsonNode max = JSON.readTree(tokenizerConfig.toFile()).get("model_max_length");
+            // tokenizers without a limit store a huge sentinel (1e30)
+            if (max != null && max.isNumber() && max.asDouble() < 1_000_000) {
+                return max.asInt();
+            }
+        }
+        Path config = folder.resolve("config.json");
+        if (Files.isRegularFile(config)) {
+            JsonNode max = JSON.readTree(config.toFile()).get("max_position_embeddings");
+            if (max != null && max.canConvertToInt()) {
+                return max.asInt();
+            }
+        }
+        return 512;
     }
 
     private static List<Path> torchScriptFiles(Path folder) throws IOException {

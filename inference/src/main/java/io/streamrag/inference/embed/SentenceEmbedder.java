@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * A sentence embedder on our own BERT encoder (DJL PyTorch): any BERT, MiniLM, BGE, E5 or DPR folder in Hugging
  * Face layout ({@code config.json}, safetensors weights, {@code tokenizer.json}), pooled and normalised as its
- * sentence-transformers files say. Runs on CPU or a CUDA GPU in fp32, fp16 or bf16 (GPU only).
+ * sentence-transformers files say. Runs on CPU or a CUDA GPU, in fp32 or fp16.
  *
  * <p>Thread-safe: the weights are read-only and each call has its own NDManager scope. Calls from many threads run
  * concurrently; wrap it in a {@code BatchingEmbedder} to share one device well.

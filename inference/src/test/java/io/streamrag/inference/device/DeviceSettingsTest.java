@@ -29,11 +29,13 @@ class DeviceSettingsTest {
     }
 
     @Test
-    void bf16IsRefusedOnCpuBeforeAnyArrayExists() {
+    void bf16IsRefusedAtConfigurationTimeBeforeAnyArrayCouldAbortTheJvm() {
         assertThatThrownBy(() -> DeviceSettings.parse("cpu", "bf16"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("bf16 needs a GPU");
-        assertThat(DeviceSettings.parse("cuda:0", "bf16").precision()).isEqualTo(Precision.BF16);
-        assertThat(DeviceSettings.parse("cpu", "fp16").precision()).isEqualTo(Precision.FP16);
+                .hasMessageContaining("bf16 is not available on cpu");
+        assertThatThrownBy(() -> DeviceSettings.parse("cuda:0", "bf16"))
+                .hasMessageContaining("use fp16 on a GPU");
+        assertThat(DeviceSettings.parse("cuda:0", "fp16").precision()).isEqualTo(Precision.FP16);
+        assertThat(DeviceSettings.parse("cpu", "fp16").device()).isEqualTo(ComputeDevice.CPU);
     }
 }

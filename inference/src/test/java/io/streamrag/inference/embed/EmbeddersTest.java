@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.offset;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.inference.bert.MiniLmFixture;
+import io.streamrag.inference.device.DeviceSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,26 @@ class EmbeddersTest {
             assertThat(Vectors.norm(c)).isNotCloseTo(1.0, offset(1e-3));
             assertThat(Vectors.cosine(c, m)).isLessThan(0.99);
         }
+    }
+
+    @Test
+    void theBundledOnnxModelRefusesAGpuDeviceClearly() {
+        assertThatThrownBy(() -> Embedders.open("default",
+                options().withDevice(DeviceSettings.parse("cuda:0", "fp32"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("runs on cpu only, not cuda:0");
+    }
+
+    @Test
+    void anExportedModelsInputLimitComesFromItsTokenizerOrConfig() throws Exception {
+        Path folder = Files.createDirectories(temp.resolve("limits"));
+        assertThat(Embedders.modelMaxLength(folder)).isEqualTo(512);
+        Files.writeString(folder.resolve("config.json"), "{\"max_position_embeddings\": 8192}");
+        assertThat(Embedders.modelMaxLength(folder)).isEqualTo(8192);
+        Files.writeString(folder.resolve("tokenizer_config.json"), "{\"model_max_length\": 1000000000000000019884624838656}");
+        assertThat(Embedders.modelMaxLength(folder)).isEqualTo(8192);
+        Files.writeString(folder.resolve("tokenizer_config.json"), "{\"model_max_length\": 514}");
+        assertThat(Embedders.modelMaxLength(folder)).isEqualTo(514);
     }
 
     @Test
