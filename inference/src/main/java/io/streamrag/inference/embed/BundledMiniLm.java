@@ -38,6 +38,7 @@ public final class BundledMiniLm {
 
     /** Opens the default embedder: mean pooling, L2-normalised, as sentence-transformers configures this model. */
     public static OnnxEmbedder open(EmbedderOptions options) throws IOException {
+        OnnxEmbedder.requireSupportedDevice(NAME, OnnxEmbedder.ONNX_RUNTIME, options);
         Path folder = unpack(options.cacheDirectory());
         int maxTokens = options.maxTokens() != null ? options.maxTokens() : MAX_TOKENS;
         if (maxTokens > 512) {

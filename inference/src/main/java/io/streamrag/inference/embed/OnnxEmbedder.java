@@ -54,12 +54,7 @@ public final class OnnxEmbedder implements TextEmbedder {
      */
     public static OnnxEmbedder open(String name, Path modelFile, String engine, Path tokenizerJson, Pooling pooling,
                                     boolean normalize, int maxTokens, EmbedderOptions options) throws IOException {
-        if (engine.equals(ONNX_RUNTIME) && options.device().device().isGpu()) {
-            // only the CPU build of ONNX Runtime is on the classpath; its CUDA provider would fail at first use
-            throw new IllegalArgumentException("model " + name + " (ONNX) runs on cpu only, not "
-                    + options.device().device() + ": use device cpu for it, or a Hugging Face safetensors folder"
-                    + " to embed on a GPU");
-        }
+        requireSupportedDevice(name, engine, options);
         String fileName = modelFile.getFileName().toString();
         Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
@@ -99,6 +94,15 @@ public final class OnnxEmbedder implements TextEmbedder {
             }
             model.close();
             throw e;
+        }
+    }
+
+    /** Only the CPU build of ONNX Runtime is on the classpath; its CUDA provider would fail at first use. */
+    static void requireSupportedDevice(String name, String engine, EmbedderOptions options) {
+        if (engine.equals(ONNX_RUNTIME) && options.device().device().isGpu()) {
+            throw new IllegalArgumentException("model " + name + " (ONNX) runs on cpu only, not "
+                    + options.device().device() + ": use device cpu for it, or a Hugging Face safetensors folder"
+                    + " to embed on a GPU");
         }
     }
 

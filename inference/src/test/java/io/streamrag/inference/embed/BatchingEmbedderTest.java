@@ -24,7 +24,7 @@ class BatchingEmbedderTest {
     void manyThreadsGetTheirOwnVectorsFromSharedBatches() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         EmbedderOptions options = EmbedderOptions.defaults().withMeterRegistry(registry);
-        List<String> texts = GoldenSentences.all().subList(3, 35);
+        List<String> texts = GoldenSentences.all().subList(3, 19);
         List<float[]> direct;
         try (SentenceEmbedder alone = SentenceEmbedder.open(MiniLmFixture.folder(), options)) {
             direct = new ArrayList<>();
@@ -33,7 +33,7 @@ class BatchingEmbedderTest {
             }
         }
         SentenceEmbedder model = SentenceEmbedder.open(MiniLmFixture.folder(), options);
-        int threads = 8;
+        int threads = 4;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (BatchingEmbedder shared = BatchingEmbedder.wrap(model, BatchingSettings.defaults()
                 .withMaxBatchSize(8).withMaxWait(Duration.ofMillis(50)), registry)) {

@@ -5,6 +5,9 @@ import java.util.List;
 
 /** Varied inputs for the golden tests: empty, short, long past 512 tokens, non-Latin scripts, symbols and code. */
 final class GoldenSentences {
+    /** The last texts of {@link #all()} are longer than 512 tokens. */
+    static final int LONG_COUNT = 3;
+
     private GoldenSentences() {
     }
 

@@ -7,12 +7,10 @@ import io.streamrag.inference.bert.MiniLmFixture;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Embedding leaves no NDArrays behind: every array of a call lives in a scope that the call closes. */
 class NativeMemoryTest {
-    @TempDir
-    Path cache;
+    private final Path cache = ModelCache.directory();
 
     private final List<String> texts = List.of("first text", "", "a somewhat longer third text with more tokens");
 

@@ -136,6 +136,7 @@ class BatchingWorkerTest {
         List<CompletableFuture<String>> waiting = List.of(worker.submit("b"), worker.submit("c"));
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(worker::close);
+        awaitClosing(worker);
         model.gate.countDown();
         closing.get(30, TimeUnit.SECONDS);
 
@@ -146,6 +147,18 @@ class BatchingWorkerTest {
         }
         assertThat(worker.submit("late")).isCompletedExceptionally();
         assertThat(model.closed).isTrue();
+    }
+
+    /** Waits until close() has stopped intake: from then on a submit fails at once instead of queueing. */
+    private static void awaitClosing(BatchingWorker<String, String> worker) throws InterruptedException {
+        for (int i = 0; i < 2000; i++) {
+            CompletableFuture<String> probe = worker.submit("probe");
+            if (probe.isCompletedExceptionally()) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("close() did not stop intake");
     }
 
     @Test
