@@ -23,6 +23,7 @@ public final class BertLoader {
     }
 
     public static BertModel load(Path directory, DeviceSettings settings) throws IOException {
+        settings.device().requireAvailable();
         BertConfig config = BertConfig.read(directory.resolve("config.json"));
         Checkpoint checkpoint = Checkpoint.open(directory);
         NDManager weights = NDManager.newBaseManager(settings.device().toDjl(), "PyTorch");

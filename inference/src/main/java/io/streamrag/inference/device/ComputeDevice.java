@@ -1,6 +1,7 @@
 package io.streamrag.inference.device;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import java.util.Locale;
 
 /**
@@ -49,6 +50,22 @@ public record ComputeDevice(Kind kind, int index) {
 
     public boolean isGpu() {
         return kind == Kind.CUDA;
+    }
+
+    /**
+     * Fails with set-up instructions when this is a GPU the PyTorch engine cannot see; call before loading weights
+     * so a misconfigured host fails at start, not at the first record.
+     */
+    public void requireAvailable() {
+        if (!isGpu()) {
+            return;
+        }
+        int visible = Engine.getEngine("PyTorch").getGpuCount();
+        if (index >= visible) {
+            throw new IllegalStateException("device " + this + " is not available: the PyTorch engine sees "
+                    + visible + " GPU(s). The bundled libtorch is CPU-only; on a CUDA host set"
+                    + " PYTORCH_LIBRARY_PATH=<libtorch 2.7.1 cu128>/lib PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128");
+        }
     }
 
     public Device toDjl() {

@@ -21,6 +21,15 @@ class DeviceSettingsTest {
     }
 
     @Test
+    void anAbsentGpuFailsWithSetUpInstructions() {
+        ComputeDevice.CPU.requireAvailable();
+        assertThatThrownBy(() -> ComputeDevice.cuda(99).requireAvailable())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("device cuda:99 is not available")
+                .hasMessageContaining("PYTORCH_FLAVOR=cu128");
+    }
+
+    @Test
     void parsesPrecisions() {
         assertThat(Precision.parse("fp16")).isEqualTo(Precision.FP16);
         assertThat(Precision.parse("bfloat16")).isEqualTo(Precision.BF16);
