@@ -46,8 +46,7 @@ public final class BundledMiniLm {
         }
         return OnnxEmbedder.open(NAME, folder.resolve("model.onnx"), OnnxEmbedder.ONNX_RUNTIME,
                 folder.resolve("tokenizer.json"),
-                options.pooling() != null ? options.pooling() : Pooling.MEAN,
-                options.normalize() != null ? options.normalize() : true,
+                options.poolingOr(Pooling.MEAN), options.normalizeOr(true),
                 maxTokens, options);
     }
 

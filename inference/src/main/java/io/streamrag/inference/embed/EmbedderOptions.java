@@ -37,6 +37,16 @@ public record EmbedderOptions(DeviceSettings device, Pooling pooling, Boolean no
                 Path.of(System.getProperty("user.home"), ".cache", "streamrag", "models"), 0, Metrics.globalRegistry);
     }
 
+    /** The configured pooling, else what the model folder says. */
+    public Pooling poolingOr(Pooling fromModel) {
+        return pooling != null ? pooling : fromModel;
+    }
+
+    /** The configured normalisation, else what the model folder says. */
+    public boolean normalizeOr(boolean fromModel) {
+        return normalize != null ? normalize : fromModel;
+    }
+
     public EmbedderOptions withDevice(DeviceSettings value) {
         return new EmbedderOptions(value, pooling, normalize, maxTokens, cacheDirectory, onnxThreads, meterRegistry);
     }

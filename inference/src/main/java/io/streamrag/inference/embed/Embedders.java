@@ -55,10 +55,8 @@ public final class Embedders {
     private static TextEmbedder openExported(Path folder, Path modelFile, String engine, EmbedderOptions options)
             throws IOException {
         Optional<SentenceTransformersConfig> st = SentenceTransformersConfig.read(folder);
-        Pooling pooling = options.pooling() != null ? options.pooling()
-                : st.map(SentenceTransformersConfig::pooling).orElse(Pooling.MEAN);
-        boolean normalize = options.normalize() != null ? options.normalize()
-                : st.map(SentenceTransformersConfig::normalize).orElse(false);
+        Pooling pooling = options.poolingOr(st.map(SentenceTransformersConfig::pooling).orElse(Pooling.MEAN));
+        boolean normalize = options.normalizeOr(st.map(SentenceTransformersConfig::normalize).orElse(false));
         int maxTokens = options.maxTokens() != null ? options.maxTokens()
                 : st.filter(s -> s.maxSeqLength().isPresent()).map(s -> s.maxSeqLength().getAsInt())
                         .orElse(modelMaxLength(folder));

@@ -33,10 +33,8 @@ public final class SentenceEmbedder implements TextEmbedder {
         Optional<SentenceTransformersConfig> st = SentenceTransformersConfig.read(directory);
         BertConfig config = BertConfig.read(directory.resolve("config.json"));
         int maxTokens = maxTokens(options, st, config, directory);
-        Pooling pooling = options.pooling() != null ? options.pooling()
-                : st.map(SentenceTransformersConfig::pooling).orElse(Pooling.MEAN);
-        boolean normalize = options.normalize() != null ? options.normalize()
-                : st.map(SentenceTransformersConfig::normalize).orElse(false);
+        Pooling pooling = options.poolingOr(st.map(SentenceTransformersConfig::pooling).orElse(Pooling.MEAN));
+        boolean normalize = options.normalizeOr(st.map(SentenceTransformersConfig::normalize).orElse(false));
 
         EmbeddingTokenizer tokenizer = EmbeddingTokenizer.open(directory.resolve("tokenizer.json"), maxTokens, name,
                 options.meterRegistry());

@@ -3,7 +3,8 @@ package io.streamrag.inference.worker;
 import java.time.Duration;
 
 /**
- * How a {@link BatchingWorker} forms batches and pushes back.
+ * How a {@link BatchingWorker} forms batches and pushes back. At most {@code queueCapacity + lookahead} requests
+ * are held at any time.
  *
  * @param maxBatchSize   most requests in one model call
  * @param maxWait        longest the oldest waiting request is held back to let a batch fill up
