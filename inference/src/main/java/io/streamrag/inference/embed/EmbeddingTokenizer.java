@@ -80,11 +80,6 @@ final class EmbeddingTokenizer implements AutoCloseable {
         return new TokenBatch(ids, types, mask);
     }
 
-    /** Tokens the text will occupy in a batch (special tokens included, after truncation). */
-    int length(String text) {
-        return Math.min(plain.encode(text).getIds().length, maxTokens);
-    }
-
     @Override
     public void close() {
         batching.close();
