@@ -19,8 +19,8 @@ public record BertConfig(int vocabSize, int hiddenSize, int layerCount, int head
 
     public BertConfig {
         if (hiddenSize % headCount != 0) {
-            throw new IllegalArgumentException("hidden_size " + hiddenSize + " is not a multiple of num_attention_heads "
-                    + headCount);
+            throw new IllegalArgumentException("hidden_size " + hiddenSize
+                    + " is not a multiple of num_attention_heads " + headCount);
         }
     }
 

@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * Rebuilds all-MiniLM-L6-v2 in Hugging Face layout from the ONNX export in the default-model jar: named initializers
  * keep their names; the anonymous MatMul weights are named after their node's output
- * ({@code /encoder/layer.0/attention/self/query/MatMul_output_0} to {@code encoder.layer.0.attention.self.query.weight})
- * and transposed to Hugging Face's [out, in].
+ * ({@code /encoder/layer.0/attention/self/query/MatMul_output_0} becomes
+ * {@code encoder.layer.0.attention.self.query.weight}) and transposed to Hugging Face's [out, in].
  *
  * <p>The ONNX protobuf is read by hand (a few fields of ModelProto, GraphProto, NodeProto, TensorProto): neither
  * ONNX Runtime's Java API nor any dependency we have exposes a graph's initializers.

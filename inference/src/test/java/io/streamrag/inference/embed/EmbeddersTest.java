@@ -89,7 +89,8 @@ class EmbeddersTest {
         assertThat(Embedders.modelMaxLength(folder)).isEqualTo(512);
         Files.writeString(folder.resolve("config.json"), "{\"max_position_embeddings\": 8192}");
         assertThat(Embedders.modelMaxLength(folder)).isEqualTo(8192);
-        Files.writeString(folder.resolve("tokenizer_config.json"), "{\"model_max_length\": 1000000000000000019884624838656}");
+        Files.writeString(folder.resolve("tokenizer_config.json"),
+                "{\"model_max_length\": 1000000000000000019884624838656}");
         assertThat(Embedders.modelMaxLength(folder)).isEqualTo(8192);
         Files.writeString(folder.resolve("tokenizer_config.json"), "{\"model_max_length\": 514}");
         assertThat(Embedders.modelMaxLength(folder)).isEqualTo(514);
