@@ -165,6 +165,8 @@ public final class BatchingWorker<Q, R> implements AutoCloseable {
                 run(planner.take(waiting, p -> p.length));
             }
         } catch (InterruptedException e) {
+            // nobody should interrupt the worker; if someone does, stop intake so no caller waits forever
+            closing = true;
             Thread.currentThread().interrupt();
         } finally {
             failAll(waiting);
