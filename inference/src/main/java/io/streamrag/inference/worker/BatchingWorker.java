@@ -126,6 +126,11 @@ public final class BatchingWorker<Q, R> implements AutoCloseable {
         return name;
     }
 
+    /** Requests waiting in the queue (not counting those the worker is already grouping). */
+    public int queueDepth() {
+        return queue.size();
+    }
+
     /**
      * Queues one request. Blocks while the queue is full, up to the submit timeout; the returned future then fails
      * with {@link QueueFullException}. Fails with {@link WorkerClosedException} once the worker is closing.
