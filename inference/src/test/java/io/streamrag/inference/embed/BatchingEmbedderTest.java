@@ -25,14 +25,11 @@ class BatchingEmbedderTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         EmbedderOptions options = EmbedderOptions.defaults().withMeterRegistry(registry);
         List<String> texts = GoldenSentences.all().subList(3, 19);
-        List<float[]> direct;
-        try (SentenceEmbedder alone = SentenceEmbedder.open(MiniLmFixture.folder(), options)) {
-            direct = new ArrayList<>();
-            for (String text : texts) {
-                direct.add(alone.embed(List.of(text)).get(0));
-            }
-        }
         SentenceEmbedder model = SentenceEmbedder.open(MiniLmFixture.folder(), options);
+        List<float[]> direct = new ArrayList<>();
+        for (String text : texts) {
+            direct.add(model.embed(List.of(text)).get(0));
+        }
         int threads = 4;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (BatchingEmbedder shared = BatchingEmbedder.wrap(model, BatchingSettings.defaults()
