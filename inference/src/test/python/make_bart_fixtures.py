@@ -5,7 +5,7 @@ Writes into inference/src/test/resources/bart/:
   tiny/             config.json, generation_config.json, model.safetensors (every tied name stored), tokenizer.json,
                     tokenizer_config.json
   tiny-tied-once/   the same model, the tied embedding stored once (model.decoder.embed_tokens.weight, aliases in
-                    __metadata__), no lm_head.weight, no final_logits_bias
+                    __metadata__), no lm_head.weight
   tiny-f16/         the weights as F16, in the layout save_pretrained writes (model.shared.weight only)
   tiny-bf16/        the weights as BF16
   goldens.json      encoder states, teacher-forced logits and log-likelihoods, generate() outputs
@@ -195,6 +195,12 @@ def run_case(model, input_ids, mask, args):
     if full["max_new_tokens"] is not None:
         full.pop("max_length")
     gen_config = GenerationConfig(**full)
+    # What generate() will really use: in transformers 5 an argument left None is filled from the model's
+    # generation_config, so record the prepared values rather than what we asked for.
+    used, _ = model._prepare_generation_config(gen_config)
+    for key in ("num_beams", "num_return_sequences", "min_length", "length_penalty", "early_stopping",
+                "no_repeat_ngram_size", "forced_bos_token_id", "forced_eos_token_id", "decoder_start_token_id"):
+        assert getattr(used, key) == full[key], (key, getattr(used, key), full[key])
     with torch.no_grad():
         out = model.generate(input_ids=input_ids, attention_mask=mask, generation_config=gen_config,
                              return_dict_in_generate=True, output_scores=True, output_logits=True)
@@ -245,7 +251,7 @@ def main():
     write_folder(ROOT / "tiny", tensors, {"format": "pt"}, model, work)
 
     once = {k: v for k, v in tensors.items() if k not in (
-        "model.shared.weight", "model.encoder.embed_tokens.weight", "lm_head.weight", "final_logits_bias")}
+        "model.shared.weight", "model.encoder.embed_tokens.weight", "lm_head.weight")}
     write_folder(ROOT / "tiny-tied-once", once, {
         "format": "pt",
         "model.shared.weight": "model.decoder.embed_tokens.weight",
@@ -259,6 +265,10 @@ def main():
 
     # Check the folder loads into HF and reproduces the in-memory model.
     reloaded = BartForConditionalGeneration.from_pretrained(str(ROOT / "tiny")).eval()
+    # The folder's generation_config.json carries non-trivial defaults (for the Java defaults test); the goldens
+    # pin every argument, and an argument passed as None must mean "off", not "the folder's default".
+    reloaded.generation_config = GenerationConfig(decoder_start_token_id=2, bos_token_id=0, eos_token_id=2,
+                                                  pad_token_id=1)
 
     ids, input_ids, mask = pad_batch(tok, INPUTS)
     decoder_targets = [[0, 50 % 400, 7, 120, 33, 2], [0, 9, 2], [0, 200, 201, 5, 17, 88, 99, 2]]
