@@ -15,6 +15,11 @@ public final class BartDecodingSession implements DecodingSession {
         this.state = state;
     }
 
+    /** The cache underneath, for callers mixing steps with multi-token {@link BartModel#decode} calls. */
+    public BartDecoderState state() {
+        return state;
+    }
+
     @Override
     public int rows() {
         return state.rows();
