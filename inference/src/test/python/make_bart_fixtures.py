@@ -47,6 +47,8 @@ INPUTS = [
     "Paris is the capital, and beam search keeps hypotheses.",
 ]
 
+TOKENIZER = None  # set in main(); run_case decodes texts with it
+
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
 
 
@@ -228,7 +230,8 @@ def run_case(model, input_ids, mask, args):
         hyps = []
         for r in range(n_ret):
             i = b * n_ret + r
-            hyps.append({"ids": sequences[i], "score": scores[i]})
+            hyps.append({"ids": sequences[i], "score": scores[i],
+                         "text": TOKENIZER.decode(sequences[i], skip_special_tokens=True)})
         per_input.append(hyps)
     return settings, per_input
 
@@ -237,7 +240,9 @@ def main():
     torch.set_num_threads(1)
     work = ROOT / "_tokenizer"
     work.mkdir(parents=True, exist_ok=True)
+    global TOKENIZER
     tok = build_tokenizer()
+    TOKENIZER = tok
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>",
                                    pad_token="<pad>", mask_token="<mask>", cls_token="<s>", sep_token="</s>",
                                    model_max_length=64)

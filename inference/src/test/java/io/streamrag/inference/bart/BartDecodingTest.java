@@ -113,6 +113,35 @@ class BartDecodingTest {
     }
 
     @Test
+    void longInputsAreTruncatedToThePositionTableNotRejected() {
+        String longText = String.join(" ", java.util.Collections.nCopies(80, "Paris is the capital of France."));
+        int[] ids = generator.tokenize(List.of(longText))[0];
+        assertThat(ids).hasSize(generator.maxInputTokens());
+        assertThat(ids[0]).isEqualTo(model.config().bosTokenId());
+        assertThat(ids[ids.length - 1]).isEqualTo(model.config().eosTokenId());
+        assertThat(generator.generate(List.of(longText), settings(2, 1, EarlyStopping.TRUE, 0)).get(0)).hasSize(1);
+    }
+
+    @Test
+    void concurrentRequestsGetTheSameAnswersAsSequentialOnes() throws Exception {
+        List<String> inputs = GOLDENS.inputs();
+        GenerationSettings beams = settings(3, 1, EarlyStopping.FALSE, 0);
+        List<List<GeneratedSequence>> sequential = generator.generate(inputs, beams);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<List<GeneratedSequence>>> futures = new java.util.ArrayList<>();
+            for (String input : inputs) {
+                futures.add(pool.submit(() -> generator.generate(List.of(input), beams).get(0)));
+            }
+            for (int i = 0; i < inputs.size(); i++) {
+                assertThat(futures.get(i).get().get(0).tokenIds()).containsExactly(sequential.get(i).get(0).tokenIds());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void rejectsAMaxLengthBeyondThePositionTable() {
         GenerationSettings tooLong = new GenerationSettings(1, 1, model.config().maxPositionEmbeddings() + 1, null,
                 0, 1.0, EarlyStopping.FALSE, 0, null, null, 2, 2, 1);

@@ -93,7 +93,7 @@ final class BartGoldens {
             for (JsonNode perInput : c.get("outputs")) {
                 List<Hypothesis> hyps = new ArrayList<>();
                 perInput.forEach(h -> hyps.add(new Hypothesis(ints(h.get("ids")), h.get("score").asDouble(),
-                        h.get("log_likelihood").asDouble())));
+                        h.get("log_likelihood").asDouble(), h.get("text").asText())));
                 outputs.add(hyps);
             }
             cases.add(new GenerateCase(c.get("name").asText(), settings, outputs));
@@ -101,7 +101,7 @@ final class BartGoldens {
         return cases;
     }
 
-    record Hypothesis(int[] ids, double score, double logLikelihood) {
+    record Hypothesis(int[] ids, double score, double logLikelihood, String text) {
     }
 
     record GenerateCase(String name, GenerationSettings settings, List<List<Hypothesis>> outputs) {
