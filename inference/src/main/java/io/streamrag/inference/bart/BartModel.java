@@ -206,6 +206,9 @@ public final class BartModel implements AutoCloseable {
 
     /** @return {hidden states [B, S, D], additive padding mask [B, 1, 1, S]}, both in {@code scope} */
     private NDArray[] runEncoder(NDManager scope, int[][] inputIds) {
+        if (inputIds.length == 0) {
+            throw new IllegalArgumentException("no inputs to encode");
+        }
         int width = 0;
         for (int[] row : inputIds) {
             if (row.length == 0) {
