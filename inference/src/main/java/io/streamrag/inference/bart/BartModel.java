@@ -22,6 +22,8 @@ import java.util.List;
  */
 public final class BartModel implements AutoCloseable {
     private static final float MASKED = -1e9f;
+    /** Most logits elements one teacher-forced pass may hold (64 MiB of fp32). */
+    private static final long LOGITS_BUDGET = 16L << 20;
 
     private final BartConfig config;
     private final NDManager manager;
@@ -162,16 +164,39 @@ public final class BartModel implements AutoCloseable {
 
     /**
      * Teacher-forced {@code sum_t log p(target_t | target_<t, input)} per pair, batched: the decoder reads the
-     * decoder start token then {@code target[0..n-2]}. Targets are generated ids without the start token.
+     * decoder start token then {@code target[0..n-2]}. Targets are generated ids without the start token. Rows are
+     * scored in chunks so that no logits tensor exceeds {@value #LOGITS_BUDGET} elements.
      */
     public double[] teacherForcedLogLikelihood(int[][] inputIds, List<int[]> targets) {
+        return teacherForcedLogLikelihood(inputIds, targets, LOGITS_BUDGET);
+    }
+
+    /** As above with an explicit logits budget (elements); tests use a small one to force chunking. */
+    double[] teacherForcedLogLikelihood(int[][] inputIds, List<int[]> targets, long logitsBudget) {
         if (inputIds.length != targets.size()) {
             throw new IllegalArgumentException(inputIds.length + " inputs but " + targets.size() + " targets");
         }
-        int width = 1;
-        for (int[] t : targets) {
-            width = Math.max(width, t.length);
+        double[] sums = new double[inputIds.length];
+        int from = 0;
+        while (from < inputIds.length) {
+            int to = from + 1;
+            int width = Math.max(1, targets.get(from).length);
+            while (to < inputIds.length) {
+                int wider = Math.max(width, targets.get(to).length);
+                if ((long) (to + 1 - from) * wider * config.vocabSize() > logitsBudget) {
+                    break;
+                }
+                width = wider;
+                to++;
+            }
+            double[] chunk = scoreTargets(Arrays.copyOfRange(inputIds, from, to), targets.subList(from, to), width);
+            System.arraycopy(chunk, 0, sums, from, chunk.length);
+            from = to;
         }
+        return sums;
+    }
+
+    private double[] scoreTargets(int[][] inputIds, List<int[]> targets, int width) {
         int[][] decoderInputs = new int[targets.size()][width];
         long[] picks = new long[targets.size() * width];
         for (int r = 0; r < decoderInputs.length; r++) {

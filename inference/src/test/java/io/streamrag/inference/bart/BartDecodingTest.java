@@ -103,6 +103,15 @@ class BartDecodingTest {
     }
 
     @Test
+    void rescoringInChunksEqualsOneBatch() {
+        double[] whole = model.teacherForcedLogLikelihood(GOLDENS.inputIds(), GOLDENS.targets());
+        // a budget below two rows' logits scores one row at a time
+        double[] chunked = model.teacherForcedLogLikelihood(GOLDENS.inputIds(), GOLDENS.targets(),
+                model.config().vocabSize() * 8L);
+        assertThat(chunked).containsExactly(whole, Offset.offset(1e-5));
+    }
+
+    @Test
     void generationLeavesNoArraysBehind() {
         int before = model.manager().getManagedArrays().size();
         generator.generate(GOLDENS.inputs(), settings(1, 1, EarlyStopping.FALSE, 0));
