@@ -4,60 +4,70 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.streamrag.inference.bart.BartGenerator;
 import io.streamrag.inference.bart.ComputePrecision;
+import io.streamrag.inference.generate.GeneratedSequence;
 import io.streamrag.inference.generate.GenerationSettings;
 import io.streamrag.inference.rag.RagTokenGenerator;
 import io.streamrag.inference.rag.RetrievedContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Answers per second and latency of the RAG generation modes with k = {@value #DOCUMENTS} passages per question, on
- * a bart-base-shaped checkpoint with random weights (written to a temp folder, deleted afterwards), CPU. Prints a
- * table; not a test.
+ * Answers per second and latency of the three RAG generation modes with k = {@value #DOCUMENTS} passages per
+ * question, on a bart-base-shaped checkpoint with random weights (written to a temp folder, deleted afterwards),
+ * CPU. Prints a table; not a test.
  *
  * <pre>
  * ./mvnw -B -o -q -pl inference -am test-compile
  * ./mvnw -B -o -q -pl inference dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
- * java -Xmx6g -Dai.djl.offline=true -Dai.djl.pytorch.num_interop_threads=1 \
+ * java -Xmx6g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
  *   -cp inference/target/classes:inference/target/test-classes:$(cat /tmp/cp.txt) \
- *   io.streamrag.inference.bench.RagModesBench [sequential requests, default 10]
+ *   io.streamrag.inference.bench.RagModesBench [sequential requests, default 5] [batch, default 4]
  * </pre>
  *
- * Each question has k generator inputs of {@value #INPUT_TOKENS} random tokens (a ~100-word passage with its
- * title and the question) and random doc scores. EOS is suppressed until {@value #NEW_TOKENS} new tokens, so every
- * answer has the same length whatever the random weights prefer. Latency: one question per call, sequentially, p50
- * and p99 over the requests (with few requests p99 is the slowest one). Batch: {@value #BATCH} questions in one
- * call (one decoder call per step for all questions x beams x k rows). The tokenizer is the tiny test BART's; inputs
- * are token ids, so it only detokenises (ids it lacks decode to nothing).
+ * Each question has k generator inputs of {@value #INPUT_TOKENS} random tokens (a ~100-word passage with its title
+ * and the question) and random doc scores. EOS is suppressed until {@value #NEW_TOKENS} new tokens, so every answer
+ * and candidate has the same length whatever the random weights prefer. Latency: one question per call,
+ * sequentially, p50 and p99 (nearest rank: with few requests p99 is the slowest); answers/s = 1000 / mean latency.
+ * Batch: that many questions in one call.
  *
- * <p>Only rag-token is measured here: rag-sequence and concat live in the topology module's QA code, which the
- * inference module cannot depend on.
+ * <p>rag-sequence and concat live in the topology module ({@code io.streamrag.qa.rag}), which this module cannot
+ * depend on; their rows run the generator calls those composers make, on token ids: rag-sequence thorough = one
+ * {@code generate} over questions x k inputs with {@code num_return_sequences = num_beams}, the candidates pooled
+ * per question by token ids, then one teacher-forced pass over every (candidate, passage) pair (the port's
+ * {@code sequenceLogLikelihood}, which encodes each pair); fast = the {@code generate} call alone; concat = one
+ * {@code generate} on one input holding the question's k passages. The composers' own bookkeeping (formatting,
+ * marginalising a few numbers) is left out; it is negligible next to these calls.
  */
 public final class RagModesBench {
     private static final int DOCUMENTS = 5;
     private static final int INPUT_TOKENS = 128;
     private static final int NEW_TOKENS = 20;
-    private static final int BATCH = 8;
 
     private RagModesBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        int requests = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int requests = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         Path dir = Files.createTempDirectory("bart-base-random");
         try {
             RandomBartCheckpoint.writeBartBase(dir, 42);
             try (InputStream in = RagModesBench.class.getResourceAsStream("/bart/tiny/tokenizer.json")) {
-                Files.copy(in, dir.resolve("tokenizer.json"));
+                Files.copy(in, dir.resolve("tokenizer.json")); // only detokenises here; inputs are ids
             }
             try (BartGenerator bart = BartGenerator.open(dir, Device.cpu(), ComputePrecision.FP32)) {
                 System.out.printf(Locale.ROOT, "bart-base shape, random weights; PyTorch %s, intra-op threads %s; k=%d,"
@@ -65,18 +75,29 @@ public final class RagModesBench {
                         System.getProperty("ai.djl.pytorch.num_threads", "default"), DOCUMENTS, INPUT_TOKENS,
                         NEW_TOKENS);
                 RagTokenGenerator rag = new RagTokenGenerator(bart);
-                List<String[]> rows = new ArrayList<>();
+                List<Mode> modes = new ArrayList<>();
                 for (int beams : new int[] {1, 4}) {
-                    rows.add(measure("rag-token, " + (beams == 1 ? "greedy" : "beam " + beams), rag,
-                            settings(bart, beams), requests));
+                    String search = beams == 1 ? "greedy" : "beam " + beams;
+                    GenerationSettings one = settings(bart, beams, 1);
+                    GenerationSettings all = settings(bart, beams, beams);
+                    modes.add(new Mode("rag-token, " + search, qs -> rag.generateIds(qs, one)));
+                    modes.add(new Mode("rag-sequence thorough, " + search, qs -> ragSequence(bart, qs, all, true)));
+                    modes.add(new Mode("rag-sequence fast, " + search, qs -> ragSequence(bart, qs, all, false)));
+                    modes.add(new Mode("concat, " + search, qs -> concat(bart, qs, one)));
                 }
+                measure(modes, bart.model().config().vocabSize(), requests, batch);
                 System.out.println();
-                System.out.printf("| %-22s | %8s | %8s | %8s | %16s |%n", "mode (k=" + DOCUMENTS + ")", "p50 ms",
-                        "p99 ms", "answers/s", "answers/s, batch " + BATCH);
-                System.out.printf("|%s|%s|%s|%s|%s|%n", "-".repeat(24), "-".repeat(10), "-".repeat(10), "-".repeat(11),
-                        "-".repeat(18));
-                for (String[] r : rows) {
-                    System.out.printf("| %-22s | %8s | %8s | %9s | %16s |%n", (Object[]) r);
+                System.out.printf("| %-30s | %7s | %7s | %9s | %12s | %17s |%n", "mode (k=" + DOCUMENTS + ")",
+                        "p50 ms", "p99 ms", "answers/s", "CPU ms/answer", "answers/s batch " + batch);
+                System.out.printf("|%s|%s|%s|%s|%s|%s|%n", "-".repeat(32), "-".repeat(9), "-".repeat(9),
+                        "-".repeat(11), "-".repeat(14), "-".repeat(19));
+                for (Mode m : modes) {
+                    double[] wall = m.wallMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                    double[] cpu = m.cpuMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                    double mean = Arrays.stream(wall).average().orElseThrow();
+                    System.out.printf("| %-30s | %7s | %7s | %9s | %12s | %17s |%n", m.name,
+                            fmt(percentile(wall, 0.5)), fmt(percentile(wall, 0.99)), fmt(1000 / mean),
+                            fmt(percentile(cpu, 0.5)), fmt(m.batchRate));
                 }
             }
         } finally {
@@ -86,35 +107,105 @@ public final class RagModesBench {
         }
     }
 
-    private static String[] measure(String name, RagTokenGenerator rag, GenerationSettings settings, int requests) {
+    /**
+     * Runs every mode on the same questions, interleaved in a rotating order, so that load from other processes
+     * on a shared machine falls on all modes alike. CPU time is the calling thread's (with
+     * {@code -Dai.djl.pytorch.num_threads=1} PyTorch computes on that thread, so it is the whole cost).
+     */
+    private static void measure(List<Mode> modes, int vocab, int requests, int batch) {
         SplittableRandom random = new SplittableRandom(11);
-        int vocab = rag.generator().model().config().vocabSize();
-        rag.generateIds(List.of(question(random, vocab)), settings); // warm-up
-        double[] millis = new double[requests];
-        long start = System.nanoTime();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        RetrievedContext warmUp = question(random, vocab);
+        modes.forEach(m -> m.run.accept(List.of(warmUp)));
         for (int i = 0; i < requests; i++) {
             RetrievedContext q = question(random, vocab);
+            for (int j = 0; j < modes.size(); j++) {
+                Mode m = modes.get((i + j) % modes.size());
+                long cpu0 = threads.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                m.run.accept(List.of(q));
+                m.wallMillis.add((System.nanoTime() - t0) / 1e6);
+                m.cpuMillis.add((threads.getCurrentThreadCpuTime() - cpu0) / 1e6);
+            }
+            System.out.printf(Locale.ROOT, "request %d of %d done%n", i + 1, requests);
+        }
+        List<RetrievedContext> questions = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            questions.add(question(random, vocab));
+        }
+        for (Mode m : modes) {
             long t0 = System.nanoTime();
-            rag.generateIds(List.of(q), settings);
-            millis[i] = (System.nanoTime() - t0) / 1e6;
+            m.run.accept(questions);
+            m.batchRate = batch / ((System.nanoTime() - t0) / 1e9);
         }
-        double sequentialRate = requests / ((System.nanoTime() - start) / 1e9);
-        List<RetrievedContext> batch = new ArrayList<>();
-        for (int i = 0; i < BATCH; i++) {
-            batch.add(question(random, vocab));
-        }
-        long t0 = System.nanoTime();
-        rag.generateIds(batch, settings);
-        double batchRate = BATCH / ((System.nanoTime() - t0) / 1e9);
-        Arrays.sort(millis);
-        System.out.printf(Locale.ROOT, "%s: done%n", name);
-        return new String[] {name, fmt(percentile(millis, 0.50)), fmt(percentile(millis, 0.99)), fmt(sequentialRate),
-                fmt(batchRate)};
     }
 
-    private static GenerationSettings settings(BartGenerator bart, int beams) {
+    /** One way of answering, and what was measured of it. */
+    private static final class Mode {
+        final String name;
+        final Consumer<List<RetrievedContext>> run;
+        final List<Double> wallMillis = new ArrayList<>();
+        final List<Double> cpuMillis = new ArrayList<>();
+        double batchRate;
+
+        Mode(String name, Consumer<List<RetrievedContext>> run) {
+            this.name = name;
+            this.run = run;
+        }
+    }
+
+    /** The generator calls of the QA module's {@code RagSequenceComposer}, on ids. */
+    private static void ragSequence(BartGenerator bart, List<RetrievedContext> questions, GenerationSettings settings,
+            boolean thorough) {
+        List<int[]> inputs = new ArrayList<>();
+        questions.forEach(q -> inputs.addAll(q.inputIds()));
+        List<List<GeneratedSequence>> hypotheses = bart.generateIds(inputs.toArray(new int[0][]), settings);
+        if (!thorough) {
+            return;
+        }
+        List<int[]> pairInputs = new ArrayList<>();
+        List<int[]> pairTargets = new ArrayList<>();
+        int offset = 0;
+        for (RetrievedContext q : questions) {
+            Map<List<Integer>, int[]> pooled = new LinkedHashMap<>();
+            for (int d = 0; d < q.documents(); d++) {
+                for (GeneratedSequence s : hypotheses.get(offset + d)) {
+                    pooled.putIfAbsent(Arrays.stream(s.tokenIds()).boxed().toList(), s.tokenIds());
+                }
+            }
+            for (int[] candidate : pooled.values()) {
+                for (int[] input : q.inputIds()) {
+                    pairInputs.add(input);
+                    pairTargets.add(candidate);
+                }
+            }
+            offset += q.documents();
+        }
+        bart.model().teacherForcedLogLikelihood(pairInputs.toArray(new int[0][]), pairTargets);
+    }
+
+    /** The generator call of the QA module's {@code ConcatComposer}: the k passages in one input. */
+    private static void concat(BartGenerator bart, List<RetrievedContext> questions, GenerationSettings settings) {
+        int max = bart.maxInputTokens();
+        int[][] inputs = new int[questions.size()][];
+        for (int i = 0; i < inputs.length; i++) {
+            int[] packed = new int[max];
+            int length = 0;
+            packed[length++] = 0;
+            for (int[] passage : questions.get(i).inputIds()) {
+                int body = Math.min(passage.length - 2, max - 1 - length);
+                System.arraycopy(passage, 1, packed, length, body);
+                length += body;
+            }
+            packed[length++] = 2;
+            inputs[i] = Arrays.copyOf(packed, length);
+        }
+        bart.generateIds(inputs, settings);
+    }
+
+    private static GenerationSettings settings(BartGenerator bart, int beams, int returned) {
         var c = bart.model().config();
-        return new GenerationSettings(beams, 1, 1 + NEW_TOKENS, NEW_TOKENS, 1 + NEW_TOKENS, 1.0,
+        return new GenerationSettings(beams, returned, 1 + NEW_TOKENS, NEW_TOKENS, 1 + NEW_TOKENS, 1.0,
                 GenerationSettings.EarlyStopping.FALSE, 0, null, null, c.decoderStartTokenId(), c.eosTokenId(),
                 c.padTokenId());
     }
