@@ -87,15 +87,15 @@ public final class RagModesBench {
                 }
                 measure(modes, bart.model().config().vocabSize(), requests, batch);
                 System.out.println();
-                System.out.printf("| %-30s | %7s | %7s | %9s | %12s | %17s |%n", "mode (k=" + DOCUMENTS + ")",
+                System.out.printf("| %-30s | %7s | %7s | %9s | %13s | %17s |%n", "mode (k=" + DOCUMENTS + ")",
                         "p50 ms", "p99 ms", "answers/s", "CPU ms/answer", "answers/s batch " + batch);
                 System.out.printf("|%s|%s|%s|%s|%s|%s|%n", "-".repeat(32), "-".repeat(9), "-".repeat(9),
-                        "-".repeat(11), "-".repeat(14), "-".repeat(19));
+                        "-".repeat(11), "-".repeat(15), "-".repeat(19));
                 for (Mode m : modes) {
                     double[] wall = m.wallMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
                     double[] cpu = m.cpuMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
                     double mean = Arrays.stream(wall).average().orElseThrow();
-                    System.out.printf("| %-30s | %7s | %7s | %9s | %12s | %17s |%n", m.name,
+                    System.out.printf("| %-30s | %7s | %7s | %9s | %13s | %17s |%n", m.name,
                             fmt(percentile(wall, 0.5)), fmt(percentile(wall, 0.99)), fmt(1000 / mean),
                             fmt(percentile(cpu, 0.5)), fmt(m.batchRate));
                 }
