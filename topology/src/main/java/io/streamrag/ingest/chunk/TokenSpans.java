@@ -98,9 +98,4 @@ final class TokenSpans {
     String slice(String text, int from, int to) {
         return text.substring(starts[from], ends[to - 1]);
     }
-
-    /** Character offset where token {@code token} ends. */
-    int endOf(int token) {
-        return ends[token];
-    }
 }
