@@ -122,6 +122,41 @@ class IngestMappingTest {
     }
 
     @Test
+    void mysqlEventsAreVersionedByTheirBinlogPositionSoSameSecondUpdatesBothApply() {
+        rig.cdcJson.pipeInput(key(16), mysqlEvent("c", row(16, "T", "Inserted."), "mysql-bin.000003", 4_000));
+        rig.lingerPasses();
+        rig.cdcJson.pipeInput(key(16), mysqlEvent("u", row(16, "T", "Edited in the same second."),
+                "mysql-bin.000003", 4_500));
+        rig.cdcJson.pipeInput(key(16), mysqlEvent("u", row(16, "T", "Replayed old edit."), "mysql-bin.000002", 9_000));
+        rig.lingerPasses();
+
+        assertThat(rig.store.chunksOf("16")).extracting(StoredChunk::text)
+                .containsExactly("Edited in the same second.");
+        assertThat(rig.updates.readValuesToList()).extracting(IndexUpdate::getVersion)
+                .containsExactly((3L << 32) | 4_000, (3L << 32) | 4_500);
+        assertThat(rig.counter("streamrag.ingest.changes.stale")).isEqualTo(1);
+    }
+
+    private static byte[] mysqlEvent(String op, Map<String, Object> after, String file, long pos) {
+        Map<String, Object> source = new java.util.LinkedHashMap<>();
+        source.put("connector", "mysql");
+        source.put("name", "cdc-wiki");
+        source.put("ts_ms", 1_700_000_000_000L); // second precision: equal for both updates
+        source.put("db", "wiki");
+        source.put("table", "pages");
+        source.put("file", file);
+        source.put("pos", pos);
+        source.put("row", 0);
+        Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("before", null);
+        event.put("after", after);
+        event.put("source", source);
+        event.put("op", op);
+        event.put("ts_ms", 1_700_000_000_000L);
+        return DebeziumEvents.json(event);
+    }
+
+    @Test
     void aTombstoneDeletesTheDocumentNamedByItsStructKey() {
         rig.cdcJson.pipeInput(key(13), envelope("c", null, row(13, "Gone", "Soon deleted."), 100));
         rig.lingerPasses();

@@ -17,7 +17,8 @@ import java.util.Map;
  * {@code __source_ts_ms}, {@code __ts_ms}, {@code __db}, {@code __table} fields). Operations: c, u, r (snapshot) and
  * d; truncate and message events are rejected because the vector store cannot drop a whole table's documents.
  *
- * <p>Version: the LSN when the event has one, else the mapping's version column, else the source commit time
+ * <p>Version: the LSN when the event has one (PostgreSQL), else the binlog position (MySQL, see
+ * {@link BinlogPosition}), else the mapping's version column, else the source commit time
  * ({@code source.ts_ms}, {@code __source_ts_ms}, {@code ts_ms}). Without an LSN a version tie counts as a
  * duplicate, so a version column must increase strictly. A delete whose version cannot be compared (no LSN, version
  * column missing from the key-only {@code before} image) deletes whatever the document currently is.
@@ -63,6 +64,7 @@ public final class DebeziumChangeReader {
         }
         Position position = new Position(
                 source.get("lsn"),
+                BinlogPosition.of(source.get("file"), source.get("pos")),
                 first(source.get("ts_ms"), event.get("ts_ms")),
                 ColumnValues.text(source.get("connector")),
                 ColumnValues.text(source.get("name")),
@@ -80,6 +82,7 @@ public final class DebeziumChangeReader {
         }
         Position position = new Position(
                 row.get("__lsn"),
+                BinlogPosition.of(row.get("__source_file"), row.get("__source_pos")),
                 first(row.get("__source_ts_ms"), row.get("__ts_ms")),
                 ColumnValues.text(row.get("__source_connector")),
                 ColumnValues.text(row.get("__source_name")),
@@ -115,7 +118,8 @@ public final class DebeziumChangeReader {
                         .setName(position.name() == null ? sourceName : position.name())
                         .setDatabase(position.database())
                         .setTable(position.table())
-                        .setPosition(position.lsn() == null ? null : ColumnValues.text(position.lsn()))
+                        .setPosition(position.lsn() != null ? ColumnValues.text(position.lsn())
+                                : position.binlog() != null ? String.valueOf(position.binlog()) : null)
                         .setSnapshot(position.snapshot())
                         .build())
                 .setEventTime(Instant.ofEpochMilli(eventTime))
@@ -128,6 +132,9 @@ public final class DebeziumChangeReader {
         try {
             if (position.lsn() != null) {
                 return ColumnValues.version(position.lsn());
+            }
+            if (position.binlog() != null) {
+                return position.binlog();
             }
             if (mapping.versionColumn() != null) {
                 Object version = row.get(mapping.versionColumn());
@@ -237,7 +244,7 @@ public final class DebeziumChangeReader {
         return a != null ? a : b;
     }
 
-    private record Position(Object lsn, Object sourceTsMs, String connector, String name, String database,
+    private record Position(Object lsn, Long binlog, Object sourceTsMs, String connector, String name, String database,
                             String table, boolean snapshot) {
     }
 }
