@@ -3,6 +3,7 @@ package io.streamrag.ingest;
 import io.streamrag.contracts.DocumentChange;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -59,7 +60,8 @@ public final class DocumentChangeDecoder implements Processor<byte[], byte[], St
         Object decoded;
         try {
             decoded = deserializer.deserialize(topic, value);
-        } catch (RuntimeException e) {
+        } catch (SerializationException e) {
+            // the record's fault; an unreachable registry is not, and fails the thread as it is
             throw new RejectedRecordException(isSchemaMismatch(e) ? RejectReason.WRONG_SCHEMA
                     : RejectReason.UNPARSEABLE, null, "not a DocumentChange in the registry wire format", e);
         }
@@ -78,10 +80,14 @@ public final class DocumentChangeDecoder implements Processor<byte[], byte[], St
         return id;
     }
 
-    /** Avro's schema resolution errors (a different record, a missing field without default) mean a wrong schema. */
+    /**
+     * A writer schema the DocumentChange schema cannot read (another record type, a field without default). The
+     * serde says so only in its message ("... cannot be read as ..."); Avro's own resolution errors are kept too.
+     */
     private static boolean isSchemaMismatch(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof org.apache.avro.AvroTypeException) {
+            if (t instanceof org.apache.avro.AvroTypeException
+                    || (t.getMessage() != null && t.getMessage().contains("cannot be read as"))) {
                 return true;
             }
         }

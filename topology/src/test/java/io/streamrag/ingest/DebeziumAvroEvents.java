@@ -47,7 +47,7 @@ final class DebeziumAvroEvents {
     static byte[] key(int id) {
         GenericRecord key = new GenericData.Record(KEY);
         key.put("id", id);
-        return WireFormatTestSerdes.encode(key);
+        return TestSerdes.encode(IngestRig.CDC_AVRO, key, true);
     }
 
     static byte[] envelope(String op, Map<String, Object> before, Map<String, Object> after, long lsn) {
@@ -67,7 +67,7 @@ final class DebeziumAvroEvents {
         envelope.put("source", source);
         envelope.put("op", op);
         envelope.put("ts_ms", DebeziumEvents.TS_MS + 5);
-        return WireFormatTestSerdes.encode(envelope);
+        return TestSerdes.encode(IngestRig.CDC_AVRO, envelope, false);
     }
 
     private static GenericRecord row(Map<String, Object> columns) {

@@ -44,7 +44,7 @@ final class IngestRig implements AutoCloseable {
     final InMemoryVectorStore store = new InMemoryVectorStore();
     final BagOfWordsEmbedder embedder;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    final Serde<DocumentChange> changeSerde = WireFormatTestSerdes.specific(DocumentChange.class);
+    final Serde<DocumentChange> changeSerde = TestSerdes.specific(DocumentChange.class);
     final TopologyTestDriver driver;
     final TestInputTopic<String, DocumentChange> changes;
     final TestInputTopic<byte[], byte[]> rawChanges;
@@ -65,10 +65,10 @@ final class IngestRig implements AutoCloseable {
                         new CdcSource("articles-flat", List.of(CDC_FLAT), CdcFormat.JSON, ARTICLES),
                         new CdcSource("articles-avro", List.of(CDC_AVRO), CdcFormat.AVRO, ARTICLES)),
                 INDEX_UPDATES, DEAD_LETTERS, chunking, batching, maxBodyChars, "chunks-test");
-        Serde<IndexUpdate> updateSerde = WireFormatTestSerdes.specific(IndexUpdate.class);
-        Serde<DeadLetter> deadLetterSerde = WireFormatTestSerdes.specific(DeadLetter.class);
+        Serde<IndexUpdate> updateSerde = TestSerdes.specific(IndexUpdate.class);
+        Serde<DeadLetter> deadLetterSerde = TestSerdes.specific(DeadLetter.class);
         IngestSerdes serdes = new IngestSerdes(changeSerde, updateSerde, deadLetterSerde,
-                WireFormatTestSerdes.generic());
+                TestSerdes.generic());
         IngestTopology topology = new IngestTopology(settings, serdes, embedder, store, meters,
                 Clock.fixed(NOW, ZoneOffset.UTC));
 

@@ -8,6 +8,7 @@ import io.streamrag.ingest.RejectedRecordException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -88,7 +89,8 @@ final class CdcPayloadDecoder {
     private Object avro(String topic, byte[] bytes) {
         try {
             return AvroRecords.plain(avro.deserialize(topic, bytes));
-        } catch (RuntimeException e) {
+        } catch (SerializationException e) {
+            // the record's fault; an unreachable registry is not, and fails the thread as it is
             throw new RejectedRecordException(RejectReason.UNPARSEABLE, null,
                     "CDC record is not readable Avro in the registry wire format", e);
         }
