@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.ingest.batch.BatchIndexer;
 import io.streamrag.ingest.batch.DocumentIndexer;
-import io.streamrag.ingest.cdc.CdcChangeMapper;
+import io.streamrag.ingest.cdc.CdcChangeReader;
 import io.streamrag.ingest.cdc.CdcFormat;
 import io.streamrag.ingest.cdc.CdcSource;
 import io.streamrag.ingest.chunk.DocumentChunker;
@@ -73,9 +73,9 @@ public final class IngestTopology {
         if (!settings.documentChangeTopics().isEmpty()) {
             topology.addSource("document-changes", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                     settings.documentChangeTopics().toArray(String[]::new));
-            topology.addProcessor("decode-document-changes", () -> new DocumentChangeDecoder(
-                    serdes.documentChanges().deserializer(), validator, deadLetters, INDEXER, DEAD_LETTERS_SINK),
-                    "document-changes");
+            ChangeReader reader = new DocumentChangeReader(serdes.documentChanges().deserializer());
+            topology.addProcessor("decode-document-changes", () -> new ChangeIntake(reader, validator, deadLetters,
+                    INDEXER, DEAD_LETTERS_SINK), "document-changes");
             readers.add("decode-document-changes");
         }
         for (CdcSource source : settings.cdcSources()) {
@@ -83,8 +83,9 @@ public final class IngestTopology {
             String mapper = "map-cdc-" + source.name();
             topology.addSource(sourceNode, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                     source.topics().toArray(String[]::new));
-            topology.addProcessor(mapper, () -> new CdcChangeMapper(source, serdes.avroRecords(), validator,
-                    deadLetters, INDEXER, DEAD_LETTERS_SINK), sourceNode);
+            ChangeReader reader = new CdcChangeReader(source, serdes.avroRecords());
+            topology.addProcessor(mapper, () -> new ChangeIntake(reader, validator, deadLetters, INDEXER,
+                    DEAD_LETTERS_SINK), sourceNode);
             readers.add(mapper);
         }
 

@@ -23,8 +23,13 @@ public final class BagOfWordsEmbedder implements TextEmbedder {
     private final List<Integer> callSizes = new CopyOnWriteArrayList<>();
 
     public BagOfWordsEmbedder(int maxTokens) {
-        this.tokenizer = minilmTokenizer();
+        this.tokenizer = SharedTokenizer.INSTANCE;
         this.maxTokens = maxTokens;
+    }
+
+    /** Parsed once per test JVM (about 0.7 MB of JSON); the native tokenizer is thread-safe. */
+    private static final class SharedTokenizer {
+        static final HuggingFaceTokenizer INSTANCE = minilmTokenizer();
     }
 
     /** The all-MiniLM-L6-v2 tokenizer from the ONNX model jar on the test classpath (truncates at 128 tokens). */
@@ -89,6 +94,6 @@ public final class BagOfWordsEmbedder implements TextEmbedder {
 
     @Override
     public void close() {
-        tokenizer.close();
+        // the tokenizer is shared by every instance in this JVM
     }
 }

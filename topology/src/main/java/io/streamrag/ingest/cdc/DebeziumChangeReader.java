@@ -4,6 +4,7 @@ import io.streamrag.contracts.DocumentChange;
 import io.streamrag.contracts.Operation;
 import io.streamrag.contracts.SourceInfo;
 import io.streamrag.ingest.RejectReason;
+import io.streamrag.ingest.MappedChange;
 import io.streamrag.ingest.RejectedRecordException;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.streamrag.ingest.cdc;
+package io.streamrag.ingest;
 
 import io.streamrag.contracts.DocumentChange;
 

@@ -14,20 +14,20 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
 /** A registry outage is not the record's fault: it fails the stream thread instead of dead-lettering good records. */
-class DocumentChangeDecoderTest {
+class ChangeIntakeTest {
 
     @Test
     void anUnreachableRegistryFailsInsteadOfDeadLettering() {
         Deserializer<DocumentChange> registryDown = (topic, bytes) -> {
             throw new RegistryUnavailableException("no registry URL answered", new ConnectException("refused"));
         };
-        DocumentChangeDecoder decoder = new DocumentChangeDecoder(registryDown, new ChangeValidator(100),
+        ChangeIntake intake = new ChangeIntake(new DocumentChangeReader(registryDown), new ChangeValidator(100),
                 new DeadLetters(new IngestMetrics(new SimpleMeterRegistry())), "indexer", "dead-letters");
         MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
         context.setRecordMetadata("document-changes", 0, 3);
-        decoder.init(context);
+        intake.init(context);
 
-        assertThatThrownBy(() -> decoder.process(new Record<>(new byte[] {1}, new byte[] {0, 0, 0, 0, 1, 2}, 0L)))
+        assertThatThrownBy(() -> intake.process(new Record<>(new byte[] {1}, new byte[] {0, 0, 0, 0, 1, 2}, 0L)))
                 .isInstanceOf(RegistryUnavailableException.class);
         assertThat(context.forwarded()).isEmpty();
     }

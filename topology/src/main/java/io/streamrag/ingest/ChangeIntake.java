@@ -1,32 +1,28 @@
-package io.streamrag.ingest.cdc;
+package io.streamrag.ingest;
 
-import io.streamrag.ingest.ChangeValidator;
-import io.streamrag.ingest.DeadLetters;
-import io.streamrag.ingest.RejectedRecordException;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Turns the records of one CDC source into document changes keyed by document id (a null value deletes the
- * document's current state); records it cannot read go to the dead-letter sink and the stream goes on.
+ * Where input records enter: reads each with its source's {@link ChangeReader}, checks it with the
+ * {@link ChangeValidator} and forwards it keyed by document id (a null value deletes the document's current state);
+ * a record that cannot become a change goes to the dead-letter sink instead and the stream goes on.
  */
-public final class CdcChangeMapper implements Processor<byte[], byte[], String, SpecificRecord> {
+public final class ChangeIntake implements Processor<byte[], byte[], String, SpecificRecord> {
 
-    private final CdcPayloadDecoder decoder;
-    private final DebeziumChangeReader reader;
+    private final ChangeReader reader;
     private final ChangeValidator validator;
     private final DeadLetters deadLetters;
     private final String changesChild;
     private final String deadLettersChild;
     private ProcessorContext<String, SpecificRecord> context;
 
-    public CdcChangeMapper(CdcSource source, Deserializer<?> avro, ChangeValidator validator,
-                           DeadLetters deadLetters, String changesChild, String deadLettersChild) {
-        this.decoder = new CdcPayloadDecoder(source.format(), avro);
-        this.reader = new DebeziumChangeReader(source.name(), source.mapping());
+    public ChangeIntake(ChangeReader reader, ChangeValidator validator, DeadLetters deadLetters,
+                        String changesChild, String deadLettersChild) {
+        this.reader = reader;
         this.validator = validator;
         this.deadLetters = deadLetters;
         this.changesChild = changesChild;
@@ -40,11 +36,10 @@ public final class CdcChangeMapper implements Processor<byte[], byte[], String, 
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
         MappedChange mapped;
         try {
-            mapped = reader.read(decoder.key(topic, record.key()), decoder.value(topic, record.value()),
-                    record.timestamp());
+            mapped = reader.read(topic, record.key(), record.value(), record.timestamp());
             if (mapped.change() != null) {
                 validator.check(mapped.change());
             }
