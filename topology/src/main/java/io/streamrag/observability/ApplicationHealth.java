@@ -37,10 +37,10 @@ public final class ApplicationHealth {
     }
 
     /** Adds the instance to both probes as check {@code streams-<name>} (e.g. streams-ingest). */
-    public void addStreams(String name, StreamsStateSource streams) {
+    public synchronized void addStreams(String name, StreamsStateSource streams) {
         StreamsHealth health = new StreamsHealth(streams, rebalanceGrace, nanoClock);
-        liveness.add(HealthCheck.of("streams-" + name, health::liveness));
-        readiness.add(HealthCheck.of("streams-" + name, health::readiness));
+        add(liveness, HealthCheck.of("streams-" + name, health::liveness));
+        add(readiness, HealthCheck.of("streams-" + name, health::readiness));
     }
 
     /** Adds check {@code vector-store} to readiness: {@link VectorStore#isReachable()}. */
@@ -49,8 +49,16 @@ public final class ApplicationHealth {
                 ? CheckResult.up("reachable") : CheckResult.down("not reachable")));
     }
 
-    public void addReadinessCheck(HealthCheck check) {
-        readiness.add(check);
+    public synchronized void addReadinessCheck(HealthCheck check) {
+        add(readiness, check);
+    }
+
+    /** Names are the keys of the probes' JSON: a second check under one name would hide the first. */
+    private static void add(List<HealthCheck> checks, HealthCheck check) {
+        if (checks.stream().anyMatch(c -> c.name().equals(check.name()))) {
+            throw new IllegalArgumentException("A health check named '" + check.name() + "' is already registered");
+        }
+        checks.add(check);
     }
 
     public HealthReport liveness() {

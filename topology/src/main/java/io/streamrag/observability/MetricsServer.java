@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +60,9 @@ public final class MetricsServer implements AutoCloseable {
             throw named;
         }
         // two threads: a slow readiness check (the store) must not hold up a scrape
+        AtomicInteger threads = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "metrics-http");
+            Thread thread = new Thread(runnable, "metrics-http-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });

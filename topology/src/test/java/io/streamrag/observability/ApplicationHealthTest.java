@@ -1,6 +1,7 @@
 package io.streamrag.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -85,6 +86,15 @@ class ApplicationHealthTest {
         assertThat(readiness.checks().get("streams-qa").up()).isTrue();
         assertThat(health.liveness().up()).as("a store outage is not cured by a restart").isTrue();
         assertThat(health.liveness().checks()).doesNotContainKey("vector-store");
+    }
+
+    @Test
+    void twoChecksMayNotShareAName() {
+        health.addStreams("ingest", ingest::get);
+
+        assertThatThrownBy(() -> health.addStreams("ingest", ingest::get))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("streams-ingest");
     }
 
     @Test

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * GET  /schemas/ids/{id}                      {"schema"[,"references"]}
  * GET  /schemas/types                         ["AVRO"]
  * GET  /config                                {"compatibilityLevel":"BACKWARD"}
+ * GET  /config/{s}?defaultToGlobal=true       {"compatibilityLevel":"BACKWARD"} (40408 without the parameter)
  * POST /compatibility/subjects/{s}/versions/latest   {"is_compatible"}
  * </pre>
  */
@@ -93,7 +94,8 @@ public final class ConfluentRestApi implements HttpHandler {
             }
             Reply reply;
             try {
-                reply = route(method, segments(path), body);
+                String query = exchange.getRequestURI().getRawQuery();
+                reply = route(method, segments(path), query == null ? "" : query, body);
             } catch (SchemaRegistryException e) {
                 int status = e.httpStatus() >= 400 ? e.httpStatus() : 500;
                 reply = Reply.error(status, e.errorCode() > 0 ? e.errorCode() : status, e.getMessage());
@@ -121,7 +123,7 @@ public final class ConfluentRestApi implements HttpHandler {
         }
     }
 
-    private Reply route(String method, List<String> s, byte[] body) throws IOException {
+    private Reply route(String method, List<String> s, String query, byte[] body) throws IOException {
         int n = s.size();
         boolean get = method.equals("GET");
         boolean post = method.equals("POST");
@@ -166,6 +168,14 @@ public final class ConfluentRestApi implements HttpHandler {
             }
         }
         if (get && root.equals("config") && n == 1) {
+            return Reply.ok(JSON.createObjectNode().put("compatibilityLevel", "BACKWARD"));
+        }
+        if (get && root.equals("config") && n == 2) {
+            // every subject follows the global level; Confluent says so only when asked to fall back to it
+            if (!query.contains("defaultToGlobal=true")) {
+                return Reply.error(404, 40408, "Subject '" + s.get(1) + "' does not have subject-level compatibility"
+                        + " configured");
+            }
             return Reply.ok(JSON.createObjectNode().put("compatibilityLevel", "BACKWARD"));
         }
         if (post && root.equals("compatibility") && n == 5 && s.get(1).equals("subjects") && s.get(3).equals("versions")) {

@@ -53,8 +53,12 @@ final class SchemaJournal implements AutoCloseable {
     static SchemaJournal open(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
+        boolean created = !Files.exists(file);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
+        if (created) {
+            forceDirectory(parent);
+        }
         try {
             FileLock lock;
             try {
@@ -71,6 +75,16 @@ final class SchemaJournal implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
+        }
+    }
+
+    /** Makes a new file's directory entry durable, so the file and the ids in it survive a crash of the machine. */
+    private static void forceDirectory(Path directory) {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException e) {
+            // some platforms (Windows) cannot open a directory; the file's own force still holds its content
+            LOG.debug("Cannot force directory {} to disk: {}", directory, e.toString());
         }
     }
 

@@ -82,6 +82,9 @@ class ConfluentRestApiTest {
         assertThat(JSON.readTree(get("/schemas/ids/" + personV2Id).body().get("schema").asText()))
                 .isEqualTo(JSON.readTree(PERSON_V2));
         assertThat(get("/config").body().toString()).isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
+        assertThat(get("/config/people-value?defaultToGlobal=true").body().get("compatibilityLevel").asText())
+                .isEqualTo("BACKWARD");
+        assertError(get("/config/people-value"), 404, 40408, "people-value");
         assertThat(get("/schemas/types").body().toString()).isEqualTo("[\"AVRO\"]");
         assertThat(get("/subjects/a%20b%2Bc/versions/latest").body().get("id").asInt())
                 .as("percent-encoded subjects, '+' included").isEqualTo(personId);
