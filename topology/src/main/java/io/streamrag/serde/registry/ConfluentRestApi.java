@@ -3,21 +3,18 @@ package io.streamrag.serde.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.streamrag.serde.InMemorySchemaRegistry;
 import io.streamrag.serde.RestSchemaRegistryClient;
 import io.streamrag.serde.SchemaDefinition;
-import io.streamrag.serde.SchemaReference;
 import io.streamrag.serde.SchemaRegistration;
 import io.streamrag.serde.SchemaRegistryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +49,7 @@ public final class ConfluentRestApi implements HttpHandler {
     /** The request body types Confluent's server accepts. */
     private static final Set<String> BODY_TYPES = Set.of(CONTENT_TYPE, "application/vnd.schemaregistry+json",
             "application/json", "application/octet-stream");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RegistrationJson.JSON;
     private static final Logger LOG = LoggerFactory.getLogger(ConfluentRestApi.class);
 
     private final InMemorySchemaRegistry registry;
@@ -139,7 +136,7 @@ public final class ConfluentRestApi implements HttpHandler {
                 return Reply.ok(JSON.valueToTree(registry.subjects()));
             }
             if (post && n == 2) {
-                return Reply.ok(subjectVersion(registry.lookUp(s.get(1), definition(body))));
+                return Reply.ok(RegistrationJson.toJson(registry.lookUp(s.get(1), definition(body))));
             }
             if (n >= 3 && s.get(2).equals("versions")) {
                 String subject = s.get(1);
@@ -150,7 +147,7 @@ public final class ConfluentRestApi implements HttpHandler {
                     return Reply.ok(JSON.valueToTree(registry.versions(subject)));
                 }
                 if (get && n == 4) {
-                    return Reply.ok(subjectVersion(version(subject, s.get(3))));
+                    return Reply.ok(RegistrationJson.toJson(version(subject, s.get(3))));
                 }
                 if (get && n == 5 && s.get(4).equals("schema")) {
                     byte[] schema = version(subject, s.get(3)).definition().schema().getBytes(StandardCharsets.UTF_8);
@@ -164,7 +161,8 @@ public final class ConfluentRestApi implements HttpHandler {
             }
             if (get && n == 3 && s.get(1).equals("ids") && s.get(2).matches("\\d{1,9}")) {
                 SchemaDefinition definition = registry.definitionById(Integer.parseInt(s.get(2)));
-                return Reply.ok(withReferences(JSON.createObjectNode().put("schema", definition.schema()), definition));
+                return Reply.ok(RegistrationJson.withReferences(JSON.createObjectNode().put("schema", definition.schema()),
+                        definition));
             }
         }
         if (get && root.equals("config") && n == 1) {
@@ -217,32 +215,11 @@ public final class ConfluentRestApi implements HttpHandler {
         if (schema.isBlank()) {
             throw new SchemaRegistryException("Empty schema", 422, 42201);
         }
-        List<SchemaReference> references = new ArrayList<>();
-        for (JsonNode reference : request.path("references")) {
-            references.add(new SchemaReference(reference.path("name").asText(), reference.path("subject").asText(),
-                    reference.path("version").asInt(-1)));
+        try {
+            return new SchemaDefinition(schema, RegistrationJson.references(request.path("references")));
+        } catch (IllegalArgumentException e) {
+            throw new SchemaRegistryException("Invalid schema reference: " + e.getMessage(), 422, 42201);
         }
-        return new SchemaDefinition(schema, references);
-    }
-
-    private static ObjectNode subjectVersion(SchemaRegistration registration) {
-        ObjectNode node = JSON.createObjectNode()
-                .put("subject", registration.subject())
-                .put("version", registration.version())
-                .put("id", registration.id())
-                .put("schema", registration.definition().schema());
-        return withReferences(node, registration.definition());
-    }
-
-    private static ObjectNode withReferences(ObjectNode node, SchemaDefinition definition) {
-        if (!definition.references().isEmpty()) {
-            ArrayNode references = node.putArray("references");
-            for (SchemaReference reference : definition.references()) {
-                references.addObject().put("name", reference.name()).put("subject", reference.subject())
-                        .put("version", reference.version());
-            }
-        }
-        return node;
     }
 
     /** Path segments after the prefix, percent-decoded ("+" is a plus sign in a path, not a space). */

@@ -1,12 +1,7 @@
 package io.streamrag.serde.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamrag.serde.InMemorySchemaRegistry;
-import io.streamrag.serde.SchemaDefinition;
-import io.streamrag.serde.SchemaReference;
 import io.streamrag.serde.SchemaRegistration;
 import io.streamrag.serde.SchemaRegistryException;
 import java.io.IOException;
@@ -24,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry's history on disk: one JSON line per registration, written and forced to disk before the registration
+ * The registry's history on disk: one JSON line per registration (as {@code GET /subjects/{s}/versions/{v}} answers it), written and forced to disk before the registration
  * takes effect, so every id a client was given is on disk. Append-only, because a registry never changes or forgets
  * a registration: replaying the lines in order rebuilds the same ids and versions.
  *
@@ -34,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SchemaJournal implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = RegistrationJson.JSON;
     private static final Logger LOG = LoggerFactory.getLogger(SchemaJournal.class);
 
     private final Path file;
@@ -104,7 +99,7 @@ final class SchemaJournal implements AutoCloseable {
                 continue;
             }
             try {
-                registrations.add(fromJson(JSON.readTree(line)));
+                registrations.add(RegistrationJson.fromJson(JSON.readTree(line)));
             } catch (IOException | RuntimeException e) {
                 throw new IOException("Schema journal " + file + " line " + lineNumber + " is unreadable: " + e.getMessage(), e);
             }
@@ -138,7 +133,7 @@ final class SchemaJournal implements AutoCloseable {
      */
     synchronized void append(SchemaRegistration registration) {
         try {
-            byte[] line = (JSON.writeValueAsString(toJson(registration)) + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] line = (JSON.writeValueAsString(RegistrationJson.toJson(registration)) + "\n").getBytes(StandardCharsets.UTF_8);
             ByteBuffer buffer = ByteBuffer.wrap(line);
             long position = channel.size();
             while (buffer.hasRemaining()) {
@@ -150,38 +145,6 @@ final class SchemaJournal implements AutoCloseable {
                     + registration.subject() + " v" + registration.version() + " to " + file + ": " + e.getMessage(),
                     500, InMemorySchemaRegistry.STORE_ERROR);
         }
-    }
-
-    private static ObjectNode toJson(SchemaRegistration registration) {
-        ObjectNode node = JSON.createObjectNode()
-                .put("subject", registration.subject())
-                .put("version", registration.version())
-                .put("id", registration.id())
-                .put("schema", registration.definition().schema());
-        ArrayNode references = node.putArray("references");
-        for (SchemaReference reference : registration.definition().references()) {
-            references.addObject().put("name", reference.name()).put("subject", reference.subject())
-                    .put("version", reference.version());
-        }
-        return node;
-    }
-
-    private static SchemaRegistration fromJson(JsonNode node) {
-        List<SchemaReference> references = new ArrayList<>();
-        for (JsonNode reference : node.path("references")) {
-            references.add(new SchemaReference(required(reference, "name").asText(),
-                    required(reference, "subject").asText(), required(reference, "version").asInt()));
-        }
-        return new SchemaRegistration(required(node, "subject").asText(), required(node, "version").asInt(),
-                required(node, "id").asInt(), new SchemaDefinition(required(node, "schema").asText(), references));
-    }
-
-    private static JsonNode required(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw new IllegalArgumentException("no '" + field + "' in " + node);
-        }
-        return value;
     }
 
     @Override
