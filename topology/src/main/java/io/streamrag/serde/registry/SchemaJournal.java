@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +85,12 @@ final class SchemaJournal implements AutoCloseable {
     }
 
     private static List<SchemaRegistration> read(Path file, FileChannel channel) throws IOException {
-        byte[] bytes = Files.readAllBytes(file); // the lock is advisory: this process may read past it
+        // through the locked channel: on Linux, closing any other channel on the file would drop this process's lock
+        ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(channel.size()));
+        while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) >= 0) {
+            // positional reads until the buffer is full or the file ends
+        }
+        byte[] bytes = Arrays.copyOf(buffer.array(), buffer.position());
         List<SchemaRegistration> registrations = new ArrayList<>();
         int start = 0;
         int lineNumber = 0;
