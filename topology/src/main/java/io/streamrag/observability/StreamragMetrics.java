@@ -11,7 +11,8 @@ import java.time.Duration;
  * ({@code ops/grafana/dashboards/streamrag.json}) and the alerts agree on names. Names are Micrometer's dotted form;
  * the Prometheus name each renders to is beside it. Get meters through the factory methods, not by name: they set
  * the histogram buckets that the dashboard's {@code histogram_quantile} needs, which a meter built elsewhere under
- * the same name would lack.
+ * the same name would lack. Each call looks the meter up in the registry: call once and keep the meter in a field
+ * (per tag value), not once per record.
  */
 public final class StreamragMetrics {
 
