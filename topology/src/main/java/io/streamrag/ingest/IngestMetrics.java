@@ -4,20 +4,23 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.streamrag.contracts.Operation;
+import io.streamrag.observability.StreamragMetrics;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The ingest topology's meters. Names (Prometheus renders dots as underscores and adds units):
+ * The ingest topology's meters. Those the application's catalogue ({@link StreamragMetrics}) names come from its
+ * factories, so the dashboard's buckets hold: {@code streamrag.ingest.documents}, {@code streamrag.ingest.chunks},
+ * {@code streamrag.ingest.freshness} (applied time minus the change's source event time) and
+ * {@code streamrag.dead.letters} (tag stage). The ingest's own (Prometheus renders dots as underscores, adds units):
  * <ul>
  *   <li>{@code streamrag.ingest.batch.documents} / {@code streamrag.ingest.batch.chunks}: size distribution of
  *       flushed batches</li>
  *   <li>{@code streamrag.ingest.embed} / {@code streamrag.ingest.store}: time per batch spent embedding / writing and
  *       flushing the vector store</li>
- *   <li>{@code streamrag.ingest.freshness}: applied time minus the change's source event time</li>
- *   <li>{@code streamrag.ingest.changes.applied} (tag operation), {@code streamrag.ingest.changes.stale} (version not
+ *   <li>{@code streamrag.ingest.changes.stale} (version not
  *       newer than the applied or pending one), {@code streamrag.ingest.changes.coalesced} (replaced in the buffer by a
  *       newer change of the same document before it was applied)</li>
  *   <li>{@code streamrag.ingest.dead.letters} (tag reason, see {@link RejectReason#code()})</li>
@@ -25,7 +28,6 @@ import java.util.Map;
  */
 public final class IngestMetrics {
 
-    private final MeterRegistry registry;
     private final DistributionSummary batchDocuments;
     private final DistributionSummary batchChunks;
     private final Timer embedTime;
@@ -33,10 +35,12 @@ public final class IngestMetrics {
     private final Timer freshness;
     private final Counter stale;
     private final Counter coalesced;
-    private final Map<Operation, Counter> applied = new EnumMap<>(Operation.class);
+    private final Counter documents;
+    private final Counter chunks;
+    private final Map<RejectReason, Counter> deadLettersByReason = new EnumMap<>(RejectReason.class);
+    private final Map<String, Counter> deadLettersByStage = new HashMap<>();
 
     public IngestMetrics(MeterRegistry registry) {
-        this.registry = registry;
         this.batchDocuments = DistributionSummary.builder("streamrag.ingest.batch.documents")
                 .description("documents per flushed batch").publishPercentileHistogram().register(registry);
         this.batchChunks = DistributionSummary.builder("streamrag.ingest.batch.chunks")
@@ -46,16 +50,18 @@ public final class IngestMetrics {
         this.storeTime = Timer.builder("streamrag.ingest.store")
                 .description("vector store write and flush time per batch").publishPercentileHistogram()
                 .register(registry);
-        this.freshness = Timer.builder("streamrag.ingest.freshness")
-                .description("applied time minus source event time").publishPercentileHistogram()
-                .publishPercentiles(0.5, 0.99).register(registry);
+        this.freshness = StreamragMetrics.ingestFreshness(registry);
+        this.documents = StreamragMetrics.ingestDocuments(registry);
+        this.chunks = StreamragMetrics.ingestChunks(registry);
         this.stale = Counter.builder("streamrag.ingest.changes.stale")
                 .description("changes skipped because their version was not newer").register(registry);
         this.coalesced = Counter.builder("streamrag.ingest.changes.coalesced")
                 .description("pending changes replaced by a newer change of the same document").register(registry);
-        for (Operation operation : Operation.values()) {
-            applied.put(operation, Counter.builder("streamrag.ingest.changes.applied")
-                    .tag("operation", operation.name().toLowerCase()).register(registry));
+        for (RejectReason reason : RejectReason.values()) {
+            deadLettersByReason.put(reason, Counter.builder("streamrag.ingest.dead.letters")
+                    .description("ingest input records dead-lettered, by reason").tag("reason", reason.code())
+                    .register(registry));
+            deadLettersByStage.computeIfAbsent(reason.stage(), stage -> StreamragMetrics.deadLetters(registry, stage));
         }
     }
 
@@ -72,8 +78,10 @@ public final class IngestMetrics {
         return storeTime;
     }
 
-    public void applied(Operation operation, Duration freshness) {
-        applied.get(operation).increment();
+    /** One document change applied with {@code chunkCount} chunks written. */
+    public void applied(int chunkCount, Duration freshness) {
+        documents.increment();
+        chunks.increment(chunkCount);
         this.freshness.record(freshness.isNegative() ? Duration.ZERO : freshness);
     }
 
@@ -86,6 +94,7 @@ public final class IngestMetrics {
     }
 
     public void deadLetter(RejectReason reason) {
-        Counter.builder("streamrag.ingest.dead.letters").tag("reason", reason.code()).register(registry).increment();
+        deadLettersByReason.get(reason).increment();
+        deadLettersByStage.get(reason.stage()).increment();
     }
 }

@@ -46,6 +46,7 @@ class IngestDeadLetterTest {
         assertThat(bytes(letter.getValue())).isEqualTo(anonymous);
         assertThat(rig.updates.readKeyValuesToMap()).containsOnlyKeys("a", "b");
         assertThat(rig.counter("streamrag.ingest.dead.letters", "reason", "no-id")).isEqualTo(1);
+        assertThat(rig.counter("streamrag.dead.letters", "stage", "validate")).isEqualTo(1);
     }
 
     @Test

@@ -61,7 +61,7 @@ public final class BatchIndexer {
         List<IndexUpdate> updates = new ArrayList<>(plans.size());
         for (Planned plan : plans) {
             DocumentChange change = plan.change();
-            metrics.applied(change.getOperation(), Duration.between(change.getEventTime(), applied));
+            metrics.applied(plan.chunks().size(), Duration.between(change.getEventTime(), applied));
             updates.add(IndexUpdate.newBuilder()
                     .setDocumentId(change.getDocumentId())
                     .setVersion(change.getVersion())
