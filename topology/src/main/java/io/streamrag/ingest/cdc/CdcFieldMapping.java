@@ -38,6 +38,13 @@ public record CdcFieldMapping(
         idPrefix = idPrefix == null ? "" : idPrefix;
     }
 
+    /**
+     * The columns of the sample {@code documents} table ({@code connectors/sql/documents.sql}): {@code id},
+     * {@code title}, {@code body}, {@code tenant}, {@code metadata} (jsonb), {@code updated_at}, {@code deleted}.
+     */
+    public static final CdcFieldMapping DOCUMENTS_TABLE = new CdcFieldMapping("id", "title", "body", "tenant",
+            "metadata", List.of(), "updated_at", "deleted", "");
+
     /** A mapping with only the id and body columns. */
     public static CdcFieldMapping of(String idColumn, String bodyColumn) {
         return new CdcFieldMapping(idColumn, null, bodyColumn, null, null, List.of(), null, null, "");
