@@ -66,6 +66,8 @@ public final class IngestStreams {
         // the punctuation that ends a batch cannot fire while the thread blocks in poll
         props.put(StreamsConfig.POLL_MS_CONFIG, 5);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // an instance that died without leaving the group holds its partitions this long (the broker's minimum)
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
         KafkaStreams streams = new KafkaStreams(topology.build(), props);
         streams.setUncaughtExceptionHandler(handler);
         streams.start();
