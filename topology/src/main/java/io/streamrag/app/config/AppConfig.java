@@ -42,7 +42,13 @@ public record AppConfig(
      * @throws ConfigException listing every bad value with its key and origin
      */
     public static AppConfig from(RawConfig raw) {
+        return from(raw, java.util.List.of());
+    }
+
+    /** As {@link #from(RawConfig)}, reporting {@code earlierProblems} (unknown keys) together with bad values. */
+    static AppConfig from(RawConfig raw, java.util.List<String> earlierProblems) {
         ConfigReader reader = new ConfigReader(raw);
+        earlierProblems.forEach(reader::report);
         AppConfig config = read(reader);
         config.validate(reader);
         reader.finish();

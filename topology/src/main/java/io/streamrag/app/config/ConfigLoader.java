@@ -57,13 +57,28 @@ public final class ConfigLoader {
      * @throws ConfigException listing every unknown key and bad value, each with its origin
      */
     public AppConfig load(Optional<Path> file, Map<String, String> overrides) {
-        return AppConfig.from(raw(file, overrides));
+        List<String> unknownKeys = new ArrayList<>();
+        RawConfig raw = layer(file, overrides, unknownKeys);
+        // unknown keys and bad values are reported together, so one round of fixes is enough
+        return AppConfig.from(raw, unknownKeys);
     }
 
-    /** The layered settings before typing; unknown keys already rejected. */
+    /**
+     * The layered settings before typing.
+     *
+     * @throws ConfigException when a key is unknown
+     */
     public RawConfig raw(Optional<Path> file, Map<String, String> overrides) {
+        List<String> unknownKeys = new ArrayList<>();
+        RawConfig raw = layer(file, overrides, unknownKeys);
+        if (!unknownKeys.isEmpty()) {
+            throw new ConfigException(unknownKeys);
+        }
+        return raw;
+    }
+
+    private RawConfig layer(Optional<Path> file, Map<String, String> overrides, List<String> problems) {
         Map<String, RawConfig.Entry> merged = new LinkedHashMap<>();
-        List<String> problems = new ArrayList<>();
         ConfigCatalog.defaults().forEach((key, value) -> merged.put(key, new RawConfig.Entry(value, "default")));
         if (file.isPresent()) {
             Path path = file.get();
@@ -78,9 +93,6 @@ public final class ConfigLoader {
                 .forEach(name -> put(merged, problems, name.substring(SYSTEM_PROPERTY_PREFIX.length()),
                         systemProperties.getProperty(name), "system property -D" + name));
         overrides.forEach((key, value) -> put(merged, problems, key, value, "--set " + key));
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
         return new RawConfig(merged);
     }
 

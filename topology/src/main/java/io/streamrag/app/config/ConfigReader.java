@@ -137,6 +137,11 @@ final class ConfigReader {
                 + " (" + entry.origin() + ")");
     }
 
+    /** Records a problem found before typing, e.g. an unknown key. */
+    void report(String problem) {
+        problems.add(problem);
+    }
+
     /** Keys of the catalogue that no read touched: a programming error caught by a unit test. */
     Set<String> unreadKeys() {
         Set<String> unread = new HashSet<>();
