@@ -49,6 +49,19 @@ public record KafkaSettings(
         return bootstrapServers.orElse("127.0.0.1:" + embeddedPort);
     }
 
+    /**
+     * Settings for a producer, consumer or admin of a client command: {@link #clientBootstrapServers()} plus, for an
+     * external cluster, the {@code kafka.client.*} settings (the embedded broker speaks plaintext only).
+     */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> config = new java.util.HashMap<>();
+        if (!embedded()) {
+            config.putAll(clientProperties);
+        }
+        config.put("bootstrap.servers", clientBootstrapServers());
+        return config;
+    }
+
     @Override
     public String toString() {
         return "KafkaSettings[bootstrapServers=" + bootstrapServers.orElse("<embedded>") + ", dataDir=" + dataDir

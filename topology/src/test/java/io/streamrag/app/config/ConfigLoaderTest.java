@@ -25,6 +25,7 @@ class ConfigLoaderTest {
 
         assertThat(config.kafka().embedded()).isTrue();
         assertThat(config.kafka().clientBootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(config.kafka().clientConfig()).containsExactly(Map.entry("bootstrap.servers", "127.0.0.1:9092"));
         assertThat(config.registry().inProcess()).isTrue();
         assertThat(config.registry().serdeConfig()).containsEntry("schema.registry.url", "mock://streamrag");
         assertThat(config.models().embedder()).isInstanceOf(ModelSource.Bundled.class);
@@ -65,6 +66,8 @@ class ConfigLoaderTest {
 
         assertThat(config.kafka().bootstrapServers()).contains("from-file:9092");
         assertThat(config.kafka().clientProperties()).containsExactly(Map.entry("security.protocol", "SASL_SSL"));
+        assertThat(config.kafka().clientConfig()).containsEntry("bootstrap.servers", "from-file:9092")
+                .containsEntry("security.protocol", "SASL_SSL");
         assertThat(config.qa().numBeams()).isEqualTo(3);           // env over file
         assertThat(config.qa().maxNewTokens()).isEqualTo(30);      // -D over env
         assertThat(config.qa().deadline()).isEqualTo(Duration.ofSeconds(3)); // --set over -D
