@@ -9,8 +9,8 @@ import java.nio.file.Path;
  * Renders {@link ConfigCatalog} as the markdown table in {@code CONFIG.md}, so the documentation cannot drift from
  * the keys the code reads (a test compares the two).
  *
- * <p>Regenerate: {@code java -cp topology/target/classes:... io.streamrag.app.config.ConfigDocs
- * topology/src/main/java/io/streamrag/app/CONFIG.md}, or run {@code streamrag config-docs FILE}.
+ * <p>Regenerate after changing the catalogue: {@code ./mvnw -o -q -pl topology compile exec:java
+ * -Dexec.args="config --write-docs topology/src/main/java/io/streamrag/app/CONFIG.md"}.
  */
 public final class ConfigDocs {
 
@@ -18,14 +18,6 @@ public final class ConfigDocs {
     public static final String TABLE_END = "<!-- config-table:end -->";
 
     private ConfigDocs() {
-    }
-
-    public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: ConfigDocs <CONFIG.md to write>");
-            System.exit(2);
-        }
-        write(Path.of(args[0]));
     }
 
     /** Replaces the generated table in {@code file} (or writes the whole page when the file is new). */
