@@ -17,7 +17,7 @@ class AppTopicsTest {
     @Test
     void documentsAreCompactedAndEventTopicsKeptForTheirRetention() {
         AppConfig config = new ConfigLoader(Map.of(), new java.util.Properties()).load(Optional.empty(), Map.of(
-                "topics.cdc.sources", "pg.public.articles",
+                "topics.cdc", "pg.public.articles",
                 "topics.partitions", "6",
                 "topics.replication.factor", "3",
                 "topics.retention.answers.ms", "1000"));

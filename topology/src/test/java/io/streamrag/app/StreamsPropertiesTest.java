@@ -25,8 +25,8 @@ class StreamsPropertiesTest {
                 "kafka.data.dir", "/var/lib/streamrag",
                 "kafka.client.security.protocol", "SASL_SSL",
                 "kafka.streams.num.stream.threads", "2",
-                "registry.url", "https://registry:8081",
-                "registry.properties.basic.auth.user.info", "u:p"));
+                "schema.registry.url", "https://registry:8081",
+                "schema.registry.properties.basic.auth.user.info", "u:p"));
         KafkaEndpoint kafka = KafkaEndpoint.open(config.kafka());
 
         Properties ingest = StreamsProperties.forRole(Role.INGEST, config, kafka);

@@ -73,7 +73,7 @@ public record AppConfig(
                 r.millis(KAFKA_ADMIN_TIMEOUT_MS, 1),
                 r.millis(KAFKA_SHUTDOWN_TIMEOUT_MS, 0));
 
-        RegistrySettings registry = new RegistrySettings(r.nonBlank(REGISTRY_URL), r.passThrough(REGISTRY_PROPERTIES));
+        RegistrySettings registry = new RegistrySettings(r.nonBlank(SCHEMA_REGISTRY_URL), r.passThrough(SCHEMA_REGISTRY_PROPERTIES));
 
         int replication = r.integer(TOPICS_REPLICATION_FACTOR, -1, Short.MAX_VALUE);
         if (replication == 0) {
@@ -81,7 +81,7 @@ public record AppConfig(
         }
         TopicSettings topics = new TopicSettings(
                 r.nonBlank(TOPICS_DOCUMENTS),
-                r.list(TOPICS_CDC_SOURCES),
+                r.list(TOPICS_CDC),
                 r.nonBlank(TOPICS_QUESTIONS),
                 r.nonBlank(TOPICS_ANSWERS),
                 r.nonBlank(TOPICS_DEAD_LETTERS),
@@ -184,9 +184,9 @@ public record AppConfig(
         });
         for (String source : topics.cdcSources()) {
             if (!source.matches(TOPIC_NAME)) {
-                r.problem(TOPICS_CDC_SOURCES, "holds '" + source + "', which is not a valid Kafka topic name");
+                r.problem(TOPICS_CDC, "holds '" + source + "', which is not a valid Kafka topic name");
             } else if (keyByTopic.containsKey(source)) {
-                r.problem(TOPICS_CDC_SOURCES, "holds '" + source + "', already used by " + keyByTopic.get(source));
+                r.problem(TOPICS_CDC, "holds '" + source + "', already used by " + keyByTopic.get(source));
             }
         }
         for (String owned : OWNED_CLIENT_KEYS) {

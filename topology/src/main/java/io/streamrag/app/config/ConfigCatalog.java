@@ -20,11 +20,11 @@ public final class ConfigCatalog {
     public static final String KAFKA_ADMIN_TIMEOUT_MS = "kafka.admin.timeout.ms";
     public static final String KAFKA_SHUTDOWN_TIMEOUT_MS = "kafka.shutdown.timeout.ms";
     // schema registry
-    public static final String REGISTRY_URL = "registry.url";
-    public static final String REGISTRY_PROPERTIES = "registry.properties.*";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_PROPERTIES = "schema.registry.properties.*";
     // topics
     public static final String TOPICS_DOCUMENTS = "topics.documents";
-    public static final String TOPICS_CDC_SOURCES = "topics.cdc.sources";
+    public static final String TOPICS_CDC = "topics.cdc";
     public static final String TOPICS_QUESTIONS = "topics.questions";
     public static final String TOPICS_ANSWERS = "topics.answers";
     public static final String TOPICS_DEAD_LETTERS = "topics.dead.letters";
@@ -90,18 +90,18 @@ public final class ConfigCatalog {
             key(KAFKA_SHUTDOWN_TIMEOUT_MS, "30000",
                     "How long each Streams instance, then the embedded broker, may take to stop on SIGTERM."),
 
-            key(REGISTRY_URL, "mock://streamrag",
+            key(SCHEMA_REGISTRY_URL, "mock://streamrag",
                     "Schema Registry base URL (Confluent API; a path such as Apicurio's `/apis/ccompat/v7` is kept). "
                             + "`mock://<scope>` keeps schemas in this process."),
-            key(REGISTRY_PROPERTIES, "",
+            key(SCHEMA_REGISTRY_PROPERTIES, "",
                     "Passed to the Avro serdes without the prefix, with Confluent's names, e.g. "
-                            + "`registry.properties.basic.auth.credentials.source=USER_INFO`, "
-                            + "`registry.properties.basic.auth.user.info=user:secret`, "
-                            + "`registry.properties.bearer.auth.token`."),
+                            + "`schema.registry.properties.basic.auth.credentials.source=USER_INFO`, "
+                            + "`schema.registry.properties.basic.auth.user.info=user:secret`, "
+                            + "`schema.registry.properties.bearer.auth.token`."),
 
             key(TOPICS_DOCUMENTS, "streamrag.documents",
                     "Document changes (`DocumentChange`), keyed by document id; compacted."),
-            key(TOPICS_CDC_SOURCES, "",
+            key(TOPICS_CDC, "",
                     "Comma-separated Debezium change topics the ingest role also reads (e.g. `pg.public.articles`)."),
             key(TOPICS_QUESTIONS, "streamrag.questions", "Questions (`Question`), keyed by question id."),
             key(TOPICS_ANSWERS, "streamrag.answers", "Answers (`Answer`), keyed by question id."),
@@ -163,7 +163,7 @@ public final class ConfigCatalog {
             key(STORE_COLLECTION_PREFIX, "streamrag",
                     "Prefix of the store's collection names (one collection per embedder)."),
 
-            key(METRICS_PORT, "9400",
+            key(METRICS_PORT, "9404",
                     "Port of the Prometheus `/metrics` endpoint; 0 picks a free port, -1 turns it off."));
 
     private static final Map<String, ConfigKey> BY_NAME = index(KEYS);

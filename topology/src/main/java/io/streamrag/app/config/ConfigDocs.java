@@ -60,7 +60,9 @@ public final class ConfigDocs {
                 2. a file: `--config streamrag.yaml` (or `STREAMRAG_CONFIG`), YAML with nested or dotted keys, or a
                    `.properties` file;
                 3. environment variables: `STREAMRAG_` + the key upper-cased with `.` as `_`
-                   (`kafka.bootstrap.servers` is `STREAMRAG_KAFKA_BOOTSTRAP_SERVERS`);
+                   (`kafka.bootstrap.servers` is `STREAMRAG_KAFKA_BOOTSTRAP_SERVERS`); an unknown `STREAMRAG_*`
+                   variable is logged as a warning and ignored (the environment is shared), an unknown key from
+                   any other source stops the application;
                 4. JVM system properties: `-Dstreamrag.<key>=value`;
                 5. command line: `--set <key>=<value>` (repeatable).
 
@@ -76,7 +78,7 @@ public final class ConfigDocs {
                   client:
                     security.protocol: SASL_SSL
                     sasl.mechanism: PLAIN
-                registry:
+                schema.registry:
                   url: https://registry.example.com
                   properties:
                     basic.auth.credentials.source: USER_INFO

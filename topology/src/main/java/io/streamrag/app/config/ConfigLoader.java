@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the configuration from its sources, later ones winning:
@@ -27,9 +29,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  *   <li>command-line {@code --set key=value}.</li>
  * </ol>
  * This is the one place that reads the process environment. Keys that are neither in the catalogue nor under one
- * of its pass-through prefixes are rejected with the closest known key.
+ * of its pass-through prefixes are rejected with the closest known key; unknown {@code STREAMRAG_*} environment
+ * variables only produce a warning, since the environment also carries variables meant for others.
  */
 public final class ConfigLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
     static final String SYSTEM_PROPERTY_PREFIX = "streamrag.";
 
@@ -86,8 +91,16 @@ public final class ConfigLoader {
         }
         environment.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
-                .forEach(variable -> EnvironmentNames.keyOf(variable.getKey()).ifPresent(key ->
-                        put(merged, problems, key, variable.getValue(), "environment " + variable.getKey())));
+                .forEach(variable -> EnvironmentNames.keyOf(variable.getKey()).ifPresent(key -> {
+                    String origin = "environment " + variable.getKey();
+                    if (ConfigCatalog.find(key).isPresent()) {
+                        put(merged, problems, key, variable.getValue(), origin);
+                    } else {
+                        // the environment is shared with images and scripts (e.g. a build variant marker), so an
+                        // unknown variable is reported but does not stop the application
+                        log.warn("Ignoring {}: '{}' is not a config key{}", variable.getKey(), key, suggestion(key));
+                    }
+                }));
         systemProperties.stringPropertyNames().stream().sorted()
                 .filter(name -> name.startsWith(SYSTEM_PROPERTY_PREFIX))
                 .forEach(name -> put(merged, problems, name.substring(SYSTEM_PROPERTY_PREFIX.length()),
@@ -106,6 +119,12 @@ public final class ConfigLoader {
     }
 
     private static String suggestion(String unknown) {
+        Optional<String> parent = ConfigCatalog.keys().stream().map(ConfigKey::name)
+                .filter(known -> unknown.startsWith(known + "."))
+                .findFirst();
+        if (parent.isPresent()) {
+            return "; did you mean '" + parent.get() + "'?";
+        }
         return ConfigCatalog.keys().stream()
                 .map(ConfigKey::name)
                 .min(Comparator.comparingInt(known -> EditDistance.between(unknown, known)))

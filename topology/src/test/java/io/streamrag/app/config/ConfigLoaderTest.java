@@ -49,7 +49,7 @@ class ConfigLoaderTest {
                   max.new.tokens: 10
                   deadline.ms: 1000
                 topics:
-                  cdc.sources: [pg.public.articles, pg.public.faq]
+                  cdc: [pg.public.articles, pg.public.faq]
                 """);
         Map<String, String> env = Map.of(
                 "STREAMRAG_QA_NUM_BEAMS", "3",
@@ -77,9 +77,9 @@ class ConfigLoaderTest {
     @Test
     void readsPropertiesFilesAndPassesRegistryAuthThrough() throws IOException {
         Path file = write("streamrag.properties", """
-                registry.url=https://registry.example.com/apis/ccompat/v7
-                registry.properties.basic.auth.credentials.source=USER_INFO
-                registry.properties.basic.auth.user.info=alice:secret
+                schema.registry.url=https://registry.example.com/apis/ccompat/v7
+                schema.registry.properties.basic.auth.credentials.source=USER_INFO
+                schema.registry.properties.basic.auth.user.info=alice:secret
                 store.type=qdrant
                 store.qdrant.api.key=qdrant-secret
                 models.device=cuda:1
@@ -113,13 +113,20 @@ class ConfigLoaderTest {
 
     @Test
     void rejectsAnUnknownKeyNamingItsOriginAndTheClosestKnownKey() {
-        ConfigLoader loader = new ConfigLoader(Map.of("STREAMRAG_INGEST_CHUNK_SISE_TOKENS", "100"), new Properties());
+        ConfigLoader loader = new ConfigLoader(Map.of(), new Properties());
 
-        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of()))
+        assertThatThrownBy(() -> loader.load(Optional.empty(), Map.of("ingest.chunk.sise.tokens", "100")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("unknown key 'ingest.chunk.sise.tokens'")
-                .hasMessageContaining("environment STREAMRAG_INGEST_CHUNK_SISE_TOKENS")
+                .hasMessageContaining("unknown key 'ingest.chunk.sise.tokens' (--set ingest.chunk.sise.tokens)")
                 .hasMessageContaining("did you mean 'ingest.chunk.size.tokens'");
+    }
+
+    @Test
+    void ignoresUnknownEnvironmentVariablesBecauseTheEnvironmentIsShared() {
+        AppConfig config = new ConfigLoader(Map.of("STREAMRAG_VARIANT", "cuda", "STREAMRAG_QA_NUM_BEAMS", "2"),
+                new Properties()).load(Optional.empty(), Map.of());
+
+        assertThat(config.qa().numBeams()).isEqualTo(2);
     }
 
     @Test
