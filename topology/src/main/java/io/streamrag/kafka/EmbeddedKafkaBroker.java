@@ -48,7 +48,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private int port;
 
     private EmbeddedKafkaBroker(Builder builder) {
-        this.dataDir = builder.dataDir.toAbsolutePath();
+        this.dataDir = builder.dataDir.toAbsolutePath().normalize();
         this.requestedPort = builder.port;
         this.requestedControllerPort = builder.controllerPort;
         this.extraBrokerProperties = Map.copyOf(builder.extraBrokerProperties);

@@ -96,7 +96,8 @@ final class ConfigReader {
     Path path(String key) {
         String value = nonBlank(key);
         try {
-            return Path.of(value);
+            // "./data" and "data" are the same place; logs and lock files should say so
+            return Path.of(value).normalize();
         } catch (InvalidPathException e) {
             problem(key, "is not a valid path: " + e.getReason());
             return Path.of(".");

@@ -33,7 +33,7 @@ class ConfigLoaderTest {
         assertThat(config.store().type()).isEqualTo(StoreSettings.StoreType.EMBEDDED);
         assertThat(config.qa().generationMode()).isEqualTo(GenerationMode.RAG_SEQUENCE);
         assertThat(config.topics().replicationFactor()).isEmpty();
-        assertThat(config.kafka().brokerDir()).isEqualTo(Path.of("./data/kafka"));
+        assertThat(config.kafka().brokerDir()).isEqualTo(Path.of("data/kafka"));
     }
 
     @Test
