@@ -20,7 +20,6 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
-        trustOwnAvroClasses();
         return commandLine().execute(args);
     }
 
@@ -43,15 +42,5 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         CommandLine.usage(this, System.out);
-    }
-
-    /**
-     * Avro 1.12.2 refuses to decode classes it has not been told to trust; ours are generated into
-     * {@code io.streamrag.contracts}. Must happen before Avro's first use, hence here.
-     */
-    private static void trustOwnAvroClasses() {
-        if (System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES") == null) {
-            System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "io.streamrag");
-        }
     }
 }

@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.streamrag.app.config.AppConfig;
+import io.streamrag.serde.SpecificAvroSerde;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,20 @@ public final class RoleContext implements AutoCloseable {
     /** Settings for {@code SpecificAvroSerde.configure(...)}: registry URL and auth. */
     public Map<String, Object> serdeConfig() {
         return config.registry().serdeConfig();
+    }
+
+    /** A registry serde for record values of a generated contract class, configured from {@code schema.registry.*}. */
+    public <T extends SpecificRecord> Serde<T> valueSerde(Class<T> type) {
+        SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
+        serde.configure(serdeConfig(), false);
+        return serde;
+    }
+
+    /** As {@link #valueSerde}, for record keys (subject {@code <topic>-key}). */
+    public <T extends SpecificRecord> Serde<T> keySerde(Class<T> type) {
+        SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
+        serde.configure(serdeConfig(), true);
+        return serde;
     }
 
     /** The dead-letter topic, for topologies that route failed records there themselves. */

@@ -36,6 +36,8 @@ public final class StreamsProperties {
                 DeadLetterDeserializationHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName());
+        // global stores' processors dead-letter the same way as the stream threads'
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(DeadLetterRouter.TOPIC_CONFIG, config.topics().deadLetters());
         props.put(DeadLetterRouter.ROLE_CONFIG, role.cliName());
         // the handlers build their dead-letter serde from these (schema.registry.url and auth)

@@ -48,6 +48,7 @@ class StreamsPropertiesTest {
                 .isEqualTo(DeadLetterProcessingHandler.class.getName());
         assertThat(ingest.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG))
                 .isEqualTo(DeadLetterProductionHandler.class.getName());
+        assertThat(ingest.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isEqualTo(true);
         assertThat(ingest.get(DeadLetterRouter.TOPIC_CONFIG)).isEqualTo("streamrag.dead-letters");
         assertThat(ingest.get(DeadLetterRouter.ROLE_CONFIG)).isEqualTo("ingest");
         assertThat(ingest.get("schema.registry.url")).isEqualTo("https://registry:8081");

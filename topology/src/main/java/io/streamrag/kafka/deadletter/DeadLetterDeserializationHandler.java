@@ -16,7 +16,7 @@ import org.slf4j.MDC;
  * A record whose key or value cannot be deserialised (wrong format, unknown schema id, corrupt bytes) becomes a
  * {@link DeadLetter} with stage {@code deserialize} and its original bytes; processing continues with the next record.
  * Kafka Streams writes the dead letter with the task's producer, so under exactly-once it commits together with the
- * input offset.
+ * input offset. An unreachable or refusing registry is not the record's fault: the role stops instead.
  */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
 
@@ -31,6 +31,11 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (FailureCause.isInfrastructure(exception)) {
+            log.error("Cannot deserialise {}-{}@{} because a dependency failed; stopping instead of dead-lettering",
+                    record.topic(), record.partition(), record.offset(), exception);
+            return Response.fail();
+        }
         DeadLetter deadLetter = DeadLetters.fromConsumerRecord(record, DeadLetters.STAGE_DESERIALIZE, exception,
                 Instant.now());
         try (MDC.MDCCloseable ignored = MDC.putCloseable("role", router.role())) {

@@ -16,7 +16,9 @@ import org.slf4j.MDC;
  * An exception thrown by a processor for one record becomes a {@link DeadLetter} carrying the source record's
  * coordinates and bytes; processing continues. A {@link RecordFailure} supplies the stage and document id.
  *
- * <p>Errors ({@link Error}, e.g. out of memory) are not records' fault: they stop the application.
+ * <p>Failures of a dependency ({@link InfrastructureFailure}, registry or broker unavailable, connection refused)
+ * are not the record's fault: the role stops, and the record is processed again after a restart. {@link Error}s
+ * (out of memory, linkage) never reach this handler and stop the role too.
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
 
@@ -31,6 +33,11 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (FailureCause.isInfrastructure(exception)) {
+            log.error("Processing {}-{}@{} failed because a dependency failed; stopping instead of dead-lettering",
+                    context.topic(), context.partition(), context.offset(), exception);
+            return Response.fail();
+        }
         DeadLetter deadLetter = DeadLetters.fromHandlerContext(context, exception, Instant.now());
         try (MDC.MDCCloseable ignored = MDC.putCloseable("role", router.role())) {
             log.warn("Dead-lettered record {}-{}@{} (document {}) failing at {} to {}: {}: {}", context.topic(),

@@ -46,7 +46,7 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     }
 
     private Response deadLetter(ErrorHandlerContext context, String outputTopic, String stage, Exception exception) {
-        if (outputTopic.equals(router.topic())) {
+        if (outputTopic.equals(router.topic()) || FailureCause.isInfrastructure(exception)) {
             // the dead letter itself cannot be written: nothing sensible is left but to stop
             return Response.fail();
         }

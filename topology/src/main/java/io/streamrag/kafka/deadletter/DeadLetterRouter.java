@@ -4,11 +4,10 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.streamrag.contracts.DeadLetter;
+import io.streamrag.serde.SpecificAvroSerde;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Turns a {@link DeadLetter} into the record Kafka Streams writes to the dead-letter topic: the failed record's raw
@@ -24,12 +23,6 @@ public final class DeadLetterRouter implements AutoCloseable {
     public static final String TOPIC_CONFIG = "streamrag.dead.letter.topic";
     /** Streams config key holding the role name, for logs. */
     public static final String ROLE_CONFIG = "streamrag.role";
-    /**
-     * Streams config key naming the {@code Serde} class for dead letters, configured with the same map (registry
-     * URL, auth). The default writes the registry wire format like every other topic.
-     */
-    public static final String SERDE_CONFIG = "streamrag.dead.letter.serde";
-    static final String DEFAULT_SERDE = "io.streamrag.serde.SpecificAvroSerde";
 
     private final String topic;
     private final String role;
@@ -55,19 +48,9 @@ public final class DeadLetterRouter implements AutoCloseable {
         return new DeadLetterRouter(topic.toString(), role == null ? "" : role.toString(), serializer(configs));
     }
 
-    @SuppressWarnings("unchecked")
+    /** The registry wire format, like every other topic; configured with the registry URL and auth in the map. */
     private static Serializer<DeadLetter> serializer(Map<String, ?> configs) {
-        Object serdeClass = configs.get(SERDE_CONFIG);
-        Serde<DeadLetter> serde;
-        try {
-            if (serdeClass instanceof Class<?> type) {
-                serde = (Serde<DeadLetter>) Utils.newInstance(type);
-            } else {
-                serde = Utils.newInstance(serdeClass == null ? DEFAULT_SERDE : serdeClass.toString(), Serde.class);
-            }
-        } catch (ClassNotFoundException | RuntimeException e) {
-            throw new ConfigException(SERDE_CONFIG, serdeClass, "cannot create the dead-letter serde: " + e);
-        }
+        SpecificAvroSerde<DeadLetter> serde = new SpecificAvroSerde<>(DeadLetter.class);
         serde.configure(configs, false);
         return serde.serializer();
     }

@@ -1,0 +1,203 @@
+package io.streamrag.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import io.streamrag.app.config.AppConfig;
+import io.streamrag.app.config.ConfigLoader;
+import io.streamrag.contracts.DeadLetter;
+import io.streamrag.contracts.Question;
+import io.streamrag.kafka.EmbeddedKafkaExtension;
+import io.streamrag.kafka.TopicAdmin;
+import io.streamrag.kafka.TopicSpec;
+import io.streamrag.serde.SpecificAvroSerde;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The application's Streams runtime ({@link AppRuntime}: topics, exactly-once role, dead-letter handlers) on a real
+ * broker, with the real registry serde on a {@code mock://} registry.
+ */
+class AppRuntimeIT {
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void transformsGoodRecordsAndDeadLettersBadOnesWithTheirCoordinatesWhileLaterRecordsStillFlow() throws Exception {
+        String prefix = KAFKA.uniqueTopic("normalise");
+        AppConfig config = config(prefix);
+        String output = prefix + ".out";
+        createOutputTopic(output);
+
+        try (AppRuntime runtime = AppRuntime.start(config, List.of(new QuestionNormaliserRole(output)))) {
+            await().atMost(Duration.ofSeconds(60)).until(runtime::allRolesRunning);
+            String questionsTopic = config.topics().questions();
+            byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
+
+            RecordMetadata first = send(config, questionsTopic, "q-1", question("q-1", "who won in 2020?"));
+            RecordMetadata bad = sendRaw(questionsTopic, "q-2", garbage);
+            RecordMetadata exploding = send(config, questionsTopic, "q-3", question("q-3", "please explode"));
+            RecordMetadata last = send(config, questionsTopic, "q-4", question("q-4", "still flowing?"));
+
+            List<ConsumerRecord<String, Question>> out = consume(output, questionDeserializer(config), 2);
+            assertThat(out).extracting(ConsumerRecord::key).containsExactly("q-1", "q-4");
+            assertThat(out).extracting(r -> r.value().getText()).containsExactly("WHO WON IN 2020?", "STILL FLOWING?");
+
+            List<ConsumerRecord<String, DeadLetter>> dead = consume(config.topics().deadLetters(),
+                    deadLetterDeserializer(config), 2);
+            assertThat(dead).hasSize(2);
+
+            DeadLetter undeserialisable = dead.get(0).value();
+            assertThat(undeserialisable.getTopic()).isEqualTo(questionsTopic);
+            assertThat(undeserialisable.getPartition()).isEqualTo(bad.partition());
+            assertThat(undeserialisable.getOffset()).isEqualTo(bad.offset());
+            assertThat(undeserialisable.getStage()).isEqualTo("deserialize");
+            assertThat(bytes(undeserialisable.getValue())).isEqualTo(garbage);
+            assertThat(bytes(undeserialisable.getKey())).isEqualTo("q-2".getBytes(StandardCharsets.UTF_8));
+            assertThat(undeserialisable.getErrorMessage()).isNotBlank();
+            assertThat(dead.get(0).key()).isEqualTo("q-2"); // the original key, for replays to the same partition
+
+            DeadLetter failed = dead.get(1).value();
+            assertThat(failed.getOffset()).isEqualTo(exploding.offset());
+            assertThat(failed.getStage()).isEqualTo(QuestionNormaliserRole.STAGE);
+            assertThat(failed.getDocumentId()).isEqualTo("q-3");
+            assertThat(failed.getErrorClass()).isEqualTo("io.streamrag.kafka.deadletter.RecordFailure");
+            assertThat(failed.getErrorMessage()).isEqualTo("cannot normalise 'please explode'");
+            assertThat(first.offset()).isLessThan(bad.offset());
+            assertThat(last.offset()).isGreaterThan(exploding.offset());
+        }
+    }
+
+    @Test
+    void anErrorNoHandlerMayTakeStopsTheRoleAndWakesTheApplication() throws Exception {
+        String prefix = KAFKA.uniqueTopic("fatal");
+        AppConfig config = config(prefix);
+        String output = prefix + ".out";
+        createOutputTopic(output);
+
+        try (AppRuntime runtime = AppRuntime.start(config, List.of(new QuestionNormaliserRole(output)))) {
+            await().atMost(Duration.ofSeconds(60)).until(runtime::allRolesRunning);
+
+            send(config, config.topics().questions(), "q-9", question("q-9", "fatal question"));
+
+            assertThat(runtime.awaitTermination(Duration.ofSeconds(60))).isTrue();
+            assertThat(runtime.failedRole()).hasValueSatisfying(role -> {
+                assertThat(role.role()).isEqualTo(Role.QA);
+                assertThat(role.state()).isIn(KafkaStreams.State.ERROR, KafkaStreams.State.PENDING_ERROR);
+            });
+        }
+    }
+
+    private AppConfig config(String prefix) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("kafka.bootstrap.servers", KAFKA.bootstrapServers());
+        settings.put("kafka.data.dir", dataDir.toString());
+        settings.put("kafka.shutdown.timeout.ms", "20000");
+        settings.put("schema.registry.url", "mock://" + prefix);
+        settings.put("topics.partitions", "1");
+        settings.put("topics.questions", prefix + ".questions");
+        settings.put("topics.answers", prefix + ".answers");
+        settings.put("topics.dead.letters", prefix + ".dead-letters");
+        settings.put("topics.documents", prefix + ".documents");
+        settings.put("topics.index.updates", prefix + ".index-updates");
+        settings.put("qa.application.id", prefix + "-qa");
+        return new ConfigLoader(Map.of(), new Properties()).load(Optional.empty(), settings);
+    }
+
+    private static void createOutputTopic(String output) {
+        try (Admin admin = KAFKA.admin()) {
+            new TopicAdmin(admin, Duration.ofSeconds(30))
+                    .ensureTopics(List.of(new TopicSpec(output, 1, Optional.empty(), Map.of())));
+        }
+    }
+
+    private static Question question(String id, String text) {
+        return Question.newBuilder().setQuestionId(id).setText(text).setRequestedAt(Instant.now()).build();
+    }
+
+    private static RecordMetadata send(AppConfig config, String topic, String key, Question value) throws Exception {
+        SpecificAvroSerde<Question> serde = new SpecificAvroSerde<>(Question.class);
+        serde.configure(config.registry().serdeConfig(), false);
+        return send(topic, key, value, serde.serializer());
+    }
+
+    private static RecordMetadata sendRaw(String topic, String key, byte[] value) throws Exception {
+        return send(topic, key, value, new ByteArraySerializer());
+    }
+
+    private static <V> RecordMetadata send(String topic, String key, V value, Serializer<V> serializer)
+            throws Exception {
+        Map<String, Object> props = KAFKA.clientProperties();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, V> producer = new KafkaProducer<>(props, new StringSerializer(), serializer)) {
+            return producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    private static Deserializer<Question> questionDeserializer(AppConfig config) {
+        SpecificAvroSerde<Question> serde = new SpecificAvroSerde<>(Question.class);
+        serde.configure(config.registry().serdeConfig(), false);
+        return serde.deserializer();
+    }
+
+    private static Deserializer<DeadLetter> deadLetterDeserializer(AppConfig config) {
+        SpecificAvroSerde<DeadLetter> serde = new SpecificAvroSerde<>(DeadLetter.class);
+        serde.configure(config.registry().serdeConfig(), false);
+        return serde.deserializer();
+    }
+
+    /** Reads committed records only: the role writes in transactions, aborted output must not count. */
+    private static <V> List<ConsumerRecord<String, V>> consume(String topic, Deserializer<V> deserializer, int count) {
+        Map<String, Object> props = KAFKA.clientProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + topic);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, V>> records = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, new StringDeserializer(), deserializer)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (records.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            // one more poll, so that unexpected extra records show up as a failure
+            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+        }
+        return records;
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] copy = new byte[buffer.remaining()];
+        buffer.duplicate().get(copy);
+        return copy;
+    }
+}
