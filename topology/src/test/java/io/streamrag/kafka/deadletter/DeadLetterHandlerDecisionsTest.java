@@ -1,0 +1,126 @@
+package io.streamrag.kafka.deadletter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import io.streamrag.contracts.DeadLetter;
+import io.streamrag.serde.RegistryUnavailableException;
+import io.streamrag.serde.SpecificAvroSerde;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
+
+/** Which failures each handler dead-letters (record's fault) and which stop the role (the environment's fault). */
+class DeadLetterHandlerDecisionsTest {
+
+    private static final Map<String, Object> CONFIG = Map.of(
+            DeadLetterRouter.TOPIC_CONFIG, "dead",
+            DeadLetterRouter.ROLE_CONFIG, "ingest",
+            "schema.registry.url", "mock://handler-decisions");
+    private static final ConsumerRecord<byte[], byte[]> RECORD =
+            new ConsumerRecord<>("docs", 3, 99L, bytes("doc-1"), bytes("payload"));
+
+    @Test
+    void deserializationHandlerDeadLettersBadBytesButStopsWhenTheRegistryIsDown() {
+        DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
+        handler.configure(CONFIG);
+
+        DeserializationExceptionHandler.Response bad = handler.handleError(context(), RECORD,
+                new SerializationException("unknown magic byte"));
+        DeserializationExceptionHandler.Response outage = handler.handleError(context(), RECORD,
+                new RegistryUnavailableException("no registry URL answered", new ConnectException("refused")));
+
+        assertThat(bad.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+        assertThat(bad.deadLetterQueueRecords()).singleElement().satisfies(record -> {
+            assertThat(record.topic()).isEqualTo("dead");
+            assertThat(record.key()).isEqualTo(bytes("doc-1"));
+            DeadLetter letter = decode(record);
+            assertThat(letter.getStage()).isEqualTo("deserialize");
+            assertThat(letter.getPartition()).isEqualTo(3);
+            assertThat(letter.getOffset()).isEqualTo(99L);
+            assertThat(letter.getErrorMessage()).isEqualTo("unknown magic byte");
+        });
+        assertThat(outage.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
+        assertThat(outage.deadLetterQueueRecords()).isEmpty();
+    }
+
+    @Test
+    void processingHandlerStopsOnInfrastructureFailuresAnywhereInTheCauseChain() {
+        DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
+        handler.configure(CONFIG);
+        Record<String, String> record = new Record<>("doc-1", "payload", 0L);
+
+        ProcessingExceptionHandler.Response poison = handler.handleError(context(), record,
+                new RecordFailure("chunk", "doc-1", "body has no text"));
+        ProcessingExceptionHandler.Response storeDown = handler.handleError(context(), record,
+                new RuntimeException("upsert failed", new InfrastructureFailure("qdrant unavailable",
+                        new IOException("connection reset"))));
+
+        assertThat(poison.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
+        assertThat(decode(poison.deadLetterQueueRecords().get(0)).getStage()).isEqualTo("chunk");
+        assertThat(storeDown.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+    }
+
+    @Test
+    void productionHandlerDeadLettersOversizedAndUnserialisableOutputOnly() {
+        DeadLetterProductionHandler handler = new DeadLetterProductionHandler();
+        handler.configure(CONFIG);
+        ProducerRecord<byte[], byte[]> output = new ProducerRecord<>("answers", bytes("q"), bytes("a"));
+
+        ProductionExceptionHandler.Response tooLarge = handler.handleError(context(), output,
+                new RecordTooLargeException("2 MB"));
+        ProductionExceptionHandler.Response unserialisable = handler.handleSerializationError(context(), output,
+                new SerializationException("schema refused"),
+                ProductionExceptionHandler.SerializationExceptionOrigin.VALUE);
+        ProductionExceptionHandler.Response forbidden = handler.handleError(context(), output,
+                new TopicAuthorizationException("answers"));
+        ProductionExceptionHandler.Response deadLetterTooLarge = handler.handleError(context(),
+                new ProducerRecord<>("dead", bytes("q"), bytes("a")), new RecordTooLargeException("2 MB"));
+
+        assertThat(tooLarge.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(decode(tooLarge.deadLetterQueueRecords().get(0)).getStage()).isEqualTo("produce:answers");
+        assertThat(unserialisable.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(decode(unserialisable.deadLetterQueueRecords().get(0)).getStage()).isEqualTo("serialize:answers");
+        assertThat(forbidden.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+        assertThat(deadLetterTooLarge.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+    }
+
+    private static DeadLetter decode(ProducerRecord<byte[], byte[]> record) {
+        SpecificAvroSerde<DeadLetter> serde = new SpecificAvroSerde<>(DeadLetter.class);
+        serde.configure(CONFIG, false);
+        return serde.deserializer().deserialize(record.topic(), record.value());
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static ErrorHandlerContext context() {
+        return new ErrorHandlerContext() {
+            @Override public String topic() { return RECORD.topic(); }
+            @Override public int partition() { return RECORD.partition(); }
+            @Override public long offset() { return RECORD.offset(); }
+            @Override public Headers headers() { return new RecordHeaders(); }
+            @Override public String processorNodeId() { return "chunker"; }
+            @Override public TaskId taskId() { return new TaskId(0, 3); }
+            @Override public long timestamp() { return 0L; }
+            @Override public byte[] sourceRawKey() { return RECORD.key(); }
+            @Override public byte[] sourceRawValue() { return RECORD.value(); }
+        };
+    }
+}
