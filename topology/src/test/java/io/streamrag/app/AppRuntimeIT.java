@@ -99,6 +99,30 @@ class AppRuntimeIT {
     }
 
     @Test
+    void aRestartedRuntimeResumesAfterItsCommittedOffsetsWithoutDuplicates() throws Exception {
+        String prefix = KAFKA.uniqueTopic("restart");
+        AppConfig config = config(prefix);
+        String output = prefix + ".out";
+        createOutputTopic(output);
+        String questionsTopic = config.topics().questions();
+
+        try (AppRuntime first = AppRuntime.start(config, List.of(new QuestionNormaliserRole(output)))) {
+            await().atMost(Duration.ofSeconds(60)).until(first::allRolesRunning);
+            send(config, questionsTopic, "q-1", question("q-1", "before restart"));
+            assertThat(consume(output, questionDeserializer(config), 1)).hasSize(1);
+        }
+        send(config, questionsTopic, "q-2", question("q-2", "while stopped"));
+
+        try (AppRuntime second = AppRuntime.start(config, List.of(new QuestionNormaliserRole(output)))) {
+            await().atMost(Duration.ofSeconds(60)).until(second::allRolesRunning);
+            send(config, questionsTopic, "q-3", question("q-3", "after restart"));
+
+            List<ConsumerRecord<String, Question>> out = consume(output, questionDeserializer(config), 3);
+            assertThat(out).extracting(ConsumerRecord::key).containsExactly("q-1", "q-2", "q-3");
+        }
+    }
+
+    @Test
     void anErrorNoHandlerMayTakeStopsTheRoleAndWakesTheApplication() throws Exception {
         String prefix = KAFKA.uniqueTopic("fatal");
         AppConfig config = config(prefix);
@@ -179,7 +203,7 @@ class AppRuntimeIT {
     /** Reads committed records only: the role writes in transactions, aborted output must not count. */
     private static <V> List<ConsumerRecord<String, V>> consume(String topic, Deserializer<V> deserializer, int count) {
         Map<String, Object> props = KAFKA.clientProperties();
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + topic);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + java.util.UUID.randomUUID()); // always from the start
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<String, V>> records = new ArrayList<>();

@@ -74,7 +74,8 @@ public final class ConfigCatalog {
 
     private static final List<ConfigKey> KEYS = List.of(
             key(KAFKA_BOOTSTRAP_SERVERS, "",
-                    "Kafka brokers, `host:port,...`. Empty: start an embedded single-node broker in this process."),
+                    "Kafka brokers, `host:port,...`. Empty: start an embedded single-node broker in this process "
+                            + "(then run all roles in that process; roles in separate processes need a shared cluster)."),
             key(KAFKA_DATA_DIR, "./data",
                     "Local data: the embedded broker's log in `<dir>/kafka`, Kafka Streams state in `<dir>/streams`."),
             key(KAFKA_EMBEDDED_PORT, "9092",
