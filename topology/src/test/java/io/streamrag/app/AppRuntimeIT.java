@@ -54,13 +54,10 @@ class AppRuntimeIT {
 
     @Test
     void transformsGoodRecordsAndDeadLettersBadOnesWithTheirCoordinatesWhileLaterRecordsStillFlow() throws Exception {
-        String prefix = KAFKA.uniqueTopic("normalise");
-        AppConfig config = config(prefix);
-        String output = prefix + ".out";
-        createOutputTopic(output);
+        AppConfig config = config(KAFKA.uniqueTopic("normalise"));
+        String output = outputTopic(config);
 
-        try (AppRuntime runtime = AppRuntime.start(config, List.of(new QuestionNormaliserRole(output)))) {
-            await().atMost(Duration.ofSeconds(60)).until(runtime::allRolesRunning);
+        try (AppRuntime runtime = startNormaliser(config, output)) {
             String questionsTopic = config.topics().questions();
             byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
 
@@ -100,21 +97,17 @@ class AppRuntimeIT {
 
     @Test
     void aRestartedRuntimeResumesAfterItsCommittedOffsetsWithoutDuplicates() throws Exception {
-        String prefix = KAFKA.uniqueTopic("restart");
-        AppConfig config = config(prefix);
-        String output = prefix + ".out";
-        createOutputTopic(output);
+        AppConfig config = config(KAFKA.uniqueTopic("restart"));
+        String output = outputTopic(config);
         String questionsTopic = config.topics().questions();
 
-        try (AppRuntime first = AppRuntime.start(config, List.of(new QuestionNormaliserRole(output)))) {
-            await().atMost(Duration.ofSeconds(60)).until(first::allRolesRunning);
+        try (AppRuntime first = startNormaliser(config, output)) {
             send(config, questionsTopic, "q-1", question("q-1", "before restart"));
             assertThat(consume(output, questionDeserializer(config), 1)).hasSize(1);
         }
         send(config, questionsTopic, "q-2", question("q-2", "while stopped"));
 
-        try (AppRuntime second = AppRuntime.start(config, List.of(new QuestionNormaliserRole(output)))) {
-            await().atMost(Duration.ofSeconds(60)).until(second::allRolesRunning);
+        try (AppRuntime second = startNormaliser(config, output)) {
             send(config, questionsTopic, "q-3", question("q-3", "after restart"));
 
             List<ConsumerRecord<String, Question>> out = consume(output, questionDeserializer(config), 3);
@@ -124,13 +117,10 @@ class AppRuntimeIT {
 
     @Test
     void anErrorNoHandlerMayTakeStopsTheRoleAndWakesTheApplication() throws Exception {
-        String prefix = KAFKA.uniqueTopic("fatal");
-        AppConfig config = config(prefix);
-        String output = prefix + ".out";
-        createOutputTopic(output);
+        AppConfig config = config(KAFKA.uniqueTopic("fatal"));
+        String output = outputTopic(config);
 
-        try (AppRuntime runtime = AppRuntime.start(config, List.of(new QuestionNormaliserRole(output)))) {
-            await().atMost(Duration.ofSeconds(60)).until(runtime::allRolesRunning);
+        try (AppRuntime runtime = startNormaliser(config, output)) {
 
             send(config, config.topics().questions(), "q-9", question("q-9", "fatal question"));
 
@@ -158,11 +148,21 @@ class AppRuntimeIT {
         return new ConfigLoader(Map.of(), new Properties()).load(Optional.empty(), settings);
     }
 
-    private static void createOutputTopic(String output) {
+    /** The normaliser's output topic, created: the role's topics are the app's, this one is the test's. */
+    private static String outputTopic(AppConfig config) {
+        String output = config.topics().questions() + ".out";
         try (Admin admin = KAFKA.admin()) {
             new TopicAdmin(admin, Duration.ofSeconds(30))
                     .ensureTopics(List.of(new TopicSpec(output, 1, Optional.empty(), Map.of())));
         }
+        return output;
+    }
+
+    /** The runtime with the normaliser role, once its Streams instance is RUNNING. */
+    private static AppRuntime startNormaliser(AppConfig config, String output) {
+        AppRuntime runtime = AppRuntime.start(config, List.of(new QuestionNormaliserRole(output)));
+        await().atMost(Duration.ofSeconds(60)).until(runtime::allRolesRunning);
+        return runtime;
     }
 
     private static Question question(String id, String text) {

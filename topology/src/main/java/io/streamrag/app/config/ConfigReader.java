@@ -39,17 +39,7 @@ final class ConfigReader {
     }
 
     int integer(String key, int min, int max) {
-        String value = string(key);
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed < min || parsed > max) {
-                problem(key, "must be between " + min + " and " + max);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            problem(key, "must be a whole number");
-            return min;
-        }
+        return (int) longValue(key, min, max);
     }
 
     long longValue(String key, long min, long max) {

@@ -15,13 +15,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
-import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
@@ -111,16 +108,7 @@ class DeadLetterHandlerDecisionsTest {
     }
 
     private static ErrorHandlerContext context() {
-        return new ErrorHandlerContext() {
-            @Override public String topic() { return RECORD.topic(); }
-            @Override public int partition() { return RECORD.partition(); }
-            @Override public long offset() { return RECORD.offset(); }
-            @Override public Headers headers() { return new RecordHeaders(); }
-            @Override public String processorNodeId() { return "chunker"; }
-            @Override public TaskId taskId() { return new TaskId(0, 3); }
-            @Override public long timestamp() { return 0L; }
-            @Override public byte[] sourceRawKey() { return RECORD.key(); }
-            @Override public byte[] sourceRawValue() { return RECORD.value(); }
-        };
+        return new StubErrorHandlerContext(RECORD.topic(), RECORD.partition(), RECORD.offset(), "chunker",
+                RECORD.key(), RECORD.value());
     }
 }

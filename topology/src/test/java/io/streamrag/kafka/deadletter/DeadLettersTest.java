@@ -10,10 +10,7 @@ import java.util.Optional;
 
 import io.streamrag.contracts.DeadLetter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
-import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.Test;
 
 class DeadLettersTest {
@@ -91,16 +88,7 @@ class DeadLettersTest {
     }
 
     private static ErrorHandlerContext context(String processor) {
-        return new ErrorHandlerContext() {
-            @Override public String topic() { return "in"; }
-            @Override public int partition() { return 1; }
-            @Override public long offset() { return 77L; }
-            @Override public Headers headers() { return new RecordHeaders(); }
-            @Override public String processorNodeId() { return processor; }
-            @Override public TaskId taskId() { return new TaskId(0, 1); }
-            @Override public long timestamp() { return 0L; }
-            @Override public byte[] sourceRawKey() { return "raw-key".getBytes(StandardCharsets.UTF_8); }
-            @Override public byte[] sourceRawValue() { return "raw-value".getBytes(StandardCharsets.UTF_8); }
-        };
+        return new StubErrorHandlerContext("in", 1, 77L, processor,
+                "raw-key".getBytes(StandardCharsets.UTF_8), "raw-value".getBytes(StandardCharsets.UTF_8));
     }
 }
