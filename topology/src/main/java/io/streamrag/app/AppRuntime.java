@@ -109,14 +109,16 @@ public final class AppRuntime implements AutoCloseable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Stops everything once; a second caller (the shutdown hook while the main thread is closing, or the reverse)
+     * waits until the first has finished, so the JVM never halts half-way.
+     */
     @Override
-    public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+    public synchronized void close() {
+        if (closed) {
+            return;
         }
+        closed = true;
         try (MDC.MDCCloseable ignored = MDC.putCloseable("role", "app")) {
             log.info("Stopping: {} role(s), then {}", roles().size(),
                     kafka.embedded() ? "the embedded broker" : "disconnecting from " + kafka.bootstrapServers());

@@ -15,9 +15,10 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>Handlers are created by Kafka Streams from class names, so they find the topic and the serde settings in the
  * Streams configuration: {@link #TOPIC_CONFIG}, {@link #ROLE_CONFIG} and the serde's own keys
- * ({@code schema.registry.url}, auth), which {@code StreamsProperties} puts there.
+ * ({@code schema.registry.url}, auth), which {@code StreamsProperties} puts there. Kafka gives handlers no close
+ * call, so a router lives as long as its Streams instance.
  */
-public final class DeadLetterRouter implements AutoCloseable {
+public final class DeadLetterRouter {
 
     /** Streams config key holding the dead-letter topic. */
     public static final String TOPIC_CONFIG = "streamrag.dead.letter.topic";
@@ -66,11 +67,6 @@ public final class DeadLetterRouter implements AutoCloseable {
     public ProducerRecord<byte[], byte[]> toRecord(DeadLetter deadLetter) {
         byte[] key = deadLetter.getKey() == null ? null : bytes(deadLetter.getKey());
         return new ProducerRecord<>(topic, key, serializer.serialize(topic, deadLetter));
-    }
-
-    @Override
-    public void close() {
-        serializer.close();
     }
 
     private static byte[] bytes(java.nio.ByteBuffer buffer) {
