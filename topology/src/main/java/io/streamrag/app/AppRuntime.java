@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.streamrag.app.config.AppConfig;
+import io.streamrag.app.config.ModelSource;
 import io.streamrag.kafka.TopicAdmin;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
@@ -185,8 +186,8 @@ public final class AppRuntime implements AutoCloseable {
                 config.topics().documents(), config.topics().questions(), config.topics().answers(),
                 config.topics().deadLetters(), config.topics().indexUpdates(), config.topics().cdcSources());
         log.info("Vector store: {}", config.store());
-        log.info("Models: embedder={} generator={} device={} precision={}", config.models().embedder(),
-                config.models().generator().map(Object::toString).orElse("<none: extractive answers>"),
+        log.info("Models: embedder={} generator={} device={} precision={}", config.models().embedder().spec(),
+                config.models().generator().map(ModelSource::spec).orElse("<none: extractive answers>"),
                 config.models().device(), config.models().precision());
         log.info("Streams state: {}", config.kafka().streamsStateDir().toAbsolutePath());
     }

@@ -122,8 +122,7 @@ public record AppConfig(
                 generator.isBlank() ? Optional.empty() : Optional.of(modelSource(r, MODELS_GENERATOR, generator)),
                 r.choice(MODELS_DEVICE, ModelSettings.Device::parse, "cpu, cuda, cuda:N", ModelSettings.Device.CPU),
                 r.choice(MODELS_PRECISION, ModelSettings.Precision::parse, "fp32, fp16, bf16",
-                        ModelSettings.Precision.FP32),
-                r.path(MODELS_CACHE_DIR));
+                        ModelSettings.Precision.FP32));
 
         String apiKey = r.string(STORE_QDRANT_API_KEY);
         StoreSettings store = new StoreSettings(

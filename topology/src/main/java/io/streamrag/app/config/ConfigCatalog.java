@@ -60,7 +60,6 @@ public final class ConfigCatalog {
     public static final String MODELS_GENERATOR = "models.generator";
     public static final String MODELS_DEVICE = "models.device";
     public static final String MODELS_PRECISION = "models.precision";
-    public static final String MODELS_CACHE_DIR = "models.cache.dir";
     // store
     public static final String STORE_TYPE = "store.type";
     public static final String STORE_EMBEDDED_DIR = "store.embedded.dir";
@@ -147,13 +146,13 @@ public final class ConfigCatalog {
 
             key(MODELS_EMBEDDER, "default",
                     "`default` (all-MiniLM-L6-v2 bundled), a local directory in Hugging Face layout, or "
-                            + "`hf://org/name[@revision]`."),
+                            + "`hf://org/name[@revision]` (fetched into the Hugging Face cache: `HF_HOME`, `HF_TOKEN` "
+                            + "as for Python)."),
             key(MODELS_GENERATOR, "",
                     "BART-style generator: a local directory or `hf://org/name[@revision]`. Empty: extractive "
                             + "answers (the best passage), no generation."),
             key(MODELS_DEVICE, "cpu", "`cpu` or `cuda:N` (`cuda` means `cuda:0`)."),
             key(MODELS_PRECISION, "fp32", "Weights precision: `fp32`, `fp16` or `bf16` (bf16 is widened to fp32 on CPU)."),
-            key(MODELS_CACHE_DIR, "./data/models", "Where `hf://` models are downloaded to."),
 
             key(STORE_TYPE, "embedded", "Vector store: `embedded` (Lucene, in this process) or `qdrant`."),
             key(STORE_EMBEDDED_DIR, "./data/store", "Directory of the embedded vector store."),

@@ -1,6 +1,5 @@
 package io.streamrag.app.config;
 
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -12,8 +11,7 @@ public record ModelSettings(
         ModelSource embedder,
         Optional<ModelSource> generator,
         Device device,
-        Precision precision,
-        Path cacheDir) {
+        Precision precision) {
 
     /** Weights precision. */
     public enum Precision {

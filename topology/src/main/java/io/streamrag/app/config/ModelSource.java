@@ -1,17 +1,21 @@
 package io.streamrag.app.config;
 
 import java.nio.file.Path;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Where a model's files come from. */
+import io.streamrag.inference.checkpoint.hub.HubModelId;
+
+/**
+ * Where a model's files come from. {@link #spec()} is what {@code ModelLocator.resolve} takes for the last two.
+ */
 public sealed interface ModelSource {
+
+    /** The name written in the configuration. */
+    String spec();
 
     /** The model bundled with the application (all-MiniLM-L6-v2 for the embedder). */
     record Bundled() implements ModelSource {
         @Override
-        public String toString() {
+        public String spec() {
             return "default";
         }
     }
@@ -19,20 +23,18 @@ public sealed interface ModelSource {
     /** A directory in Hugging Face layout ({@code config.json}, {@code tokenizer.json}, safetensors). */
     record LocalDirectory(Path directory) implements ModelSource {
         @Override
-        public String toString() {
+        public String spec() {
             return directory.toString();
         }
     }
 
-    /** A Hugging Face Hub repository, optionally at a revision (branch, tag or commit). */
-    record HuggingFace(String repository, Optional<String> revision) implements ModelSource {
+    /** A Hugging Face Hub repository at a revision (branch, tag or commit; {@code main} when not given). */
+    record HuggingFace(HubModelId id) implements ModelSource {
         @Override
-        public String toString() {
-            return "hf://" + repository + revision.map(r -> "@" + r).orElse("");
+        public String spec() {
+            return id.toString();
         }
     }
-
-    Pattern HF = Pattern.compile("hf://([A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*)(?:@([A-Za-z0-9._/-]+))?");
 
     /**
      * Parses {@code default}, {@code hf://org/name[@rev]} or a path.
@@ -43,12 +45,8 @@ public sealed interface ModelSource {
         if (value.equals("default")) {
             return new Bundled();
         }
-        if (value.startsWith("hf://")) {
-            Matcher matcher = HF.matcher(value);
-            if (!matcher.matches()) {
-                throw new IllegalArgumentException("must look like hf://org/name or hf://org/name@revision");
-            }
-            return new HuggingFace(matcher.group(1), Optional.ofNullable(matcher.group(2)));
+        if (HubModelId.isHubSpec(value)) {
+            return new HuggingFace(HubModelId.parse(value));
         }
         return new LocalDirectory(Path.of(value));
     }

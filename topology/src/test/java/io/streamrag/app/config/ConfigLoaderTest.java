@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
+import io.streamrag.inference.checkpoint.hub.HubModelId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,7 +108,7 @@ class ConfigLoaderTest {
                 "models.generator", modelDir.toString()));
 
         assertThat(config.models().embedder()).isEqualTo(
-                new ModelSource.HuggingFace("sentence-transformers/all-MiniLM-L6-v2", Optional.of("main")));
+                new ModelSource.HuggingFace(new HubModelId("sentence-transformers/all-MiniLM-L6-v2", "main")));
         assertThat(config.models().generator()).contains(new ModelSource.LocalDirectory(modelDir));
     }
 
