@@ -1,10 +1,13 @@
 package io.streamrag.app;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,6 +15,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.ModelSource;
 import io.streamrag.kafka.TopicAdmin;
+import io.streamrag.kafka.deadletter.DeadLetterRouter;
+import io.streamrag.observability.ApplicationHealth;
+import io.streamrag.observability.ApplicationMetrics;
+import io.streamrag.observability.MetricsServer;
+import io.streamrag.observability.StreamsStateSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -32,6 +40,9 @@ public final class AppRuntime implements AutoCloseable {
 
     private final AppConfig config;
     private final KafkaEndpoint kafka;
+    private final ApplicationMetrics metrics = new ApplicationMetrics();
+    private final ApplicationHealth health = new ApplicationHealth();
+    private MetricsServer metricsServer;
     private final List<RoleRuntime> roles = Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<RoleRuntime> failedRole = new AtomicReference<>();
@@ -54,6 +65,7 @@ public final class AppRuntime implements AutoCloseable {
             AppRuntime runtime = new AppRuntime(config, kafka);
             try {
                 runtime.logWhereThingsAre();
+                runtime.startMetricsServer();
                 if (config.topics().create()) {
                     runtime.createTopics();
                 }
@@ -87,6 +99,15 @@ public final class AppRuntime implements AutoCloseable {
         synchronized (roles) {
             return List.copyOf(roles);
         }
+    }
+
+    /** The port of {@code /metrics} and {@code /health/*}, when {@code metrics.port} is not -1. */
+    public synchronized Optional<Integer> metricsPort() {
+        return Optional.ofNullable(metricsServer).map(MetricsServer::port);
+    }
+
+    public ApplicationHealth health() {
+        return health;
     }
 
     /** True once every role's Streams instance is RUNNING (rebalanced, tasks assigned). */
@@ -132,6 +153,10 @@ public final class AppRuntime implements AutoCloseable {
                     log.error("Stopping role {} failed", role.role().cliName(), e);
                 }
             }
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
+            metrics.close();
             kafka.close();
             log.info("Stopped");
         } finally {
@@ -145,9 +170,24 @@ public final class AppRuntime implements AutoCloseable {
         }
     }
 
+    private synchronized void startMetricsServer() {
+        if (!config.metrics().enabled()) {
+            log.info("Metrics and health endpoint off (metrics.port=-1)");
+            return;
+        }
+        InetSocketAddress address = new InetSocketAddress("0.0.0.0", config.metrics().port());
+        try {
+            metricsServer = MetricsServer.start(address, metrics.registry(), health);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot serve metrics on " + address + " (metrics.port): " + e.getMessage(), e);
+        }
+        log.info("Metrics at http://{}:{}/metrics, health at /health/live and /health/ready",
+                address.getHostString(), metricsServer.port());
+    }
+
     private void startRole(RoleTopology roleTopology) {
         Role role = roleTopology.role();
-        RoleContext context = new RoleContext(role, config);
+        RoleContext context = new RoleContext(role, config, metrics.registry(), health);
         Topology topology;
         try {
             topology = roleTopology.build(context);
@@ -157,8 +197,13 @@ public final class AppRuntime implements AutoCloseable {
                     + e.getMessage(), e);
         }
         try {
-            RoleRuntime runtime = RoleRuntime.start(role, topology, StreamsProperties.forRole(role, config, kafka),
-                    context, config.kafka().shutdownTimeout(), this::roleFailed);
+            Properties props = StreamsProperties.forRole(role, config, kafka);
+            props.put(DeadLetterRouter.METER_REGISTRY_CONFIG, metrics.registry());
+            RoleRuntime runtime = RoleRuntime.start(role, topology, props, context, config.kafka().shutdownTimeout(),
+                    this::roleFailed, streams -> {
+                        metrics.bindStreams(role.cliName(), streams);
+                        health.addStreams(role.cliName(), StreamsStateSource.of(streams));
+                    });
             roles.add(runtime);
             log.info("Role {} started as application.id={} with state in {}; topology:\n{}", role.cliName(),
                     runtime.applicationId(), config.kafka().streamsStateDir().resolve(runtime.applicationId()),

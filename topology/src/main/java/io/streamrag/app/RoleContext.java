@@ -6,7 +6,13 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.streamrag.app.config.AppConfig;
+import io.streamrag.observability.ApplicationHealth;
+import io.streamrag.observability.CheckResult;
+import io.streamrag.observability.HealthCheck;
 import io.streamrag.serde.SpecificAvroSerde;
+import io.streamrag.store.VectorStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.slf4j.Logger;
@@ -22,11 +28,21 @@ public final class RoleContext implements AutoCloseable {
 
     private final Role role;
     private final AppConfig config;
+    private final MeterRegistry meterRegistry;
+    private final ApplicationHealth health;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
-    public RoleContext(Role role, AppConfig config) {
+    /** With the application's meter registry and health probes (what the runtime passes). */
+    public RoleContext(Role role, AppConfig config, MeterRegistry meterRegistry, ApplicationHealth health) {
         this.role = Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
+        this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+        this.health = Objects.requireNonNull(health, "health");
+    }
+
+    /** Standalone, e.g. for a topology test: meters go to a private registry, health checks nowhere. */
+    public RoleContext(Role role, AppConfig config) {
+        this(role, config, new SimpleMeterRegistry(), new ApplicationHealth());
     }
 
     public Role role() {
@@ -54,6 +70,20 @@ public final class RoleContext implements AutoCloseable {
         SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
         serde.configure(serdeConfig(), true);
         return serde;
+    }
+
+    /** Where the topology's meters go ({@code StreamragMetrics} factories), scraped at {@code /metrics}. */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    /**
+     * Makes readiness depend on the role's vector store, as check {@code vector-store-<role>} (one per role, so
+     * ingest and QA in one process do not collide).
+     */
+    public void addVectorStoreCheck(VectorStore store) {
+        health.addReadinessCheck(HealthCheck.of("vector-store-" + role.cliName(), () -> store.isReachable()
+                ? CheckResult.up("reachable") : CheckResult.down("not reachable")));
     }
 
     /** The dead-letter topic, for topologies that route failed records there themselves. */

@@ -36,11 +36,14 @@ public final class RoleRuntime implements AutoCloseable {
     /**
      * Creates and starts the Streams instance. {@code onFailure} is told when the instance dies (a stream thread hit
      * an exception no handler took), so the application can stop instead of running on without this role.
+     * {@code observe} gets the instance before it starts (metrics, health).
      */
     static RoleRuntime start(Role role, Topology topology, Properties props, RoleContext context,
-                             Duration closeTimeout, Consumer<RoleRuntime> onFailure) {
+                             Duration closeTimeout, Consumer<RoleRuntime> onFailure,
+                             Consumer<KafkaStreams> observe) {
         String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
         KafkaStreams streams = new KafkaStreams(topology, props);
+        observe.accept(streams);
         RoleRuntime runtime = new RoleRuntime(role, applicationId, streams, context, closeTimeout);
         streams.setUncaughtExceptionHandler(exception -> {
             try (MDC.MDCCloseable ignored = MDC.putCloseable("role", role.cliName())) {

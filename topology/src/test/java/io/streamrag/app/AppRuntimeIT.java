@@ -3,6 +3,11 @@ package io.streamrag.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -90,6 +95,10 @@ class AppRuntimeIT {
             assertThat(failed.getDocumentId()).isEqualTo("q-3");
             assertThat(failed.getErrorClass()).isEqualTo("io.streamrag.kafka.deadletter.RecordFailure");
             assertThat(failed.getErrorMessage()).isEqualTo("cannot normalise 'please explode'");
+            assertThat(get(runtime, "/health/ready")).contains("\"streams-qa\":{\"status\":\"UP\"");
+            assertThat(get(runtime, "/metrics"))
+                    .contains("streamrag_dead_letters_total{stage=\"deserialize\"} 1.0")
+                    .contains("streamrag_dead_letters_total{stage=\"normalise\"} 1.0");
             assertThat(first.offset()).isLessThan(bad.offset());
             assertThat(last.offset()).isGreaterThan(exploding.offset());
         }
@@ -145,6 +154,7 @@ class AppRuntimeIT {
         settings.put("topics.documents", prefix + ".documents");
         settings.put("topics.index.updates", prefix + ".index-updates");
         settings.put("qa.application.id", prefix + "-qa");
+        settings.put("metrics.port", "0");
         return new ConfigLoader(Map.of(), new Properties()).load(Optional.empty(), settings);
     }
 
@@ -217,6 +227,14 @@ class AppRuntimeIT {
             consumer.poll(Duration.ofMillis(500)).forEach(records::add);
         }
         return records;
+    }
+
+    private static String get(AppRuntime runtime, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + runtime.metricsPort().orElseThrow() + path)).build(),
+                BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("%s: %s", path, response.body()).isEqualTo(200);
+        return response.body();
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code streamrag run} with the defaults, as a user starts it: a separate JVM whose working directory is an empty
- * temp dir, so {@code ./data} lands there. Only the broker port is moved off 9092 (through the environment, which
- * exercises that path too). SIGTERM must stop it cleanly: a broker started afterwards on the same directory finds
+ * temp dir, so {@code ./data} lands there. Only the broker and metrics ports are moved off 9092 and 9404 (through
+ * the environment, which exercises that path too). SIGTERM must stop it cleanly: a broker started afterwards on the same directory finds
  * the topics.
  */
 class MainRunIT {
@@ -36,20 +41,28 @@ class MainRunIT {
     @Test
     void runWithDefaultsStartsTheEmbeddedBrokerCreatesTheTopicsAndStopsCleanlyOnSigterm() throws Exception {
         int port = freePort();
+        int metricsPort = freePort();
         Path log = workDir.resolve("streamrag.log");
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
+                // the production logging config, not the tests' logback-test.xml that is on this classpath too
+                "-Dlogback.configurationFile=logback.xml",
                 "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "run")
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("STREAMRAG_KAFKA_EMBEDDED_PORT", Integer.toString(port));
+        builder.environment().put("STREAMRAG_METRICS_PORT", Integer.toString(metricsPort));
         Process app = builder.start();
         try {
             Set<String> topics = awaitTopics("127.0.0.1:" + port, app, log);
             assertThat(topics).containsAll(APP_TOPICS);
+            HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.body()).contains("jvm_memory_used_bytes");
 
             app.destroy(); // SIGTERM
             assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s; log:%n%s", read(log)).isTrue();

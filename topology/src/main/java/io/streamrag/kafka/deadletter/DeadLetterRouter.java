@@ -4,6 +4,9 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.streamrag.contracts.DeadLetter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamrag.observability.StreamragMetrics;
 import io.streamrag.serde.SpecificAvroSerde;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
@@ -25,14 +28,22 @@ public final class DeadLetterRouter {
     /** Streams config key holding the role name, for logs. */
     public static final String ROLE_CONFIG = "streamrag.role";
 
+    /**
+     * Optional Streams config entry holding a Micrometer {@code MeterRegistry} object (not a class name): dead letters
+     * are counted there as {@code streamrag.dead.letters{stage}}.
+     */
+    public static final String METER_REGISTRY_CONFIG = "streamrag.metrics.registry";
+
     private final String topic;
     private final String role;
     private final Serializer<DeadLetter> serializer;
+    private final MeterRegistry meterRegistry;
 
-    public DeadLetterRouter(String topic, String role, Serializer<DeadLetter> serializer) {
+    public DeadLetterRouter(String topic, String role, Serializer<DeadLetter> serializer, MeterRegistry meterRegistry) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.role = role == null ? "" : role;
         this.serializer = Objects.requireNonNull(serializer, "serializer");
+        this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
     }
 
     /**
@@ -46,7 +57,12 @@ public final class DeadLetterRouter {
             throw new ConfigException(TOPIC_CONFIG, topic, "the dead-letter handlers need the dead-letter topic");
         }
         Object role = configs.get(ROLE_CONFIG);
-        return new DeadLetterRouter(topic.toString(), role == null ? "" : role.toString(), serializer(configs));
+        Object registry = configs.get(METER_REGISTRY_CONFIG);
+        if (registry != null && !(registry instanceof MeterRegistry)) {
+            throw new ConfigException(METER_REGISTRY_CONFIG, registry, "must be a MeterRegistry instance");
+        }
+        return new DeadLetterRouter(topic.toString(), role == null ? "" : role.toString(), serializer(configs),
+                registry == null ? new SimpleMeterRegistry() : (MeterRegistry) registry);
     }
 
     /** The registry wire format, like every other topic; configured with the registry URL and auth in the map. */
@@ -64,7 +80,9 @@ public final class DeadLetterRouter {
         return role;
     }
 
+    /** The record to write; counts the dead letter by stage. */
     public ProducerRecord<byte[], byte[]> toRecord(DeadLetter deadLetter) {
+        StreamragMetrics.deadLetters(meterRegistry, deadLetter.getStage()).increment();
         byte[] key = deadLetter.getKey() == null ? null : bytes(deadLetter.getKey());
         return new ProducerRecord<>(topic, key, serializer.serialize(topic, deadLetter));
     }

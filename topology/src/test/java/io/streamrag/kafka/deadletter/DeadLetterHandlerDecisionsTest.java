@@ -7,6 +7,7 @@ import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.contracts.DeadLetter;
 import io.streamrag.serde.RegistryUnavailableException;
 import io.streamrag.serde.SpecificAvroSerde;
@@ -25,9 +26,11 @@ import org.junit.jupiter.api.Test;
 /** Which failures each handler dead-letters (record's fault) and which stop the role (the environment's fault). */
 class DeadLetterHandlerDecisionsTest {
 
-    private static final Map<String, Object> CONFIG = Map.of(
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final Map<String, Object> config = Map.of(
             DeadLetterRouter.TOPIC_CONFIG, "dead",
             DeadLetterRouter.ROLE_CONFIG, "ingest",
+            DeadLetterRouter.METER_REGISTRY_CONFIG, meters,
             "schema.registry.url", "mock://handler-decisions");
     private static final ConsumerRecord<byte[], byte[]> RECORD =
             new ConsumerRecord<>("docs", 3, 99L, bytes("doc-1"), bytes("payload"));
@@ -35,7 +38,7 @@ class DeadLetterHandlerDecisionsTest {
     @Test
     void deserializationHandlerDeadLettersBadBytesButStopsWhenTheRegistryIsDown() {
         DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
-        handler.configure(CONFIG);
+        handler.configure(config);
 
         DeserializationExceptionHandler.Response bad = handler.handleError(context(), RECORD,
                 new SerializationException("unknown magic byte"));
@@ -54,12 +57,13 @@ class DeadLetterHandlerDecisionsTest {
         });
         assertThat(outage.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
         assertThat(outage.deadLetterQueueRecords()).isEmpty();
+        assertThat(meters.counter("streamrag.dead.letters", "stage", "deserialize").count()).isEqualTo(1.0);
     }
 
     @Test
     void processingHandlerStopsOnInfrastructureFailuresAnywhereInTheCauseChain() {
         DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
-        handler.configure(CONFIG);
+        handler.configure(config);
         Record<String, String> record = new Record<>("doc-1", "payload", 0L);
 
         ProcessingExceptionHandler.Response poison = handler.handleError(context(), record,
@@ -76,7 +80,7 @@ class DeadLetterHandlerDecisionsTest {
     @Test
     void productionHandlerDeadLettersOversizedAndUnserialisableOutputOnly() {
         DeadLetterProductionHandler handler = new DeadLetterProductionHandler();
-        handler.configure(CONFIG);
+        handler.configure(config);
         ProducerRecord<byte[], byte[]> output = new ProducerRecord<>("answers", bytes("q"), bytes("a"));
 
         ProductionExceptionHandler.Response tooLarge = handler.handleError(context(), output,
@@ -97,9 +101,9 @@ class DeadLetterHandlerDecisionsTest {
         assertThat(deadLetterTooLarge.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
     }
 
-    private static DeadLetter decode(ProducerRecord<byte[], byte[]> record) {
+    private DeadLetter decode(ProducerRecord<byte[], byte[]> record) {
         SpecificAvroSerde<DeadLetter> serde = new SpecificAvroSerde<>(DeadLetter.class);
-        serde.configure(CONFIG, false);
+        serde.configure(config, false);
         return serde.deserializer().deserialize(record.topic(), record.value());
     }
 
