@@ -30,16 +30,17 @@ import org.slf4j.MDC;
 /**
  * The running application: Kafka (embedded or not), its topics, and one Kafka Streams instance per role.
  *
- * <p>Start-up order: broker, topics, roles. Shutdown is the reverse: every role's Streams instance (leaving its group)
- * and its resources, then the broker, each bounded by {@code kafka.shutdown.timeout.ms}. {@link #close()} is
- * idempotent and safe from a shutdown hook.
+ * <p>Start-up order: broker, metrics endpoint, topics, roles. Shutdown is the reverse: every role's Streams instance
+ * (leaving its group) and its resources, the metrics endpoint, then the broker, each bounded by
+ * {@code kafka.shutdown.timeout.ms}. {@link #close()} is idempotent and safe from a shutdown hook; a hook registered
+ * between {@link #create} and {@link #start(List)} that fires during start-up waits for it, then stops everything.
  */
 public final class AppRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AppRuntime.class);
 
     private final AppConfig config;
-    private final KafkaEndpoint kafka;
+    private KafkaEndpoint kafka;
     private final ApplicationMetrics metrics = new ApplicationMetrics();
     private final ApplicationHealth health = new ApplicationHealth();
     private MetricsServer metricsServer;
@@ -48,46 +49,66 @@ public final class AppRuntime implements AutoCloseable {
     private final AtomicReference<RoleRuntime> failedRole = new AtomicReference<>();
     private boolean closed;
 
-    private AppRuntime(AppConfig config, KafkaEndpoint kafka) {
+    private AppRuntime(AppConfig config) {
         this.config = config;
-        this.kafka = kafka;
+    }
+
+    /** A runtime that has started nothing yet: register its {@link #close()} as shutdown hook, then {@link #start}. */
+    public static AppRuntime create(AppConfig config) {
+        return new AppRuntime(config);
+    }
+
+    /** {@link #create} and {@link #start(List)} in one go. */
+    public static AppRuntime start(AppConfig config, List<RoleTopology> roleTopologies) {
+        AppRuntime runtime = create(config);
+        runtime.start(roleTopologies);
+        return runtime;
     }
 
     /**
-     * Starts Kafka (embedded when no bootstrap servers are configured), creates missing topics when
-     * {@code topics.create} is on, then builds and starts each role.
+     * Starts Kafka (embedded when no bootstrap servers are configured), the metrics endpoint, creates missing topics
+     * when {@code topics.create} is on, then builds and starts each role.
      *
-     * @throws IllegalStateException naming the step and role that failed; whatever was started is stopped again
+     * @throws IllegalStateException naming the step and role that failed (whatever was started is stopped again), or
+     *                               when the runtime was started or closed before
      */
-    public static AppRuntime start(AppConfig config, List<RoleTopology> roleTopologies) {
+    public synchronized void start(List<RoleTopology> roleTopologies) {
+        if (closed || kafka != null) {
+            throw new IllegalStateException("The runtime can start once, and not after close()");
+        }
         try (MDC.MDCCloseable ignored = MDC.putCloseable("role", "app")) {
-            KafkaEndpoint kafka = KafkaEndpoint.open(config.kafka());
-            AppRuntime runtime = new AppRuntime(config, kafka);
+            kafka = KafkaEndpoint.open(config.kafka());
             try {
-                runtime.logWhereThingsAre();
-                runtime.startMetricsServer();
+                logWhereThingsAre();
+                startMetricsServer();
                 if (config.topics().create()) {
-                    runtime.createTopics();
+                    createTopics();
                 }
                 for (RoleTopology roleTopology : roleTopologies) {
-                    runtime.startRole(roleTopology);
+                    startRole(roleTopology);
                 }
                 if (roleTopologies.isEmpty()) {
                     log.info("No roles to run: Kafka and the topics are up, nothing consumes them");
                 }
-                return runtime;
             } catch (RuntimeException e) {
-                runtime.close();
+                close();
                 throw e;
             }
+        } catch (RuntimeException e) {
+            // also when Kafka itself did not start: wake whoever waits for termination
+            stopped.countDown();
+            throw e;
         }
     }
 
-    public String bootstrapServers() {
-        return kafka.bootstrapServers();
+    public synchronized String bootstrapServers() {
+        return kafka().bootstrapServers();
     }
 
-    public KafkaEndpoint kafka() {
+    public synchronized KafkaEndpoint kafka() {
+        if (kafka == null) {
+            throw new IllegalStateException("The runtime has not started");
+        }
         return kafka;
     }
 
@@ -142,6 +163,10 @@ public final class AppRuntime implements AutoCloseable {
         }
         closed = true;
         try (MDC.MDCCloseable ignored = MDC.putCloseable("role", "app")) {
+            if (kafka == null) {
+                log.info("Stopping before anything started");
+                return;
+            }
             log.info("Stopping: {} role(s), then {}", roles().size(),
                     kafka.embedded() ? "the embedded broker" : "disconnecting from " + kafka.bootstrapServers());
             List<RoleRuntime> running = new ArrayList<>(roles());
@@ -156,10 +181,10 @@ public final class AppRuntime implements AutoCloseable {
             if (metricsServer != null) {
                 metricsServer.close();
             }
-            metrics.close();
             kafka.close();
             log.info("Stopped");
         } finally {
+            metrics.close();
             stopped.countDown();
         }
     }

@@ -51,19 +51,30 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         List<RoleTopology> selected = selectRoles();
         AppConfig appConfig = config.load();
-        AppRuntime runtime = AppRuntime.start(appConfig, selected);
+        AppRuntime runtime = AppRuntime.create(appConfig);
+        // registered before anything starts: a SIGTERM during start-up waits for it, then stops what it started
         Thread hook = new Thread(runtime::close, "streamrag-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            runtime.start(selected);
+        } catch (RuntimeException e) {
+            removeHook(hook);
+            throw e;
+        }
         log.info("Running {}; stop with Ctrl-C or SIGTERM", selected.isEmpty() ? "with no roles"
                 : selected.stream().map(r -> r.role().cliName()).collect(Collectors.joining(", ")));
         boolean failed = runtime.awaitTermination();
         runtime.close();
+        removeHook(hook);
+        return failed ? 1 : 0;
+    }
+
+    private static void removeHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             // the hook is running already: nothing to remove
         }
-        return failed ? 1 : 0;
     }
 
     private List<RoleTopology> selectRoles() {
