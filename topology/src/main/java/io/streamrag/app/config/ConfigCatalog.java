@@ -164,7 +164,8 @@ public final class ConfigCatalog {
                     "Prefix of the store's collection names (one collection per embedder)."),
 
             key(METRICS_PORT, "9404",
-                    "Port of the Prometheus `/metrics` endpoint; 0 picks a free port, -1 turns it off."));
+                    "Port of `/metrics` (Prometheus) and the probes `/health/live`, `/health/ready`; 0 picks a free "
+                            + "port, -1 turns them off."));
 
     private static final Map<String, ConfigKey> BY_NAME = index(KEYS);
 
