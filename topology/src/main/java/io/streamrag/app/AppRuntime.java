@@ -30,8 +30,9 @@ import org.slf4j.MDC;
 /**
  * The running application: Kafka (embedded or not), its topics, and one Kafka Streams instance per role.
  *
- * <p>Start-up order: broker, metrics endpoint, topics, roles. Shutdown is the reverse: every role's Streams instance
- * (leaving its group) and its resources, the metrics endpoint, then the broker, each bounded by
+ * <p>Start-up order: broker, schema registry, metrics endpoint, topics, roles. Shutdown is the reverse: every role's
+ * Streams instance (leaving its group) and its resources, the metrics endpoint, the registry, then the broker, each
+ * bounded by
  * {@code kafka.shutdown.timeout.ms}. {@link #close()} is idempotent and safe from a shutdown hook; a hook registered
  * between {@link #create} and {@link #start(List)} that fires during start-up waits for it, then stops everything.
  */
@@ -41,6 +42,7 @@ public final class AppRuntime implements AutoCloseable {
 
     private final AppConfig config;
     private KafkaEndpoint kafka;
+    private SchemaRegistryEndpoint schemaRegistry;
     private final ApplicationMetrics metrics = new ApplicationMetrics();
     private final ApplicationHealth health = new ApplicationHealth();
     private MetricsServer metricsServer;
@@ -79,6 +81,7 @@ public final class AppRuntime implements AutoCloseable {
         try (MDC.MDCCloseable ignored = MDC.putCloseable("role", "app")) {
             kafka = KafkaEndpoint.open(config.kafka());
             try {
+                schemaRegistry = SchemaRegistryEndpoint.open(config.registry(), config.schemaRegistryDir());
                 logWhereThingsAre();
                 startMetricsServer();
                 if (config.topics().create()) {
@@ -103,6 +106,14 @@ public final class AppRuntime implements AutoCloseable {
 
     public synchronized String bootstrapServers() {
         return kafka().bootstrapServers();
+    }
+
+    /** The registry every serde of the application uses (the embedded one's actual URL when it runs). */
+    public synchronized SchemaRegistryEndpoint schemaRegistry() {
+        if (schemaRegistry == null) {
+            throw new IllegalStateException("The runtime has not started");
+        }
+        return schemaRegistry;
     }
 
     public synchronized KafkaEndpoint kafka() {
@@ -181,6 +192,9 @@ public final class AppRuntime implements AutoCloseable {
             if (metricsServer != null) {
                 metricsServer.close();
             }
+            if (schemaRegistry != null) {
+                schemaRegistry.close();
+            }
             kafka.close();
             log.info("Stopped");
         } finally {
@@ -212,7 +226,7 @@ public final class AppRuntime implements AutoCloseable {
 
     private void startRole(RoleTopology roleTopology) {
         Role role = roleTopology.role();
-        RoleContext context = new RoleContext(role, config, metrics.registry(), health);
+        RoleContext context = new RoleContext(role, config, schemaRegistry.serdeConfig(), metrics.registry(), health);
         Topology topology;
         try {
             topology = roleTopology.build(context);
@@ -222,7 +236,7 @@ public final class AppRuntime implements AutoCloseable {
                     + e.getMessage(), e);
         }
         try {
-            Properties props = StreamsProperties.forRole(role, config, kafka);
+            Properties props = StreamsProperties.forRole(role, config, kafka, schemaRegistry.serdeConfig());
             props.put(DeadLetterRouter.METER_REGISTRY_CONFIG, metrics.registry());
             RoleRuntime runtime = RoleRuntime.start(role, topology, props, context, config.kafka().shutdownTimeout(),
                     this::roleFailed, streams -> {
@@ -251,7 +265,9 @@ public final class AppRuntime implements AutoCloseable {
         log.info("Kafka: {} ({})", kafka.bootstrapServers(), kafka.embedded()
                 ? "embedded broker, data in " + config.kafka().brokerDir().toAbsolutePath()
                 : "external cluster");
-        log.info("Schema registry: {}", config.registry().url());
+        log.info("Schema registry: {} ({})", schemaRegistry.url(), schemaRegistry.embedded()
+                ? "embedded, journal in " + config.schemaRegistryDir().toAbsolutePath()
+                : "external");
         log.info("Topics: documents={} questions={} answers={} dead-letters={} index-updates={} cdc-sources={}",
                 config.topics().documents(), config.topics().questions(), config.topics().answers(),
                 config.topics().deadLetters(), config.topics().indexUpdates(), config.topics().cdcSources());

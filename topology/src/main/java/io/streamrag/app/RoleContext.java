@@ -28,21 +28,24 @@ public final class RoleContext implements AutoCloseable {
 
     private final Role role;
     private final AppConfig config;
+    private final Map<String, Object> serdeConfig;
     private final MeterRegistry meterRegistry;
     private final ApplicationHealth health;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
 
-    /** With the application's meter registry and health probes (what the runtime passes). */
-    public RoleContext(Role role, AppConfig config, MeterRegistry meterRegistry, ApplicationHealth health) {
+    /** With the running registry's serde settings, the meter registry and health probes (what the runtime passes). */
+    public RoleContext(Role role, AppConfig config, Map<String, Object> serdeConfig, MeterRegistry meterRegistry,
+                       ApplicationHealth health) {
         this.role = Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
+        this.serdeConfig = Map.copyOf(serdeConfig);
         this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
         this.health = Objects.requireNonNull(health, "health");
     }
 
     /** Standalone, e.g. for a topology test: meters go to a private registry, health checks nowhere. */
     public RoleContext(Role role, AppConfig config) {
-        this(role, config, new SimpleMeterRegistry(), new ApplicationHealth());
+        this(role, config, config.registry().serdeConfig(), new SimpleMeterRegistry(), new ApplicationHealth());
     }
 
     public Role role() {
@@ -53,9 +56,9 @@ public final class RoleContext implements AutoCloseable {
         return config;
     }
 
-    /** Settings for {@code SpecificAvroSerde.configure(...)}: registry URL and auth. */
+    /** Settings for {@code SpecificAvroSerde.configure(...)}: the registry's URL and auth. */
     public Map<String, Object> serdeConfig() {
-        return config.registry().serdeConfig();
+        return serdeConfig;
     }
 
     /** A registry serde for record values of a generated contract class, configured from {@code schema.registry.*}. */

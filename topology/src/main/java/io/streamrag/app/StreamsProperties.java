@@ -16,7 +16,8 @@ public final class StreamsProperties {
     private StreamsProperties() {
     }
 
-    public static Properties forRole(Role role, AppConfig config, KafkaEndpoint kafka) {
+    /** @param serdeConfig the registry settings every serde uses (URL of the running registry, auth) */
+    public static Properties forRole(Role role, AppConfig config, KafkaEndpoint kafka, Map<String, Object> serdeConfig) {
         Properties props = new Properties();
         // lowest precedence: user tuning, then the application's own settings on top
         props.putAll(config.kafka().streamsProperties());
@@ -41,9 +42,7 @@ public final class StreamsProperties {
         props.put(DeadLetterRouter.TOPIC_CONFIG, config.topics().deadLetters());
         props.put(DeadLetterRouter.ROLE_CONFIG, role.cliName());
         // the handlers build their dead-letter serde from these (schema.registry.url and auth)
-        for (Map.Entry<String, Object> entry : config.registry().serdeConfig().entrySet()) {
-            props.put(entry.getKey(), entry.getValue());
-        }
+        serdeConfig.forEach(props::put);
         return props;
     }
 }

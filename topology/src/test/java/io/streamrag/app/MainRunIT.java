@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code streamrag run} with the defaults, as a user starts it: a separate JVM whose working directory is an empty
- * temp dir, so {@code ./data} lands there. Only the broker and metrics ports are moved off 9092 and 9404 (through
- * the environment, which exercises that path too). SIGTERM must stop it cleanly: a broker started afterwards on the same directory finds
+ * temp dir, so {@code ./data} lands there. Only the ports (broker 9092, registry 8081, metrics 9404) are moved to
+ * free ones, through the environment, which exercises that path too. SIGTERM must stop it cleanly: a broker started afterwards on the same directory finds
  * the topics.
  */
 class MainRunIT {
@@ -39,9 +39,10 @@ class MainRunIT {
     Path workDir;
 
     @Test
-    void runWithDefaultsStartsTheEmbeddedBrokerCreatesTheTopicsAndStopsCleanlyOnSigterm() throws Exception {
+    void runWithDefaultsStartsBrokerRegistryAndMetricsCreatesTheTopicsAndStopsCleanlyOnSigterm() throws Exception {
         int port = freePort();
         int metricsPort = freePort();
+        int registryPort = freePort();
         Path log = workDir.resolve("streamrag.log");
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -55,14 +56,13 @@ class MainRunIT {
                 .redirectOutput(log.toFile());
         builder.environment().put("STREAMRAG_KAFKA_EMBEDDED_PORT", Integer.toString(port));
         builder.environment().put("STREAMRAG_METRICS_PORT", Integer.toString(metricsPort));
+        builder.environment().put("STREAMRAG_SCHEMA_REGISTRY_EMBEDDED_PORT", Integer.toString(registryPort));
         Process app = builder.start();
         try {
             Set<String> topics = awaitTopics("127.0.0.1:" + port, app, log);
             assertThat(topics).containsAll(APP_TOPICS);
-            HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), BodyHandlers.ofString());
-            assertThat(scrape.statusCode()).isEqualTo(200);
-            assertThat(scrape.body()).contains("jvm_memory_used_bytes");
+            assertThat(get(metricsPort, "/metrics")).contains("jvm_memory_used_bytes");
+            assertThat(get(registryPort, "/subjects")).isEqualTo("[]"); // the embedded registry answers
 
             app.destroy(); // SIGTERM
             assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s; log:%n%s", read(log)).isTrue();
@@ -78,6 +78,7 @@ class MainRunIT {
                 .doesNotContain("level=ERROR");
         Path brokerDir = workDir.resolve("data/kafka");
         assertThat(brokerDir.resolve("logs/meta.properties")).exists();
+        assertThat(workDir.resolve("data/schema-registry/schemas.jsonl")).exists();
 
         // a clean stop released the directory, and the topics are still there
         try (EmbeddedKafkaBroker again = EmbeddedKafkaBroker.builder(brokerDir).build().start();
@@ -101,6 +102,13 @@ class MainRunIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             return admin.listTopics().names().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static String get(int port, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + path)).build(), BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        return response.body();
     }
 
     private static String read(Path log) throws IOException {

@@ -29,8 +29,8 @@ class StreamsPropertiesTest {
                 "schema.registry.properties.basic.auth.user.info", "u:p"));
         KafkaEndpoint kafka = KafkaEndpoint.open(config.kafka());
 
-        Properties ingest = StreamsProperties.forRole(Role.INGEST, config, kafka);
-        Properties qa = StreamsProperties.forRole(Role.QA, config, kafka);
+        Properties ingest = StreamsProperties.forRole(Role.INGEST, config, kafka, config.registry().serdeConfig());
+        Properties qa = StreamsProperties.forRole(Role.QA, config, kafka, config.registry().serdeConfig());
 
         assertThat(ingest.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("streamrag-ingest");
         assertThat(qa.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("streamrag-qa");

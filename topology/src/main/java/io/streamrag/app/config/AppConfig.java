@@ -73,7 +73,11 @@ public record AppConfig(
                 r.millis(KAFKA_ADMIN_TIMEOUT_MS, 1),
                 r.millis(KAFKA_SHUTDOWN_TIMEOUT_MS, 0));
 
-        RegistrySettings registry = new RegistrySettings(r.nonBlank(SCHEMA_REGISTRY_URL), r.passThrough(SCHEMA_REGISTRY_PROPERTIES));
+        String registryUrl = r.string(SCHEMA_REGISTRY_URL);
+        RegistrySettings registry = new RegistrySettings(
+                registryUrl.isBlank() ? Optional.empty() : Optional.of(registryUrl),
+                r.integer(SCHEMA_REGISTRY_EMBEDDED_PORT, 0, 65535),
+                r.passThrough(SCHEMA_REGISTRY_PROPERTIES));
 
         int replication = r.integer(TOPICS_REPLICATION_FACTOR, -1, Short.MAX_VALUE);
         if (replication == 0) {
@@ -150,6 +154,11 @@ public record AppConfig(
             r.problem(key, e.getMessage());
             return new ModelSource.Bundled();
         }
+    }
+
+    /** Where the embedded schema registry keeps its journal. */
+    public java.nio.file.Path schemaRegistryDir() {
+        return kafka.dataDir().resolve("schema-registry");
     }
 
     /** Rules that involve more than one key. */

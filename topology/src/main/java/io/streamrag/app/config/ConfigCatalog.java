@@ -21,6 +21,7 @@ public final class ConfigCatalog {
     public static final String KAFKA_SHUTDOWN_TIMEOUT_MS = "kafka.shutdown.timeout.ms";
     // schema registry
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_EMBEDDED_PORT = "schema.registry.embedded.port";
     public static final String SCHEMA_REGISTRY_PROPERTIES = "schema.registry.properties.*";
     // topics
     public static final String TOPICS_DOCUMENTS = "topics.documents";
@@ -76,7 +77,8 @@ public final class ConfigCatalog {
                     "Kafka brokers, `host:port,...`. Empty: start an embedded single-node broker in this process "
                             + "(then run all roles in that process; roles in separate processes need a shared cluster)."),
             key(KAFKA_DATA_DIR, "./data",
-                    "Local data: the embedded broker's log in `<dir>/kafka`, Kafka Streams state in `<dir>/streams`."),
+                    "Local data: the embedded broker's log in `<dir>/kafka`, the embedded schema registry's journal in "
+                            + "`<dir>/schema-registry`, Kafka Streams state in `<dir>/streams`."),
             key(KAFKA_EMBEDDED_PORT, "9092",
                     "Client port of the embedded broker (0: any free port). Other commands reach a running app here."),
             key(KAFKA_CLIENT, "",
@@ -90,9 +92,13 @@ public final class ConfigCatalog {
             key(KAFKA_SHUTDOWN_TIMEOUT_MS, "30000",
                     "How long each Streams instance, then the embedded broker, may take to stop on SIGTERM."),
 
-            key(SCHEMA_REGISTRY_URL, "mock://streamrag",
+            key(SCHEMA_REGISTRY_URL, "",
                     "Schema Registry base URL (Confluent API; a path such as Apicurio's `/apis/ccompat/v7` is kept). "
-                            + "`mock://<scope>` keeps schemas in this process."),
+                            + "Empty: run an embedded registry, journaled in `<kafka.data.dir>/schema-registry`. "
+                            + "`mock://<scope>` keeps schemas in this JVM only (tests)."),
+            key(SCHEMA_REGISTRY_EMBEDDED_PORT, "8081",
+                    "Port of the embedded registry on 127.0.0.1 (0: any free port). Other commands reach a running "
+                            + "app's registry here."),
             key(SCHEMA_REGISTRY_PROPERTIES, "",
                     "Passed to the Avro serdes without the prefix, with Confluent's names, e.g. "
                             + "`schema.registry.properties.basic.auth.credentials.source=USER_INFO`, "

@@ -20,7 +20,7 @@ class ConfigCommandTest {
 
         assertThat(code).isZero();
         assertThat(out.toString()).contains("qa.num.beams=2  (--set qa.num.beams)")
-                .contains("schema.registry.url=mock://streamrag  (default)");
+                .contains("schema.registry.url=  (default)");
     }
 
     @Test

@@ -27,8 +27,9 @@ class ConfigLoaderTest {
         assertThat(config.kafka().embedded()).isTrue();
         assertThat(config.kafka().clientBootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(config.kafka().clientConfig()).containsExactly(Map.entry("bootstrap.servers", "127.0.0.1:9092"));
-        assertThat(config.registry().inProcess()).isTrue();
-        assertThat(config.registry().serdeConfig()).containsEntry("schema.registry.url", "mock://streamrag");
+        assertThat(config.registry().embedded()).isTrue();
+        assertThat(config.registry().serdeConfig()).containsEntry("schema.registry.url", "http://127.0.0.1:8081");
+        assertThat(config.schemaRegistryDir()).isEqualTo(Path.of("data/schema-registry"));
         assertThat(config.models().embedder()).isInstanceOf(ModelSource.Bundled.class);
         assertThat(config.models().generator()).isEmpty();
         assertThat(config.store().type()).isEqualTo(StoreSettings.StoreType.EMBEDDED);
