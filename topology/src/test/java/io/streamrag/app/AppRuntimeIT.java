@@ -37,7 +37,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -47,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The application's Streams runtime ({@link AppRuntime}: topics, exactly-once role, dead-letter handlers) on a real
- * broker, with the real registry serde on a {@code mock://} registry.
+ * broker, with the real registry serde talking HTTP to the runtime's embedded schema registry.
  */
 class AppRuntimeIT {
 
@@ -63,20 +62,21 @@ class AppRuntimeIT {
         String output = outputTopic(config);
 
         try (AppRuntime runtime = startNormaliser(config, output)) {
+            Map<String, Object> serdes = runtime.schemaRegistry().serdeConfig();
             String questionsTopic = config.topics().questions();
             byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
 
-            RecordMetadata first = send(config, questionsTopic, "q-1", question("q-1", "who won in 2020?"));
+            RecordMetadata first = send(serdes, questionsTopic, "q-1", question("q-1", "who won in 2020?"));
             RecordMetadata bad = sendRaw(questionsTopic, "q-2", garbage);
-            RecordMetadata exploding = send(config, questionsTopic, "q-3", question("q-3", "please explode"));
-            RecordMetadata last = send(config, questionsTopic, "q-4", question("q-4", "still flowing?"));
+            RecordMetadata exploding = send(serdes, questionsTopic, "q-3", question("q-3", "please explode"));
+            RecordMetadata last = send(serdes, questionsTopic, "q-4", question("q-4", "still flowing?"));
 
-            List<ConsumerRecord<String, Question>> out = consume(output, questionDeserializer(config), 2);
+            List<ConsumerRecord<String, Question>> out = consume(output, questionDeserializer(serdes), 2);
             assertThat(out).extracting(ConsumerRecord::key).containsExactly("q-1", "q-4");
             assertThat(out).extracting(r -> r.value().getText()).containsExactly("WHO WON IN 2020?", "STILL FLOWING?");
 
             List<ConsumerRecord<String, DeadLetter>> dead = consume(config.topics().deadLetters(),
-                    deadLetterDeserializer(config), 2);
+                    deadLetterDeserializer(serdes), 2);
             assertThat(dead).hasSize(2);
 
             DeadLetter undeserialisable = dead.get(0).value();
@@ -110,16 +110,22 @@ class AppRuntimeIT {
         String output = outputTopic(config);
         String questionsTopic = config.topics().questions();
 
+        byte[] producedWhileStopped;
         try (AppRuntime first = startNormaliser(config, output)) {
-            send(config, questionsTopic, "q-1", question("q-1", "before restart"));
-            assertThat(consume(output, questionDeserializer(config), 1)).hasSize(1);
+            Map<String, Object> serdes = first.schemaRegistry().serdeConfig();
+            send(serdes, questionsTopic, "q-1", question("q-1", "before restart"));
+            assertThat(consume(output, questionDeserializer(serdes), 1)).hasSize(1);
+            // the registry is the runtime's, so the record for the downtime is encoded while it runs
+            producedWhileStopped = serialize(serdes, questionsTopic, question("q-2", "while stopped"));
         }
-        send(config, questionsTopic, "q-2", question("q-2", "while stopped"));
+        sendRaw(questionsTopic, "q-2", producedWhileStopped);
 
         try (AppRuntime second = startNormaliser(config, output)) {
-            send(config, questionsTopic, "q-3", question("q-3", "after restart"));
+            Map<String, Object> serdes = second.schemaRegistry().serdeConfig();
+            send(serdes, questionsTopic, "q-3", question("q-3", "after restart"));
 
-            List<ConsumerRecord<String, Question>> out = consume(output, questionDeserializer(config), 3);
+            // read with the restarted registry: the journal kept the ids the first one gave out
+            List<ConsumerRecord<String, Question>> out = consume(output, questionDeserializer(serdes), 3);
             assertThat(out).extracting(ConsumerRecord::key).containsExactly("q-1", "q-2", "q-3");
         }
     }
@@ -131,7 +137,8 @@ class AppRuntimeIT {
 
         try (AppRuntime runtime = startNormaliser(config, output)) {
 
-            send(config, config.topics().questions(), "q-9", question("q-9", "fatal question"));
+            send(runtime.schemaRegistry().serdeConfig(), config.topics().questions(), "q-9",
+                    question("q-9", "fatal question"));
 
             assertThat(runtime.awaitTermination(Duration.ofSeconds(60))).isTrue();
             assertThat(runtime.failedRole()).hasValueSatisfying(role -> {
@@ -146,7 +153,7 @@ class AppRuntimeIT {
         settings.put("kafka.bootstrap.servers", KAFKA.bootstrapServers());
         settings.put("kafka.data.dir", dataDir.toString());
         settings.put("kafka.shutdown.timeout.ms", "20000");
-        settings.put("schema.registry.url", "mock://" + prefix);
+        settings.put("schema.registry.embedded.port", "0");
         settings.put("topics.partitions", "1");
         settings.put("topics.questions", prefix + ".questions");
         settings.put("topics.answers", prefix + ".answers");
@@ -179,34 +186,35 @@ class AppRuntimeIT {
         return Question.newBuilder().setQuestionId(id).setText(text).setRequestedAt(Instant.now()).build();
     }
 
-    private static RecordMetadata send(AppConfig config, String topic, String key, Question value) throws Exception {
+    private static RecordMetadata send(Map<String, Object> serdes, String topic, String key, Question value)
+            throws Exception {
+        return sendRaw(topic, key, serialize(serdes, topic, value));
+    }
+
+    private static byte[] serialize(Map<String, Object> serdes, String topic, Question value) {
         SpecificAvroSerde<Question> serde = new SpecificAvroSerde<>(Question.class);
-        serde.configure(config.registry().serdeConfig(), false);
-        return send(topic, key, value, serde.serializer());
+        serde.configure(serdes, false);
+        return serde.serializer().serialize(topic, value);
     }
 
     private static RecordMetadata sendRaw(String topic, String key, byte[] value) throws Exception {
-        return send(topic, key, value, new ByteArraySerializer());
-    }
-
-    private static <V> RecordMetadata send(String topic, String key, V value, Serializer<V> serializer)
-            throws Exception {
         Map<String, Object> props = KAFKA.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, V> producer = new KafkaProducer<>(props, new StringSerializer(), serializer)) {
+        try (KafkaProducer<String, byte[]> producer =
+                     new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             return producer.send(new ProducerRecord<>(topic, key, value)).get();
         }
     }
 
-    private static Deserializer<Question> questionDeserializer(AppConfig config) {
+    private static Deserializer<Question> questionDeserializer(Map<String, Object> serdes) {
         SpecificAvroSerde<Question> serde = new SpecificAvroSerde<>(Question.class);
-        serde.configure(config.registry().serdeConfig(), false);
+        serde.configure(serdes, false);
         return serde.deserializer();
     }
 
-    private static Deserializer<DeadLetter> deadLetterDeserializer(AppConfig config) {
+    private static Deserializer<DeadLetter> deadLetterDeserializer(Map<String, Object> serdes) {
         SpecificAvroSerde<DeadLetter> serde = new SpecificAvroSerde<>(DeadLetter.class);
-        serde.configure(config.registry().serdeConfig(), false);
+        serde.configure(serdes, false);
         return serde.deserializer();
     }
 
