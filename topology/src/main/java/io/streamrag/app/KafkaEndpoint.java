@@ -44,6 +44,10 @@ public final class KafkaEndpoint implements AutoCloseable {
             return new KafkaEndpoint(settings.bootstrapServers().get(), Optional.empty(),
                     settings.clientProperties(), settings.shutdownTimeout());
         }
+        if (!settings.clientProperties().isEmpty()) {
+            log.warn("kafka.client.* settings {} are not used: the embedded broker speaks plaintext only",
+                    settings.clientProperties().keySet());
+        }
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(settings.brokerDir())
                 .port(settings.embeddedPort())
                 .build()
