@@ -3,6 +3,8 @@ package io.streamrag.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +80,22 @@ class EmbeddedKafkaBrokerIT {
             assertThatThrownBy(broker::start).hasMessageContaining("already running");
         }
         assertThat(broker.isRunning()).isFalse();
+    }
+
+    @Test
+    void namesThePortWhenItIsTakenAndCanStartAfterwards() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dataDir).port(taken.getLocalPort()).build();
+
+            assertThatThrownBy(broker::start)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("on port " + taken.getLocalPort());
+            assertThat(broker.isRunning()).isFalse();
+        }
+        // the failed attempt released the directory
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder(dataDir).build().start()) {
+            assertThat(broker.isRunning()).isTrue();
+        }
     }
 
     private static KafkaProducer<String, String> producer(String bootstrap) {
