@@ -87,7 +87,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (RuntimeException e) {
             shutDownQuietlyAfterFailedStart(candidate, e);
             throw new IllegalStateException("Embedded Kafka broker failed to start in " + dataDir
-                    + " on port " + brokerPort + " (controller " + controllerPort + ")", e);
+                    + " on port " + brokerPort + " (controller " + controllerPort + "): " + e.getMessage(), e);
         }
         server = candidate;
         port = brokerPort;
