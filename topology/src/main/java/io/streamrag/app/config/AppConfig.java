@@ -3,6 +3,10 @@ package io.streamrag.app.config;
 import static io.streamrag.app.config.ConfigCatalog.*;
 
 import java.nio.file.Files;
+
+import io.streamrag.inference.device.ComputeDevice;
+import io.streamrag.inference.device.DeviceSettings;
+import io.streamrag.inference.device.Precision;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -124,9 +128,7 @@ public record AppConfig(
         ModelSettings models = new ModelSettings(
                 modelSource(r, MODELS_EMBEDDER, r.nonBlank(MODELS_EMBEDDER)),
                 generator.isBlank() ? Optional.empty() : Optional.of(modelSource(r, MODELS_GENERATOR, generator)),
-                r.choice(MODELS_DEVICE, ModelSettings.Device::parse, "cpu, cuda, cuda:N", ModelSettings.Device.CPU),
-                r.choice(MODELS_PRECISION, ModelSettings.Precision::parse, "fp32, fp16, bf16",
-                        ModelSettings.Precision.FP32));
+                deviceSettings(r));
 
         String apiKey = r.string(STORE_QDRANT_API_KEY);
         StoreSettings store = new StoreSettings(
@@ -153,6 +155,30 @@ public record AppConfig(
         } catch (IllegalArgumentException e) { // includes InvalidPathException
             r.problem(key, e.getMessage());
             return new ModelSource.Bundled();
+        }
+    }
+
+    /** Device and precision, checked together by the inference module's rules (bf16 refused, fp16 needs a GPU). */
+    private static DeviceSettings deviceSettings(ConfigReader r) {
+        ComputeDevice device;
+        try {
+            device = ComputeDevice.parse(r.string(MODELS_DEVICE));
+        } catch (IllegalArgumentException e) {
+            r.problem(MODELS_DEVICE, "must be one of cpu, cuda, cuda:N");
+            device = ComputeDevice.CPU;
+        }
+        Precision precision;
+        try {
+            precision = Precision.parse(r.string(MODELS_PRECISION));
+        } catch (IllegalArgumentException e) {
+            r.problem(MODELS_PRECISION, "must be one of fp32, fp16, bf16");
+            return DeviceSettings.CPU_FP32;
+        }
+        try {
+            return new DeviceSettings(device, precision);
+        } catch (IllegalArgumentException e) {
+            r.problem(MODELS_PRECISION, "cannot be used: " + e.getMessage());
+            return DeviceSettings.CPU_FP32;
         }
     }
 

@@ -158,7 +158,9 @@ public final class ConfigCatalog {
                     "BART-style generator: a local directory or `hf://org/name[@revision]`. Empty: extractive "
                             + "answers (the best passage), no generation."),
             key(MODELS_DEVICE, "cpu", "`cpu` or `cuda:N` (`cuda` means `cuda:0`)."),
-            key(MODELS_PRECISION, "fp32", "Weights precision: `fp32`, `fp16` or `bf16` (bf16 is widened to fp32 on CPU)."),
+            key(MODELS_PRECISION, "fp32",
+                    "Compute precision: `fp32`, or `fp16` on a GPU. bf16 checkpoints load (widened to fp32); bf16 "
+                            + "compute is refused (DJL's PyTorch JNI has no bf16)."),
 
             key(STORE_TYPE, "embedded", "Vector store: `embedded` (Lucene, in this process) or `qdrant`."),
             key(STORE_EMBEDDED_DIR, "./data/store", "Directory of the embedded vector store."),

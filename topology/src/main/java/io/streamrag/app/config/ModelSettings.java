@@ -2,55 +2,27 @@ package io.streamrag.app.config;
 
 import java.util.Optional;
 
+import io.streamrag.inference.device.ComputeDevice;
+import io.streamrag.inference.device.DeviceSettings;
+import io.streamrag.inference.device.Precision;
+
 /**
  * The models and where they run.
  *
- * @param generator empty: extractive answers without a generator
+ * @param generator  empty: extractive answers without a generator
+ * @param deviceSettings device and precision, already checked together by the inference module (bf16 refused,
+ *                   fp16 for GPUs)
  */
 public record ModelSettings(
         ModelSource embedder,
         Optional<ModelSource> generator,
-        Device device,
-        Precision precision) {
+        DeviceSettings deviceSettings) {
 
-    /** Weights precision. */
-    public enum Precision {
-        FP32, FP16, BF16;
-
-        static Precision parse(String name) {
-            for (Precision precision : values()) {
-                if (precision.name().equalsIgnoreCase(name)) {
-                    return precision;
-                }
-            }
-            return null;
-        }
+    public ComputeDevice device() {
+        return deviceSettings.device();
     }
 
-    /** {@code cpu} or {@code cuda:N}. */
-    public record Device(String kind, int index) {
-        public static final Device CPU = new Device("cpu", 0);
-
-        public boolean isGpu() {
-            return kind.equals("cuda");
-        }
-
-        static Device parse(String name) {
-            if (name.equals("cpu")) {
-                return CPU;
-            }
-            if (name.equals("cuda")) {
-                return new Device("cuda", 0);
-            }
-            if (name.matches("cuda:[0-9]{1,2}")) {
-                return new Device("cuda", Integer.parseInt(name.substring(5)));
-            }
-            return null;
-        }
-
-        @Override
-        public String toString() {
-            return isGpu() ? kind + ":" + index : kind;
-        }
+    public Precision precision() {
+        return deviceSettings.precision();
     }
 }

@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.Properties;
 
 import io.streamrag.inference.checkpoint.hub.HubModelId;
+import io.streamrag.inference.device.ComputeDevice;
+import io.streamrag.inference.device.Precision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,7 +87,7 @@ class ConfigLoaderTest {
                 store.type=qdrant
                 store.qdrant.api.key=qdrant-secret
                 models.device=cuda:1
-                models.precision=BF16
+                models.precision=FP16
                 """);
 
         AppConfig config = new ConfigLoader(Map.of(), new Properties()).load(Optional.of(file), Map.of());
@@ -94,8 +96,8 @@ class ConfigLoaderTest {
                 "https://registry.example.com/apis/ccompat/v7")
                 .containsEntry("basic.auth.credentials.source", "USER_INFO")
                 .containsEntry("basic.auth.user.info", "alice:secret");
-        assertThat(config.models().device()).isEqualTo(new ModelSettings.Device("cuda", 1));
-        assertThat(config.models().precision()).isEqualTo(ModelSettings.Precision.BF16);
+        assertThat(config.models().device()).isEqualTo(ComputeDevice.cuda(1));
+        assertThat(config.models().precision()).isEqualTo(Precision.FP16);
         assertThat(config.store().qdrantApiKey()).contains("qdrant-secret");
         // secrets never reach logs through toString
         assertThat(config.toString()).doesNotContain("alice:secret").doesNotContain("qdrant-secret");
@@ -139,18 +141,24 @@ class ConfigLoaderTest {
                   num.beams: zero
                 models:
                   device: tpu
+                  precision: bf16
                   embedder: /no/such/model
                 """);
         ConfigLoader loader = new ConfigLoader(Map.of(), new Properties());
 
         assertThatThrownBy(() -> loader.load(Optional.of(file), Map.of("store.type", "faiss")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-                        "qa.generation.mode=beam-search must be one of rag-sequence, rag-token, concat (file " + file + ")",
-                        "qa.num.beams=zero must be a whole number (file " + file + ")",
-                        "models.device=tpu must be one of cpu, cuda, cuda:N (file " + file + ")",
-                        "models.embedder=/no/such/model is neither 'default', an hf:// reference nor an existing "
-                                + "directory (file " + file + ")",
-                        "store.type=faiss must be one of embedded, qdrant (--set store.type)"));
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(6).contains(
+                            "qa.generation.mode=beam-search must be one of rag-sequence, rag-token, concat (file " + file + ")",
+                            "qa.num.beams=zero must be a whole number (file " + file + ")",
+                            "models.device=tpu must be one of cpu, cuda, cuda:N (file " + file + ")",
+                            "models.embedder=/no/such/model is neither 'default', an hf:// reference nor an existing "
+                                    + "directory (file " + file + ")",
+                            "store.type=faiss must be one of embedded, qdrant (--set store.type)");
+                    // the reason itself is the inference module's (DeviceSettings)
+                    assertThat(e.problems()).anySatisfy(problem -> assertThat(problem)
+                            .startsWith("models.precision=bf16 cannot be used: ").endsWith("(file " + file + ")"));
+                });
     }
 
     @Test
