@@ -4,7 +4,6 @@ import java.util.Locale;
 
 import io.streamrag.contracts.Question;
 import io.streamrag.kafka.deadletter.RecordFailure;
-import io.streamrag.serde.SpecificAvroSerde;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -35,8 +34,7 @@ final class QuestionNormaliserRole implements RoleTopology {
 
     @Override
     public Topology build(RoleContext context) {
-        Serde<Question> questions = new SpecificAvroSerde<>(Question.class);
-        questions.configure(context.serdeConfig(), false);
+        Serde<Question> questions = context.valueSerde(Question.class);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(context.config().topics().questions(), Consumed.with(Serdes.String(), questions))
                 .mapValues(QuestionNormaliserRole::normalise, Named.as("normalise-question"))
