@@ -15,16 +15,16 @@ public final class ChangeIntake implements Processor<byte[], byte[], String, Spe
 
     private final ChangeReader reader;
     private final ChangeValidator validator;
-    private final DeadLetters deadLetters;
+    private final RejectedRecords rejected;
     private final String changesChild;
     private final String deadLettersChild;
     private ProcessorContext<String, SpecificRecord> context;
 
-    public ChangeIntake(ChangeReader reader, ChangeValidator validator, DeadLetters deadLetters,
+    public ChangeIntake(ChangeReader reader, ChangeValidator validator, RejectedRecords rejected,
                         String changesChild, String deadLettersChild) {
         this.reader = reader;
         this.validator = validator;
-        this.deadLetters = deadLetters;
+        this.rejected = rejected;
         this.changesChild = changesChild;
         this.deadLettersChild = deadLettersChild;
     }
@@ -45,7 +45,7 @@ public final class ChangeIntake implements Processor<byte[], byte[], String, Spe
             }
         } catch (RejectedRecordException rejection) {
             context.forward(new Record<String, SpecificRecord>(rejection.documentId(),
-                    deadLetters.of(context, record, rejection), record.timestamp()), deadLettersChild);
+                    rejected.deadLetter(context, record, rejection), record.timestamp()), deadLettersChild);
             return;
         }
         context.forward(new Record<String, SpecificRecord>(mapped.documentId(), mapped.change(), record.timestamp()),

@@ -67,14 +67,14 @@ public final class IngestTopology {
     public Topology build() {
         Topology topology = new Topology();
         ChangeValidator validator = new ChangeValidator(settings.maxBodyChars());
-        DeadLetters deadLetters = new DeadLetters(metrics);
+        RejectedRecords rejected = new RejectedRecords(metrics);
         List<String> readers = new ArrayList<>();
 
         if (!settings.documentChangeTopics().isEmpty()) {
             topology.addSource("document-changes", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                     settings.documentChangeTopics().toArray(String[]::new));
             ChangeReader reader = new DocumentChangeReader(serdes.documentChanges().deserializer());
-            topology.addProcessor("decode-document-changes", () -> new ChangeIntake(reader, validator, deadLetters,
+            topology.addProcessor("decode-document-changes", () -> new ChangeIntake(reader, validator, rejected,
                     INDEXER, DEAD_LETTERS_SINK), "document-changes");
             readers.add("decode-document-changes");
         }
@@ -84,7 +84,7 @@ public final class IngestTopology {
             topology.addSource(sourceNode, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                     source.topics().toArray(String[]::new));
             ChangeReader reader = new CdcChangeReader(source, serdes.avroRecords());
-            topology.addProcessor(mapper, () -> new ChangeIntake(reader, validator, deadLetters, INDEXER,
+            topology.addProcessor(mapper, () -> new ChangeIntake(reader, validator, rejected, INDEXER,
                     DEAD_LETTERS_SINK), sourceNode);
             readers.add(mapper);
         }

@@ -19,7 +19,7 @@ public enum RejectReason {
         this.stage = stage;
     }
 
-    /** Short, stable name used as metric tag and as {@code DeadLetter.errorClass}. */
+    /** Short, stable name: the metric tag, and the start of {@code DeadLetter.errorMessage}. */
     public String code() {
         return code;
     }

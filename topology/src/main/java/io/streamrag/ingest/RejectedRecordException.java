@@ -13,8 +13,9 @@ public final class RejectedRecordException extends RuntimeException {
         this(reason, documentId, message, null);
     }
 
+    /** The message starts with the reason's code, e.g. {@code "no-id: ..."}, as dead letters show it. */
     public RejectedRecordException(RejectReason reason, String documentId, String message, Throwable cause) {
-        super(message, cause);
+        super(reason.code() + ": " + message, cause);
         this.reason = reason;
         this.documentId = documentId;
     }

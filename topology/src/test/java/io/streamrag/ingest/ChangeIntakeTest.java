@@ -22,7 +22,7 @@ class ChangeIntakeTest {
             throw new RegistryUnavailableException("no registry URL answered", new ConnectException("refused"));
         };
         ChangeIntake intake = new ChangeIntake(new DocumentChangeReader(registryDown), new ChangeValidator(100),
-                new DeadLetters(new IngestMetrics(new SimpleMeterRegistry())), "indexer", "dead-letters");
+                new RejectedRecords(new IngestMetrics(new SimpleMeterRegistry())), "indexer", "dead-letters");
         MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
         context.setRecordMetadata("document-changes", 0, 3);
         intake.init(context);
