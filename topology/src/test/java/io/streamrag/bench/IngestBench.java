@@ -51,8 +51,11 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  * measured on their index updates.
  *
  * <pre>
- * ./mvnw -B -o -q -pl topology test-compile exec:java -Dexec.classpathScope=test \
- *   -Dexec.mainClass=io.streamrag.bench.IngestBench -Dexec.args="600 20"
+ * ./mvnw -B -o -q -pl topology -am test-compile
+ * ./mvnw -B -o -q -pl topology dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
+ * java -Xmx6g -Dai.djl.offline=true -cp topology/target/test-classes:topology/target/classes:\
+ *   inference/target/classes:schemas/target/classes:$(cat topology/target/bench.cp) \
+ *   io.streamrag.bench.IngestBench 400 20
  * </pre>
  * Arguments: documents for the saturation run (default 600), seconds of steady load (default 20).
  */
