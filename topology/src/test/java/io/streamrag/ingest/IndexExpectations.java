@@ -41,22 +41,10 @@ final class IndexExpectations {
                 assertThat(actual.version()).as("version of chunk %d of %s", i, id).isEqualTo(winner.getVersion());
                 assertThat(actual.tenant()).isEqualTo(winner.getTenant());
                 assertThat(actual.metadata()).containsAllEntriesOf(winner.getMetadata());
-                assertThat(cosine(actual.vector(), vectors.get(i))).as("vector of chunk %d of %s", i, id)
+                assertThat(InMemoryVectorStore.cosine(actual.vector(), vectors.get(i))).as("vector of chunk %d of %s", i, id)
                         .isGreaterThan(0.999);
             }
         }
         assertThat(store.count()).as("no stray points").isEqualTo(expectedPoints);
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += (double) a[i] * b[i];
-            na += (double) a[i] * a[i];
-            nb += (double) b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }
