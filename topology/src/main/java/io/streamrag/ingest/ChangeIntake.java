@@ -9,16 +9,18 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 /**
  * Where input records enter: reads each with its source's {@link ChangeReader}, checks it with the
  * {@link ChangeValidator} and forwards it keyed by document id (a null value deletes the document's current state);
- * a record that cannot become a change goes to the dead-letter sink instead and the stream goes on.
+ * a record that cannot become a change goes to the dead-letter sink instead, keyed by its original key bytes like
+ * the application's dead-letter handlers do (a replay lands on the same partition), and the stream goes on. Output
+ * keys are therefore document ids (Strings) towards the indexer and raw bytes towards the dead-letter sink.
  */
-public final class ChangeIntake implements Processor<byte[], byte[], String, SpecificRecord> {
+public final class ChangeIntake implements Processor<byte[], byte[], Object, SpecificRecord> {
 
     private final ChangeReader reader;
     private final ChangeValidator validator;
     private final RejectedRecords rejected;
     private final String changesChild;
     private final String deadLettersChild;
-    private ProcessorContext<String, SpecificRecord> context;
+    private ProcessorContext<Object, SpecificRecord> context;
 
     public ChangeIntake(ChangeReader reader, ChangeValidator validator, RejectedRecords rejected,
                         String changesChild, String deadLettersChild) {
@@ -30,7 +32,7 @@ public final class ChangeIntake implements Processor<byte[], byte[], String, Spe
     }
 
     @Override
-    public void init(ProcessorContext<String, SpecificRecord> context) {
+    public void init(ProcessorContext<Object, SpecificRecord> context) {
         this.context = context;
     }
 
@@ -44,11 +46,11 @@ public final class ChangeIntake implements Processor<byte[], byte[], String, Spe
                 validator.check(mapped.change());
             }
         } catch (RejectedRecordException rejection) {
-            context.forward(new Record<String, SpecificRecord>(rejection.documentId(),
+            context.forward(new Record<Object, SpecificRecord>(record.key(),
                     rejected.deadLetter(context, record, rejection), record.timestamp()), deadLettersChild);
             return;
         }
-        context.forward(new Record<String, SpecificRecord>(mapped.documentId(), mapped.change(), record.timestamp()),
+        context.forward(new Record<Object, SpecificRecord>(mapped.documentId(), mapped.change(), record.timestamp()),
                 changesChild);
     }
 }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
@@ -102,7 +103,7 @@ public final class IngestTopology {
 
         topology.addSink(INDEX_UPDATES_SINK, settings.indexUpdatesTopic(), new StringSerializer(),
                 serdes.indexUpdates().serializer(), INDEXER);
-        topology.addSink(DEAD_LETTERS_SINK, settings.deadLetterTopic(), new StringSerializer(),
+        topology.addSink(DEAD_LETTERS_SINK, settings.deadLetterTopic(), new ByteArraySerializer(),
                 serdes.deadLetters().serializer(), readers.toArray(String[]::new));
         return topology;
     }

@@ -23,7 +23,7 @@ class ChangeIntakeTest {
         };
         ChangeIntake intake = new ChangeIntake(new DocumentChangeReader(registryDown), new ChangeValidator(100),
                 new RejectedRecords(new IngestMetrics(new SimpleMeterRegistry())), "indexer", "dead-letters");
-        MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
+        MockProcessorContext<Object, SpecificRecord> context = new MockProcessorContext<>();
         context.setRecordMetadata("document-changes", 0, 3);
         intake.init(context);
 

@@ -41,7 +41,10 @@ class IngestDeadLetterTest {
         rig.changes.pipeInput("b", upsert("b", 1, "B", "Second."));
         rig.lingerPasses();
 
-        DeadLetter letter = rig.deadLetters.readValue();
+        var record = rig.deadLetters.readRecord();
+        assertThat(record.key()).as("keyed like the input, so a replay lands on its partition")
+                .isEqualTo("k".getBytes(StandardCharsets.UTF_8));
+        DeadLetter letter = record.value();
         assertThat(reasonOf(letter)).isEqualTo("no-id");
         assertThat(letter.getStage()).isEqualTo("validate");
         assertThat(letter.getTopic()).isEqualTo(IngestRig.CHANGES);

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -52,7 +53,7 @@ final class IngestRig implements AutoCloseable {
     final TestInputTopic<byte[], byte[]> cdcFlat;
     final TestInputTopic<byte[], byte[]> cdcAvro;
     final TestOutputTopic<String, IndexUpdate> updates;
-    final TestOutputTopic<String, DeadLetter> deadLetters;
+    final TestOutputTopic<byte[], DeadLetter> deadLetters;
 
     IngestRig() {
         this(BatchingSettings.DEFAULTS, new ChunkingSettings(24, 6), 2_000);
@@ -85,7 +86,7 @@ final class IngestRig implements AutoCloseable {
         cdcFlat = driver.createInputTopic(CDC_FLAT, new ByteArraySerializer(), new ByteArraySerializer());
         cdcAvro = driver.createInputTopic(CDC_AVRO, new ByteArraySerializer(), new ByteArraySerializer());
         updates = driver.createOutputTopic(INDEX_UPDATES, new StringDeserializer(), updateSerde.deserializer());
-        deadLetters = driver.createOutputTopic(DEAD_LETTERS, new StringDeserializer(),
+        deadLetters = driver.createOutputTopic(DEAD_LETTERS, new ByteArrayDeserializer(),
                 deadLetterSerde.deserializer());
     }
 
