@@ -16,7 +16,6 @@ import io.streamrag.store.VectorStore;
 import io.streamrag.store.lucene.LuceneVectorStore;
 import io.streamrag.store.qdrant.QdrantGrpcDouble;
 import io.streamrag.store.qdrant.QdrantVectorStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -41,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The ingest topology on the real embedded broker with exactly_once_v2, the real all-MiniLM-L6-v2 embedder and real
  * stores: a scripted history of creates, growing and shrinking updates, deletes, out-of-order and duplicate
- * deliveries, interrupted by failures in the middle of a batch, must still leave exactly the newest version of every
- * document in the store, checked point by point.
+ * deliveries, interrupted by failures in the middle of a batch (an instance killed, a thread killed, a Qdrant outage)
+ * or by a close while a batch was still buffered, must still leave exactly the newest version of every document in
+ * the store, checked point by point.
  */
 class IngestRecoveryIT {
 
@@ -118,6 +118,53 @@ class IngestRecoveryIT {
         } finally {
             IngestStreams.close(second);
             reopened.close();
+        }
+    }
+
+    @Test
+    void aBufferStillUnflushedWhenTheInstanceClosesIsAppliedAfterTheRestart() throws Exception {
+        Topics topics = createTopics("unflushed");
+        ChangeScript script = ChangeScript.of(8);
+        try (LuceneVectorStore store = LuceneVectorStore.open(temp.resolve("lucene-unflushed"))) {
+            store.ensureCollection(embedder.dimension());
+            IngestSettings neverFlushing = new IngestSettings(List.of(topics.changes), List.of(), topics.updates,
+                    topics.deadLetters, CHUNKING, new BatchingSettings(10_000, Duration.ofMinutes(10), 64), 100_000,
+                    "ingest-it");
+            KafkaStreams first = IngestStreams.start(KAFKA.bootstrapServers(), topics.applicationId,
+                    temp.resolve("u1"), neverFlushing, REGISTRY, embedder, store, new SimpleMeterRegistry(),
+                    exception -> StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+            send(script.sends(), topics);
+            awaitCommittedInput(topics, script.sends().size());
+            assertThat(store.count()).as("nothing flushed before the close").isZero();
+            IngestStreams.close(first);
+
+            // the restarted instance (empty state directory) finds the buffer in its changelog and applies it
+            KafkaStreams second = IngestStreams.start(KAFKA.bootstrapServers(), topics.applicationId,
+                    temp.resolve("u2"), settings(topics), REGISTRY, embedder, store, new SimpleMeterRegistry(),
+                    exception -> StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+            try {
+                awaitNewestVersions(topics, script.winners());
+                IndexExpectations.assertIndexHoldsExactly(store, script.winners(), chunker(), embedder);
+            } finally {
+                IngestStreams.close(second);
+            }
+        }
+    }
+
+    /** Waits until the topology has committed its position past every input record. */
+    private static void awaitCommittedInput(Topics topics, long records) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            long committed = KAFKA.admin().listConsumerGroupOffsets(topics.applicationId)
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).entrySet().stream()
+                    .filter(entry -> entry.getKey().topic().equals(topics.changes) && entry.getValue() != null)
+                    .mapToLong(entry -> entry.getValue().offset()).sum();
+            if (committed >= records) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("input offsets committed, " + committed + " of " + records)
+                    .isLessThan(deadline);
+            sleep(100);
         }
     }
 
