@@ -45,8 +45,17 @@ public final class RoleRuntime implements AutoCloseable {
         KafkaStreams streams = new KafkaStreams(topology, props);
         observe.accept(streams);
         RoleRuntime runtime = new RoleRuntime(role, applicationId, streams, context, closeTimeout);
+        ThreadRestartPolicy restarts = new ThreadRestartPolicy();
         streams.setUncaughtExceptionHandler(exception -> {
             try (MDC.MDCCloseable ignored = MDC.putCloseable("role", role.cliName())) {
+                if (ThreadRestartPolicy.isInfrastructureFailure(exception)) {
+                    Duration pause = restarts.nextPause();
+                    log.warn("Role {} ({}): a dependency failed; replacing the stream thread in {} (its uncommitted"
+                            + " work is replayed from the last commit)", role.cliName(), applicationId, pause,
+                            exception);
+                    restarts.sleep(pause);
+                    return StreamThreadExceptionResponse.REPLACE_THREAD;
+                }
                 log.error("Role {} ({}) stops: unhandled exception in a stream thread", role.cliName(),
                         applicationId, exception);
             }

@@ -19,6 +19,9 @@ public final class StreamsProperties {
     /** @param serdeConfig the registry settings every serde uses (URL of the running registry, auth) */
     public static Properties forRole(Role role, AppConfig config, KafkaEndpoint kafka, Map<String, Object> serdeConfig) {
         Properties props = new Properties();
+        // micro-batches flush from wall-clock punctuations, which cannot fire while a thread blocks in poll():
+        // a short poll keeps a batch's linger close to its configured wait (users may still tune it)
+        props.put(StreamsConfig.POLL_MS_CONFIG, 5L);
         // lowest precedence: user tuning, then the application's own settings on top
         props.putAll(config.kafka().streamsProperties());
         props.putAll(kafka.clientProperties());

@@ -132,8 +132,8 @@ public final class ConfigCatalog {
             key(INGEST_CHUNK_OVERLAP_TOKENS, "32", "Tokens shared by consecutive chunks; less than the chunk size."),
             key(INGEST_MAX_BODY_CHARS, "1000000",
                     "Longer document bodies are dead-lettered instead of indexed."),
-            key(INGEST_BATCH_MAX_SIZE, "32", "Chunks embedded together in one batch."),
-            key(INGEST_BATCH_MAX_WAIT_MS, "50", "How long a partial embedding batch waits for more chunks."),
+            key(INGEST_BATCH_MAX_SIZE, "32", "Document changes flushed together: their chunks are embedded in one call and written in one store batch."),
+            key(INGEST_BATCH_MAX_WAIT_MS, "50", "Linger: how long the oldest pending change waits for a batch to fill before it is flushed anyway."),
 
             key(QA_APPLICATION_ID, "streamrag-qa", "Kafka Streams `application.id` of the QA role."),
             key(QA_TOP_K_DEFAULT, "4", "Passages retrieved when a question does not say."),
