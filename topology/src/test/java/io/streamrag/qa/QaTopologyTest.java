@@ -4,11 +4,13 @@ import static io.streamrag.qa.testing.QaTestBed.question;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.AnswerStatus;
 import io.streamrag.contracts.DeadLetter;
 import io.streamrag.contracts.RetrievedDocument;
 import io.streamrag.inference.generate.GeneratedSequence;
+import io.streamrag.qa.testing.MiniLmTokenizer;
 import io.streamrag.qa.testing.QaTestBed;
 import io.streamrag.qa.testing.ScriptedGenerator;
 import io.streamrag.store.SearchRequest;
@@ -306,6 +308,29 @@ class QaTopologyTest {
                     .isCloseTo(riversDoc.getWeight() * 0.3 / marginal, offset(1e-9));
             assertThat(franceDoc.getPosterior())
                     .isCloseTo(franceDoc.getWeight() * 0.9 / marginal, offset(1e-9));
+        }
+    }
+
+    @Test
+    void concatPacksTheQuestionAndPassagesIntoOneInputAndGivesNoPosterior() {
+        HuggingFaceTokenizer tokenizer = MiniLmTokenizer.load();
+        ScriptedGenerator generator = new ScriptedGenerator(tokenizer, 120, null);
+        QaSettings settings = QaTestBed.settings().withMode(QaSettings.GenerationMode.CONCAT)
+                .withRetrieval(2, 10, 0.0);
+        String input = "Where is Paris? // Rivers / The Seine flows through Paris. // France / Paris is the capital"
+                + " of France.";
+        generator.hypotheses(input, new GeneratedSequence(new int[] {5, 2}, " on the Seine", -0.3, -0.3));
+        try (tokenizer; QaTestBed bed = new QaTestBed(settings, generator)) {
+            bed.passage("france", "France", "Paris is the capital of France.", null);
+            bed.passage("rivers", "Rivers", "The Seine flows through Paris.", null);
+            bed.ask(question("q", "Where is Paris?").build());
+            bed.advance(LINGER);
+
+            Answer answer = bed.answers().get(0);
+            assertThat(generator.generateCalls()).containsExactly(List.of(input));
+            assertThat(answer.getText()).isEqualTo(" on the Seine");
+            assertThat(answer.getModels().getMode()).isEqualTo("concat");
+            assertThat(answer.getDocuments()).hasSize(2).allMatch(d -> d.getPosterior() == null);
         }
     }
 

@@ -44,8 +44,16 @@ public final class ConcatInputPacker {
         return new PackedInput(packed.toString(), used);
     }
 
+    /** Counts real tokens (attention mask), since a tokenizer.json may pad to a fixed length. */
     private boolean fits(String text) {
         Encoding encoding = tokenizer.encode(text);
-        return !encoding.exceedMaxLength() && encoding.getIds().length <= maxInputTokens;
+        if (encoding.exceedMaxLength()) {
+            return false;
+        }
+        long tokens = 0;
+        for (long attended : encoding.getAttentionMask()) {
+            tokens += attended;
+        }
+        return tokens <= maxInputTokens;
     }
 }
