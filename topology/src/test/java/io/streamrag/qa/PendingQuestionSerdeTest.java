@@ -3,15 +3,14 @@ package io.streamrag.qa;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrag.contracts.Question;
-import io.streamrag.qa.testing.AvroBinarySerde;
 import io.streamrag.qa.testing.QaTestBed;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PendingQuestionSerdeTest {
 
-    private final PendingQuestionSerde serde = new PendingQuestionSerde(new AvroBinarySerde<>(Question.class),
-            "questions");
+    private final PendingQuestionSerde serde = new PendingQuestionSerde(
+            QaTestBed.serde(Question.class, "mock://pending-question-serde-test"), "questions");
 
     @Test
     void aBufferedQuestionSurvivesTheChangelogRoundTrip() {

@@ -8,12 +8,16 @@ import io.streamrag.inference.generate.TextGenerator;
 import io.streamrag.qa.QaSerdes;
 import io.streamrag.qa.QaSettings;
 import io.streamrag.qa.QaTopology;
+import io.streamrag.serde.SpecificAvroSerde;
 import io.streamrag.store.StoredChunk;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -33,8 +37,8 @@ public final class QaTestBed implements AutoCloseable {
     private final TestInputTopic<String, Question> questions;
     private final TestOutputTopic<String, Answer> answers;
     private final TestOutputTopic<String, DeadLetter> deadLetters;
-    private final QaSerdes serdes = new QaSerdes(new AvroBinarySerde<>(Question.class),
-            new AvroBinarySerde<>(Answer.class), new AvroBinarySerde<>(DeadLetter.class));
+    /** Registry wire format against a mock:// scope of this test bed's own. */
+    private final QaSerdes serdes = serdes("mock://qa-test-" + UUID.randomUUID());
 
     public QaTestBed(QaSettings settings, TextGenerator generator) {
         this.settings = settings;
@@ -49,6 +53,17 @@ public final class QaTestBed implements AutoCloseable {
                 serdes.answers().deserializer());
         deadLetters = driver.createOutputTopic(settings.deadLetterTopic(), Serdes.String().deserializer(),
                 serdes.deadLetters().deserializer());
+    }
+
+    public static QaSerdes serdes(String registryUrl) {
+        return new QaSerdes(serde(Question.class, registryUrl), serde(Answer.class, registryUrl),
+                serde(DeadLetter.class, registryUrl));
+    }
+
+    public static <T extends SpecificRecord> Serde<T> serde(Class<T> type, String registryUrl) {
+        SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
+        serde.configure(Map.of("schema.registry.url", registryUrl), false);
+        return serde;
     }
 
     public static QaSettings settings() {
