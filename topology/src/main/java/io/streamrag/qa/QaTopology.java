@@ -35,12 +35,20 @@ public final class QaTopology {
     private final VectorStore store;
     private final TextGenerator generator;
     private final MeterRegistry registry;
+    private final WallClock clock;
 
     /**
      * @param generator the generator, or null for extractive answers
      */
     public QaTopology(QaSettings settings, QaSerdes serdes, TextEmbedder embedder, VectorStore store,
                       TextGenerator generator, MeterRegistry registry) {
+        this(settings, serdes, embedder, store, generator, registry, WallClock.system());
+    }
+
+    /** With the clock used for arrival times, stage timings and deadlines (tests drive a mock one). */
+    public QaTopology(QaSettings settings, QaSerdes serdes, TextEmbedder embedder, VectorStore store,
+                      TextGenerator generator, MeterRegistry registry, WallClock clock) {
+        this.clock = clock;
         this.settings = settings;
         this.serdes = serdes;
         this.embedder = embedder;
@@ -60,7 +68,7 @@ public final class QaTopology {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), serdes.questions().deserializer(),
                 settings.questionsTopic());
-        topology.addProcessor(PROCESSOR, () -> new QuestionBatchProcessor(settings, answerer, metrics,
+        topology.addProcessor(PROCESSOR, () -> new QuestionBatchProcessor(settings, answerer, metrics, clock,
                 serdes.questions().serializer(), BUFFER_STORE, ANSWERS_SINK, DEAD_LETTER_SINK), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE),
                 Serdes.Long(), new PendingQuestionSerde(serdes.questions(), settings.questionsTopic())), PROCESSOR);

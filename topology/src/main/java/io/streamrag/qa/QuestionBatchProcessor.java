@@ -6,6 +6,7 @@ import io.streamrag.contracts.DeadLetter;
 import io.streamrag.contracts.Question;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Validates questions and answers them in micro-batches. Valid questions wait in a changelogged buffer (so a crash
  * loses none) keyed by an arrival sequence number; the buffer is answered when it holds {@code batchMaxSize}
- * questions or at the next wall-clock punctuation, every {@code batchLinger}. Invalid questions are answered INVALID
+ * questions or when its oldest question has waited {@code batchLinger} (checked by a wall-clock punctuation). The age
+ * rule matters under load: Streams may process one record per loop iteration before punctuating, and a punctuation
+ * that answered whatever was there would make batches of one. Invalid questions are answered INVALID
  * at once and dead-lettered. A failing batch is retried question by question so one bad question cannot fail the
  * others; a question that still fails is answered ERROR and dead-lettered. Every question gets an answer.
  */
@@ -38,6 +41,7 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
     private final QuestionValidator validator;
     private final QuestionAnswerer answerer;
     private final QaMetrics metrics;
+    private final WallClock clock;
     private final Serializer<Question> questionSerializer;
     private final String bufferStoreName;
     private final String answersSink;
@@ -47,10 +51,11 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
     private KeyValueStore<Long, PendingQuestion> buffer;
     private long nextSequence;
 
-    QuestionBatchProcessor(QaSettings settings, QuestionAnswerer answerer, QaMetrics metrics,
+    QuestionBatchProcessor(QaSettings settings, QuestionAnswerer answerer, QaMetrics metrics, WallClock clock,
                            Serializer<Question> questionSerializer, String bufferStoreName, String answersSink,
                            String deadLetterSink) {
         this.settings = settings;
+        this.clock = clock;
         this.validator = new QuestionValidator(settings);
         this.answerer = answerer;
         this.metrics = metrics;
@@ -67,7 +72,9 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
         try (KeyValueIterator<Long, PendingQuestion> newest = buffer.reverseAll()) {
             nextSequence = newest.hasNext() ? newest.next().key + 1 : 0;
         }
-        context.schedule(settings.batchLinger(), PunctuationType.WALL_CLOCK_TIME, timestamp -> drain());
+        Duration check = settings.batchLinger().dividedBy(2);
+        context.schedule(check.isZero() ? Duration.ofMillis(1) : check, PunctuationType.WALL_CLOCK_TIME,
+                timestamp -> drainIfOldestWaitedLongEnough());
     }
 
     @Override
@@ -77,7 +84,7 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
         String topic = source.map(RecordMetadata::topic).orElse(settings.questionsTopic());
         int partition = source.map(RecordMetadata::partition).orElse(-1);
         long offset = source.map(RecordMetadata::offset).orElse(-1L);
-        long now = context.currentSystemTimeMs();
+        long now = clock.nowMs();
 
         if (question == null) {
             context.forward(new Record<>(record.key(), deadLetter(topic, partition, offset, record.key(), null,
@@ -99,6 +106,19 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
         }
     }
 
+    private void drainIfOldestWaitedLongEnough() {
+        PendingQuestion oldest;
+        try (KeyValueIterator<Long, PendingQuestion> waiting = buffer.all()) {
+            if (!waiting.hasNext()) {
+                return;
+            }
+            oldest = waiting.next().value;
+        }
+        if (clock.nowMs() - oldest.enqueuedAtMs() >= settings.batchLinger().toMillis()) {
+            drain();
+        }
+    }
+
     /** Answers everything waiting, in arrival order, batchMaxSize at a time. */
     private void drain() {
         while (true) {
@@ -116,8 +136,8 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
                             ? answered.failure().getCause() : answered.failure();
                     context.forward(new Record<>(pending.key(), deadLetter(pending.topic(), pending.partition(),
                             pending.offset(), pending.key(), pending.question(), answered.failure().stage(),
-                            cause.getClass().getName(), answered.failure().getMessage(),
-                            context.currentSystemTimeMs()), context.currentSystemTimeMs()), deadLetterSink);
+                            cause.getClass().getName(), answered.failure().getMessage(), clock.nowMs()),
+                            clock.nowMs()), deadLetterSink);
                 }
             }
             for (KeyValue<Long, PendingQuestion> entry : batch) {
@@ -140,7 +160,6 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
     }
 
     private List<AnsweredQuestion> answerIsolatingFailures(List<PendingQuestion> questions) {
-        WallClock clock = clock();
         try {
             List<Answer> answers = answerer.answer(questions, clock);
             List<AnsweredQuestion> answered = new ArrayList<>(questions.size());
@@ -165,16 +184,6 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
     private static StageFailure asStageFailure(RuntimeException e) {
         return e instanceof StageFailure stageFailure
                 ? stageFailure : new StageFailure("answer", String.valueOf(e.getMessage()), e);
-    }
-
-    /**
-     * The processor's wall clock (the mock clock under TopologyTestDriver) advanced by real elapsed time, so
-     * deadlines see the time that embedding and generation take.
-     */
-    private WallClock clock() {
-        long baseMs = context.currentSystemTimeMs();
-        long baseNanos = System.nanoTime();
-        return () -> baseMs + (System.nanoTime() - baseNanos) / 1_000_000;
     }
 
     private void publish(Answer answer, Question question) {

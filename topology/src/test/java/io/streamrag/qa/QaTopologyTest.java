@@ -103,6 +103,23 @@ class QaTopologyTest {
     }
 
     @Test
+    void aPunctuationLeavesQuestionsYoungerThanTheLingerWaiting() {
+        try (QaTestBed bed = extractive()) {
+            paris(bed, null);
+            bed.ask(question("q1", "capital of France").build());
+            bed.advance(Duration.ofMillis(3));
+            assertThat(bed.answers()).as("q1 has waited 3 of 5 ms").isEmpty();
+
+            bed.ask(question("q2", "capital of Norway").build());
+            bed.advance(Duration.ofMillis(2));
+
+            assertThat(bed.answers()).extracting(Answer::getQuestionId).containsExactly("q1", "q2");
+            assertThat(bed.embedder.calls().get(0)).as("both questions in one batch")
+                    .containsExactly("capital of France", "capital of Norway");
+        }
+    }
+
+    @Test
     void aFullBatchIsAnsweredWithoutWaitingForThePunctuation() {
         QaSettings settings = QaTestBed.settings().withBatching(2, Duration.ofSeconds(10));
         try (QaTestBed bed = new QaTestBed(settings, null)) {

@@ -45,8 +45,9 @@ public final class QaTestBed implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "qa-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(new QaTopology(settings, serdes, embedder, store, generator, registry).build(),
-                props, START);
+        // the topology's clock is the driver's mock wall clock, moved only by advance()
+        driver = new TopologyTestDriver(new QaTopology(settings, serdes, embedder, store, generator, registry,
+                () -> now().toEpochMilli()).build(), props, START);
         questions = driver.createInputTopic(settings.questionsTopic(), Serdes.String().serializer(),
                 serdes.questions().serializer());
         answers = driver.createOutputTopic(settings.answersTopic(), Serdes.String().deserializer(),
