@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.streamrag.serde.registry.EmbeddedSchemaRegistryServer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Option;
 
@@ -13,9 +14,11 @@ import picocli.CommandLine.Option;
  */
 public final class KafkaConnectionOptions {
 
-    /** Placeholder defaults until the app's embedded broker port and registry endpoint are fixed by Main. */
+    /** Placeholder until Main fixes the embedded broker's port. */
     public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
-    public static final String DEFAULT_SCHEMA_REGISTRY_URL = "mock://streamrag";
+    /** The registry endpoint the app serves in embedded mode (a mock:// registry cannot be shared across JVMs). */
+    public static final String DEFAULT_SCHEMA_REGISTRY_URL =
+            "http://127.0.0.1:" + EmbeddedSchemaRegistryServer.DEFAULT_PORT;
 
     @Option(names = "--bootstrap-servers", defaultValue = DEFAULT_BOOTSTRAP_SERVERS,
             description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")

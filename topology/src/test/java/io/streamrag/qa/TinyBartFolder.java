@@ -13,7 +13,7 @@ import java.util.List;
  * The tiny random BART checkpoint of the inference module's test resources, as a folder: used in place when the
  * test classpath holds it as files, copied out to a temporary folder when it comes inside the inference test jar.
  */
-final class TinyBartFolder {
+public final class TinyBartFolder {
 
     private static final String ROOT = "bart/tiny/";
     private static final List<String> FILES = List.of("config.json", "generation_config.json", "model.safetensors",
@@ -22,7 +22,7 @@ final class TinyBartFolder {
     private TinyBartFolder() {
     }
 
-    static Path locate(Path scratch) {
+    public static Path locate(Path scratch) {
         URL config = TinyBartFolder.class.getClassLoader().getResource(ROOT + "config.json");
         if (config == null) {
             throw new IllegalStateException(ROOT + " is not on the test classpath (inference test jar)");
