@@ -36,8 +36,8 @@ import picocli.CommandLine.Spec;
         description = "Ask a question and wait for its answer, with the passages it rests on.")
 public final class AskCommand implements Callable<Integer> {
 
-    public static final String DEFAULT_QUESTIONS_TOPIC = "questions";
-    public static final String DEFAULT_ANSWERS_TOPIC = "answers";
+    public static final String DEFAULT_QUESTIONS_TOPIC = "streamrag.questions";
+    public static final String DEFAULT_ANSWERS_TOPIC = "streamrag.answers";
 
     @Mixin
     KafkaConnectionOptions connection;

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
  */
 public final class KafkaConnectionOptions {
 
-    /** Placeholder until Main fixes the embedded broker's port. */
-    public static final String DEFAULT_BOOTSTRAP_SERVERS = "localhost:9092";
+    /** The app's embedded broker (kafka.embedded.port 9092, bound to the loopback address). */
+    public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
     /** The registry endpoint the app serves in embedded mode (a mock:// registry cannot be shared across JVMs). */
     public static final String DEFAULT_SCHEMA_REGISTRY_URL =
             "http://127.0.0.1:" + EmbeddedSchemaRegistryServer.DEFAULT_PORT;

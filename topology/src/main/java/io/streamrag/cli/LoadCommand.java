@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         description = "Publish documents from a folder of .txt/.md files or a JSONL file as document changes.")
 public final class LoadCommand implements Callable<Integer> {
 
-    public static final String DEFAULT_DOCUMENTS_TOPIC = "documents";
+    public static final String DEFAULT_DOCUMENTS_TOPIC = "streamrag.documents";
 
     @Mixin
     KafkaConnectionOptions connection;
