@@ -17,8 +17,10 @@ import io.streamrag.inference.generate.GenerationSettings;
 import io.streamrag.kafka.EmbeddedKafkaExtension;
 import io.streamrag.qa.SquadSample.AnswerableQuestion;
 import io.streamrag.qa.SquadSample.Paragraph;
+import io.streamrag.qa.rag.ConcatInputPacker;
 import io.streamrag.qa.rag.GeneratorSettings;
 import io.streamrag.qa.rag.RagInputFormatter;
+import io.streamrag.store.SearchHit;
 import io.streamrag.store.StoredChunk;
 import io.streamrag.store.lucene.LuceneVectorStore;
 import java.nio.file.Path;
@@ -169,6 +171,44 @@ class QaEndToEndIT {
                     assertThat(answer.getText()).isEqualTo(alonesText);
                 }
                 assertThat(expectedInputs).doesNotHaveDuplicates();
+            }
+        }
+    }
+    @Test
+    void concatWithTheTinyBartAnswersWhatTheGeneratorSaysForThePackedInput() throws Exception {
+        List<AnswerableQuestion> sample = squad.sample(3);
+        try (BartGenerator generator = BartGenerator.open(TinyBartFolder.locate(scratch), Device.cpu(),
+                ComputePrecision.FP32)) {
+            QaSettings settings = settings("concat-").withMode(QaSettings.GenerationMode.CONCAT)
+                    .withRetrieval(3, 5, 0.0).withGeneration(1, 8, null);
+            try (QaPipeline pipeline = new QaPipeline(KAFKA.bootstrapServers(), "mock://qa-it-concat", "concat-",
+                    settings, embedder, store, generator, new SimpleMeterRegistry(),
+                    scratch.resolve("state-concat"), 1)) {
+                Set<String> ids = new LinkedHashSet<>();
+                for (AnswerableQuestion q : sample) {
+                    pipeline.ask(question(q.id(), q.text(), null));
+                    ids.add(q.id());
+                }
+                pipeline.flush();
+                Map<String, Answer> answers = pipeline.await(ids, Duration.ofMinutes(2), null);
+                assertThat(answers).hasSize(sample.size());
+
+                GenerationSettings alone = GeneratorSettings.derive(generator.defaultSettings(), 1, 8, false);
+                ConcatInputPacker packer = new ConcatInputPacker(generator.tokenizer(), generator.maxInputTokens());
+                for (AnswerableQuestion q : sample) {
+                    Answer answer = answers.get(q.id());
+                    assertThat(answer.getStatus()).isEqualTo(AnswerStatus.OK);
+                    assertThat(answer.getModels().getMode()).isEqualTo("concat");
+                    assertThat(answer.getDocuments()).hasSize(3).allMatch(d -> d.getPosterior() == null);
+                    List<SearchHit> hits = answer.getDocuments().stream().map(d -> new SearchHit(new StoredChunk(
+                            d.getChunkId(), d.getDocumentId(), d.getChunkIndex(), 1, d.getTitle(), d.getPassage(),
+                            null, Map.of(), null), d.getScore())).toList();
+                    String input = packer.pack(new RetrievalContext(q.text(), new float[0], hits,
+                            RetrievalWeights.of(hits, 1.0))).text();
+                    assertThat(input).startsWith(q.text() + " // ");
+                    assertThat(answer.getText())
+                            .isEqualTo(generator.generate(List.of(input), alone).get(0).get(0).text());
+                }
             }
         }
     }

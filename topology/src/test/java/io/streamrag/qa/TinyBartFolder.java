@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -35,7 +36,7 @@ public final class TinyBartFolder {
             for (String name : FILES) {
                 try (InputStream in = TinyBartFolder.class.getClassLoader().getResourceAsStream(ROOT + name)) {
                     if (in != null) {
-                        Files.copy(in, folder.resolve(name));
+                        Files.copy(in, folder.resolve(name), StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
             }
