@@ -121,57 +121,141 @@ public record QaSettings(
 
     /** The defaults documented in the configuration table, on the given topics. */
     public static QaSettings defaults(String questionsTopic, String answersTopic, String deadLetterTopic) {
-        return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, GenerationMode.RAG_SEQUENCE,
+        return new Builder(new QaSettings(questionsTopic, answersTopic, deadLetterTopic, GenerationMode.RAG_SEQUENCE,
                 RagDecoding.THOROUGH, 5, 50, 2_000, 0.0, 1.0, Duration.ofSeconds(30), 32, Duration.ofMillis(5),
-                null, null, "", null);
+                null, null, "", null)).build();
     }
 
     public QaSettings withMode(GenerationMode newMode) {
-        return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, newMode, decoding, defaultTopK, maxTopK,
-                maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline, batchMaxSize, batchLinger,
-                numBeams, maxNewTokens, generatorPrefix, bosTokenId);
+        return toBuilder().mode(newMode).build();
     }
 
     public QaSettings withDecoding(RagDecoding newDecoding) {
-        return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, mode, newDecoding, defaultTopK, maxTopK,
-                maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline, batchMaxSize, batchLinger,
-                numBeams, maxNewTokens, generatorPrefix, bosTokenId);
+        return toBuilder().decoding(newDecoding).build();
     }
 
     public QaSettings withRetrieval(int newDefaultTopK, int newMaxTopK, double newScoreThreshold) {
-        return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, mode, decoding, newDefaultTopK, newMaxTopK,
-                maxQuestionChars, newScoreThreshold, retrievalTemperature, defaultDeadline, batchMaxSize, batchLinger,
-                numBeams, maxNewTokens, generatorPrefix, bosTokenId);
+        return toBuilder().topK(newDefaultTopK, newMaxTopK).scoreThreshold(newScoreThreshold).build();
     }
 
     public QaSettings withBatching(int newBatchMaxSize, Duration newBatchLinger) {
-        return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, mode, decoding, defaultTopK, maxTopK,
-                maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline, newBatchMaxSize, newBatchLinger,
-                numBeams, maxNewTokens, generatorPrefix, bosTokenId);
+        return toBuilder().batching(newBatchMaxSize, newBatchLinger).build();
     }
 
     public QaSettings withDefaultDeadline(Duration newDefaultDeadline) {
-        return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, mode, decoding, defaultTopK, maxTopK,
-                maxQuestionChars, scoreThreshold, retrievalTemperature, newDefaultDeadline, batchMaxSize, batchLinger,
-                numBeams, maxNewTokens, generatorPrefix, bosTokenId);
+        return toBuilder().defaultDeadline(newDefaultDeadline).build();
     }
 
     public QaSettings withGeneration(Integer newNumBeams, Integer newMaxNewTokens, Integer newBosTokenId) {
-        return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, mode, decoding, defaultTopK, maxTopK,
-                maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline, batchMaxSize, batchLinger,
-                newNumBeams, newMaxNewTokens, generatorPrefix, newBosTokenId);
+        return toBuilder().generation(newNumBeams, newMaxNewTokens, newBosTokenId).build();
     }
 
     public QaSettings withMaxQuestionChars(int newMaxQuestionChars) {
-        return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, mode, decoding, defaultTopK, maxTopK,
-                newMaxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline, batchMaxSize, batchLinger,
-                numBeams, maxNewTokens, generatorPrefix, bosTokenId);
+        return toBuilder().maxQuestionChars(newMaxQuestionChars).build();
     }
 
     public QaSettings withRetrievalTemperature(double newTemperature) {
-        return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, mode, decoding, defaultTopK, maxTopK,
-                maxQuestionChars, scoreThreshold, newTemperature, defaultDeadline, batchMaxSize, batchLinger,
-                numBeams, maxNewTokens, generatorPrefix, bosTokenId);
+        return toBuilder().retrievalTemperature(newTemperature).build();
+    }
+
+    private Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A copy with some fields changed; validation runs again in {@link #build()}. */
+    private static final class Builder {
+        private final String questionsTopic;
+        private final String answersTopic;
+        private final String deadLetterTopic;
+        private GenerationMode mode;
+        private RagDecoding decoding;
+        private int defaultTopK;
+        private int maxTopK;
+        private int maxQuestionChars;
+        private double scoreThreshold;
+        private double retrievalTemperature;
+        private Duration defaultDeadline;
+        private int batchMaxSize;
+        private Duration batchLinger;
+        private Integer numBeams;
+        private Integer maxNewTokens;
+        private final String generatorPrefix;
+        private Integer bosTokenId;
+
+        Builder(QaSettings from) {
+            questionsTopic = from.questionsTopic;
+            answersTopic = from.answersTopic;
+            deadLetterTopic = from.deadLetterTopic;
+            mode = from.mode;
+            decoding = from.decoding;
+            defaultTopK = from.defaultTopK;
+            maxTopK = from.maxTopK;
+            maxQuestionChars = from.maxQuestionChars;
+            scoreThreshold = from.scoreThreshold;
+            retrievalTemperature = from.retrievalTemperature;
+            defaultDeadline = from.defaultDeadline;
+            batchMaxSize = from.batchMaxSize;
+            batchLinger = from.batchLinger;
+            numBeams = from.numBeams;
+            maxNewTokens = from.maxNewTokens;
+            generatorPrefix = from.generatorPrefix;
+            bosTokenId = from.bosTokenId;
+        }
+
+        Builder mode(GenerationMode value) {
+            mode = value;
+            return this;
+        }
+
+        Builder decoding(RagDecoding value) {
+            decoding = value;
+            return this;
+        }
+
+        Builder topK(int defaultValue, int maxValue) {
+            defaultTopK = defaultValue;
+            maxTopK = maxValue;
+            return this;
+        }
+
+        Builder scoreThreshold(double value) {
+            scoreThreshold = value;
+            return this;
+        }
+
+        Builder batching(int maxSize, Duration linger) {
+            batchMaxSize = maxSize;
+            batchLinger = linger;
+            return this;
+        }
+
+        Builder defaultDeadline(Duration value) {
+            defaultDeadline = value;
+            return this;
+        }
+
+        Builder generation(Integer beams, Integer newTokens, Integer bos) {
+            numBeams = beams;
+            maxNewTokens = newTokens;
+            bosTokenId = bos;
+            return this;
+        }
+
+        Builder maxQuestionChars(int value) {
+            maxQuestionChars = value;
+            return this;
+        }
+
+        Builder retrievalTemperature(double value) {
+            retrievalTemperature = value;
+            return this;
+        }
+
+        QaSettings build() {
+            return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, mode, decoding, defaultTopK, maxTopK,
+                    maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline, batchMaxSize,
+                    batchLinger, numBeams, maxNewTokens, generatorPrefix, bosTokenId);
+        }
     }
 
     private static void requireText(String value, String name) {

@@ -99,18 +99,23 @@ class QaEndToEndIT {
                 .build();
     }
 
+    private static Map<String, Answer> askAll(QaPipeline pipeline, List<AnswerableQuestion> sample,
+                                              Duration timeout) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (AnswerableQuestion q : sample) {
+            pipeline.ask(question(q.id(), q.text(), null));
+            ids.add(q.id());
+        }
+        pipeline.flush();
+        return pipeline.await(ids, timeout, null);
+    }
+
     @Test
     void theGoldParagraphIsAmongTheTopFiveForNineOutOfTenQuestions() throws Exception {
         List<AnswerableQuestion> sample = squad.sample(100);
         try (QaPipeline pipeline = new QaPipeline(KAFKA.bootstrapServers(), "mock://qa-it-extractive", "ex-",
                 settings("ex-"), embedder, store, null, new SimpleMeterRegistry(), scratch.resolve("state-ex"), 1)) {
-            Set<String> ids = new LinkedHashSet<>();
-            for (AnswerableQuestion q : sample) {
-                pipeline.ask(question(q.id(), q.text(), null));
-                ids.add(q.id());
-            }
-            pipeline.flush();
-            Map<String, Answer> answers = pipeline.await(ids, Duration.ofMinutes(3), null);
+            Map<String, Answer> answers = askAll(pipeline, sample, Duration.ofMinutes(3));
 
             assertThat(answers).as("every question is answered").hasSize(sample.size());
             int hits = 0;
@@ -144,13 +149,7 @@ class QaEndToEndIT {
             try (QaPipeline pipeline = new QaPipeline(KAFKA.bootstrapServers(), "mock://qa-it-rag", "rag-",
                     settings, embedder, store, generator, new SimpleMeterRegistry(), scratch.resolve("state-rag"),
                     1)) {
-                Set<String> ids = new LinkedHashSet<>();
-                for (AnswerableQuestion q : sample) {
-                    pipeline.ask(question(q.id(), q.text(), null));
-                    ids.add(q.id());
-                }
-                pipeline.flush();
-                Map<String, Answer> answers = pipeline.await(ids, Duration.ofMinutes(2), null);
+                Map<String, Answer> answers = askAll(pipeline, sample, Duration.ofMinutes(2));
                 assertThat(answers).hasSize(sample.size());
 
                 GenerationSettings alone = GeneratorSettings.derive(generator.defaultSettings(), 1, 8, true);
@@ -184,13 +183,7 @@ class QaEndToEndIT {
             try (QaPipeline pipeline = new QaPipeline(KAFKA.bootstrapServers(), "mock://qa-it-concat", "concat-",
                     settings, embedder, store, generator, new SimpleMeterRegistry(),
                     scratch.resolve("state-concat"), 1)) {
-                Set<String> ids = new LinkedHashSet<>();
-                for (AnswerableQuestion q : sample) {
-                    pipeline.ask(question(q.id(), q.text(), null));
-                    ids.add(q.id());
-                }
-                pipeline.flush();
-                Map<String, Answer> answers = pipeline.await(ids, Duration.ofMinutes(2), null);
+                Map<String, Answer> answers = askAll(pipeline, sample, Duration.ofMinutes(2));
                 assertThat(answers).hasSize(sample.size());
 
                 GenerationSettings alone = GeneratorSettings.derive(generator.defaultSettings(), 1, 8, false);
