@@ -18,7 +18,7 @@ public final class MockSchemaRegistry {
 
     /** The registry of this scope, created empty on first use. */
     public static SchemaRegistryClient clientForScope(String scope) {
-        return SCOPES.computeIfAbsent(scope, InMemorySchemaRegistry::new);
+        return SCOPES.computeIfAbsent(scope, name -> new InMemorySchemaRegistry("mock://" + name));
     }
 
     /** Forgets the scope and everything registered in it; the next use starts empty. */

@@ -26,7 +26,8 @@ import java.util.Set;
  * tensor's dtype, shape and byte range, then the raw data.
  *
  * <p>Written by hand because DJL's {@code NDList.decode} copies the whole file onto the heap and aborts the JVM on
- * BF16; mapping keeps F32 loads zero-copy and lets us widen F16/BF16 to F32 ourselves.
+ * BF16; mapping one tensor at a time keeps the heap small, and lets us widen
+ * F16/BF16 to F32 ourselves.
  */
 public final class SafetensorsFile {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,7 +67,11 @@ public final class SafetensorsFile {
                 throw new IOException(path + ": not a safetensors file (header length " + headerLength + ")");
             }
             ByteBuffer header = ByteBuffer.allocate((int) headerLength);
-            channel.read(header, 8);
+            while (header.hasRemaining()) {
+                if (channel.read(header, 8 + header.position()) < 0) {
+                    throw new IOException(path + ": header ends early");
+                }
+            }
             JsonNode root = JSON.readTree(header.array());
             long dataStart = 8 + headerLength;
             long dataLength = channel.size() - dataStart;
@@ -123,6 +128,7 @@ public final class SafetensorsFile {
         Shape shape = new Shape(info.shape());
         switch (info.dtype()) {
             case "F32":
+                // copied into engine memory: a tensor viewing the mapping would dangle once the mapping is collected
                 return manager.create(bytes.asFloatBuffer(), shape, DataType.FLOAT32);
             case "F16": {
                 ShortBuffer halves = bytes.asShortBuffer();

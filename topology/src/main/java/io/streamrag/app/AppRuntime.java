@@ -1,0 +1,280 @@
+package io.streamrag.app;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.streamrag.app.config.AppConfig;
+import io.streamrag.app.config.ModelSource;
+import io.streamrag.kafka.TopicAdmin;
+import io.streamrag.kafka.deadletter.DeadLetterRouter;
+import io.streamrag.observability.ApplicationHealth;
+import io.streamrag.observability.ApplicationMetrics;
+import io.streamrag.observability.MetricsServer;
+import io.streamrag.observability.StreamsStateSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The running application: Kafka (embedded or not), its topics, and one Kafka Streams instance per role.
+ *
+ * <p>Start-up order: broker, schema registry, metrics endpoint, topics, roles. Shutdown is the reverse: every role's
+ * Streams instance (leaving its group) and its resources, the metrics endpoint, the registry, then the broker, each
+ * bounded by
+ * {@code kafka.shutdown.timeout.ms}. {@link #close()} is idempotent and safe from a shutdown hook; a hook registered
+ * between {@link #create} and {@link #start(List)} that fires during start-up waits for it, then stops everything.
+ */
+public final class AppRuntime implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AppRuntime.class);
+
+    private final AppConfig config;
+    private KafkaEndpoint kafka;
+    private SchemaRegistryEndpoint schemaRegistry;
+    private final ApplicationMetrics metrics = new ApplicationMetrics();
+    private final ApplicationHealth health = new ApplicationHealth();
+    private MetricsServer metricsServer;
+    private final List<RoleRuntime> roles = Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicReference<RoleRuntime> failedRole = new AtomicReference<>();
+    private boolean closed;
+
+    private AppRuntime(AppConfig config) {
+        this.config = config;
+    }
+
+    /** A runtime that has started nothing yet: register its {@link #close()} as shutdown hook, then {@link #start}. */
+    public static AppRuntime create(AppConfig config) {
+        return new AppRuntime(config);
+    }
+
+    /** {@link #create} and {@link #start(List)} in one go. */
+    public static AppRuntime start(AppConfig config, List<RoleTopology> roleTopologies) {
+        AppRuntime runtime = create(config);
+        runtime.start(roleTopologies);
+        return runtime;
+    }
+
+    /**
+     * Starts Kafka (embedded when no bootstrap servers are configured), the metrics endpoint, creates missing topics
+     * when {@code topics.create} is on, then builds and starts each role.
+     *
+     * @throws IllegalStateException naming the step and role that failed (whatever was started is stopped again), or
+     *                               when the runtime was started or closed before
+     */
+    public synchronized void start(List<RoleTopology> roleTopologies) {
+        if (closed || kafka != null) {
+            throw new IllegalStateException("The runtime can start once, and not after close()");
+        }
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("role", "app")) {
+            kafka = KafkaEndpoint.open(config.kafka());
+            try {
+                schemaRegistry = SchemaRegistryEndpoint.open(config.registry(), config.schemaRegistryDir());
+                logWhereThingsAre();
+                startMetricsServer();
+                if (config.topics().create()) {
+                    createTopics();
+                }
+                for (RoleTopology roleTopology : roleTopologies) {
+                    startRole(roleTopology);
+                }
+                if (roleTopologies.isEmpty()) {
+                    log.info("No roles to run: Kafka and the topics are up, nothing consumes them");
+                }
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            // also when Kafka itself did not start: wake whoever waits for termination
+            stopped.countDown();
+            throw e;
+        }
+    }
+
+    public synchronized String bootstrapServers() {
+        return kafka().bootstrapServers();
+    }
+
+    /** The registry every serde of the application uses (the embedded one's actual URL when it runs). */
+    public synchronized SchemaRegistryEndpoint schemaRegistry() {
+        if (schemaRegistry == null) {
+            throw new IllegalStateException("The runtime has not started");
+        }
+        return schemaRegistry;
+    }
+
+    public synchronized KafkaEndpoint kafka() {
+        if (kafka == null) {
+            throw new IllegalStateException("The runtime has not started");
+        }
+        return kafka;
+    }
+
+    public AppConfig config() {
+        return config;
+    }
+
+    public List<RoleRuntime> roles() {
+        synchronized (roles) {
+            return List.copyOf(roles);
+        }
+    }
+
+    /** The port of {@code /metrics} and {@code /health/*}, when {@code metrics.port} is not -1. */
+    public synchronized Optional<Integer> metricsPort() {
+        return Optional.ofNullable(metricsServer).map(MetricsServer::port);
+    }
+
+    public ApplicationHealth health() {
+        return health;
+    }
+
+    /** True once every role's Streams instance is RUNNING (rebalanced, tasks assigned). */
+    public boolean allRolesRunning() {
+        return roles().stream().allMatch(role -> role.state() == KafkaStreams.State.RUNNING);
+    }
+
+    /** The role whose Streams instance died, if any; the application should then stop with an error. */
+    public Optional<RoleRuntime> failedRole() {
+        return Optional.ofNullable(failedRole.get());
+    }
+
+    /** Blocks until {@link #close()} is called or a role fails; returns true when a role failed. */
+    public boolean awaitTermination() throws InterruptedException {
+        stopped.await();
+        return failedRole.get() != null;
+    }
+
+    /** As {@link #awaitTermination()}, bounded; returns false when neither happened in time. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops everything once; a second caller (the shutdown hook while the main thread is closing, or the reverse)
+     * waits until the first has finished, so the JVM never halts half-way.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("role", "app")) {
+            if (kafka == null) {
+                log.info("Stopping before anything started");
+                return;
+            }
+            log.info("Stopping: {} role(s), then {}", roles().size(),
+                    kafka.embedded() ? "the embedded broker" : "disconnecting from " + kafka.bootstrapServers());
+            List<RoleRuntime> running = new ArrayList<>(roles());
+            Collections.reverse(running);
+            for (RoleRuntime role : running) {
+                try {
+                    role.close();
+                } catch (RuntimeException e) {
+                    log.error("Stopping role {} failed", role.role().cliName(), e);
+                }
+            }
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
+            if (schemaRegistry != null) {
+                schemaRegistry.close();
+            }
+            kafka.close();
+            log.info("Stopped");
+        } finally {
+            metrics.close();
+            stopped.countDown();
+        }
+    }
+
+    private void createTopics() {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            new TopicAdmin(admin, config.kafka().adminTimeout()).ensureTopics(AppTopics.specs(config.topics()));
+        }
+    }
+
+    private synchronized void startMetricsServer() {
+        if (!config.metrics().enabled()) {
+            log.info("Metrics and health endpoint off (metrics.port=-1)");
+            return;
+        }
+        InetSocketAddress address = new InetSocketAddress("0.0.0.0", config.metrics().port());
+        try {
+            metricsServer = MetricsServer.start(address, metrics.registry(), health);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot serve metrics on " + address + " (metrics.port): " + e.getMessage(), e);
+        }
+        log.info("Metrics at http://{}:{}/metrics, health at /health/live and /health/ready",
+                address.getHostString(), metricsServer.port());
+    }
+
+    private void startRole(RoleTopology roleTopology) {
+        Role role = roleTopology.role();
+        RoleContext context = new RoleContext(role, config, schemaRegistry.serdeConfig(), metrics.registry(), health);
+        Topology topology;
+        try {
+            topology = roleTopology.build(context);
+        } catch (Exception e) {
+            context.close();
+            throw new IllegalStateException("Role " + role.cliName() + " could not build its topology: "
+                    + e.getMessage(), e);
+        }
+        try {
+            Properties props = StreamsProperties.forRole(role, config, kafka, schemaRegistry.serdeConfig());
+            props.put(DeadLetterRouter.METER_REGISTRY_CONFIG, metrics.registry());
+            RoleRuntime runtime = RoleRuntime.start(role, topology, props, context, config.kafka().shutdownTimeout(),
+                    this::roleFailed, streams -> {
+                        metrics.bindStreams(role.cliName(), streams);
+                        health.addStreams(role.cliName(), StreamsStateSource.of(streams));
+                    });
+            roles.add(runtime);
+            log.info("Role {} started as application.id={} with state in {}; topology:\n{}", role.cliName(),
+                    runtime.applicationId(), config.kafka().streamsStateDir().resolve(runtime.applicationId()),
+                    topology.describe());
+        } catch (RuntimeException e) {
+            context.close();
+            throw new IllegalStateException("Role " + role.cliName() + " could not start: " + e.getMessage(), e);
+        }
+    }
+
+    private void roleFailed(RoleRuntime role) {
+        if (failedRole.compareAndSet(null, role)) {
+            log.error("Role {} failed; the application stops", role.role().cliName());
+            // wake the main thread; it closes everything (closing from the Streams thread would deadlock)
+            stopped.countDown();
+        }
+    }
+
+    private void logWhereThingsAre() {
+        log.info("Kafka: {} ({})", kafka.bootstrapServers(), kafka.embedded()
+                ? "embedded broker, data in " + config.kafka().brokerDir().toAbsolutePath()
+                : "external cluster");
+        log.info("Schema registry: {} ({})", schemaRegistry.url(), schemaRegistry.embedded()
+                ? "embedded, journal in " + config.schemaRegistryDir().toAbsolutePath()
+                : "external");
+        log.info("Topics: documents={} questions={} answers={} dead-letters={} index-updates={} cdc-sources={}",
+                config.topics().documents(), config.topics().questions(), config.topics().answers(),
+                config.topics().deadLetters(), config.topics().indexUpdates(), config.topics().cdcSources());
+        log.info("Vector store: {}", config.store());
+        log.info("Models: embedder={} generator={} device={} precision={}", config.models().embedder().spec(),
+                config.models().generator().map(ModelSource::spec).orElse("<none: extractive answers>"),
+                config.models().device(), config.models().precision());
+        log.info("Streams state: {}", config.kafka().streamsStateDir().toAbsolutePath());
+    }
+}

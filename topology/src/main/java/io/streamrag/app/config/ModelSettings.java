@@ -1,0 +1,28 @@
+package io.streamrag.app.config;
+
+import java.util.Optional;
+
+import io.streamrag.inference.device.ComputeDevice;
+import io.streamrag.inference.device.DeviceSettings;
+import io.streamrag.inference.device.Precision;
+
+/**
+ * The models and where they run.
+ *
+ * @param generator  empty: extractive answers without a generator
+ * @param deviceSettings device and precision, already checked together by the inference module (bf16 refused,
+ *                   fp16 for GPUs)
+ */
+public record ModelSettings(
+        ModelSource embedder,
+        Optional<ModelSource> generator,
+        DeviceSettings deviceSettings) {
+
+    public ComputeDevice device() {
+        return deviceSettings.device();
+    }
+
+    public Precision precision() {
+        return deviceSettings.precision();
+    }
+}

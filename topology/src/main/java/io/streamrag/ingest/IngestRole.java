@@ -1,0 +1,104 @@
+package io.streamrag.ingest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.streamrag.app.Role;
+import io.streamrag.app.RoleContext;
+import io.streamrag.app.RoleTopology;
+import io.streamrag.app.config.AppConfig;
+import io.streamrag.app.config.ModelSource;
+import io.streamrag.app.config.StoreSettings;
+import io.streamrag.contracts.DeadLetter;
+import io.streamrag.contracts.DocumentChange;
+import io.streamrag.contracts.IndexUpdate;
+import io.streamrag.inference.checkpoint.ModelLocator;
+import io.streamrag.inference.embed.EmbedderOptions;
+import io.streamrag.inference.embed.Embedders;
+import io.streamrag.inference.embed.TextEmbedder;
+import io.streamrag.ingest.batch.BatchingSettings;
+import io.streamrag.ingest.cdc.CdcFieldMapping;
+import io.streamrag.ingest.cdc.CdcFormat;
+import io.streamrag.ingest.cdc.CdcSource;
+import io.streamrag.ingest.chunk.ChunkingSettings;
+import io.streamrag.serde.GenericAvroDeserializer;
+import io.streamrag.store.VectorStore;
+import io.streamrag.store.lucene.LuceneVectorStore;
+import io.streamrag.store.qdrant.QdrantConfig;
+import io.streamrag.store.qdrant.QdrantVectorStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The ingest role for the application runtime: opens the embedder and the vector store named by the configuration
+ * (closed by the runtime after the Streams instance), makes sure the collection exists, and builds
+ * {@link IngestTopology}. Every topic of {@code topics.cdc} is read as Debezium Avro events of a table with
+ * the columns of {@link CdcFieldMapping#DOCUMENTS_TABLE}.
+ */
+public final class IngestRole implements RoleTopology {
+
+    /** Chunk texts per embed call; a larger batch is embedded in slices of this many. */
+    static final int MAX_EMBED_TEXTS = 256;
+
+    @Override
+    public Role role() {
+        return Role.INGEST;
+    }
+
+    @Override
+    public Topology build(RoleContext context) throws IOException {
+        AppConfig config = context.config();
+        TextEmbedder embedder = context.closeOnShutdown(openEmbedder(config, context.meterRegistry()));
+        VectorStore store = context.closeOnShutdown(openStore(config.store(), embedder));
+        store.ensureCollection(embedder.dimension());
+        context.addVectorStoreCheck(store);
+        return new IngestTopology(settings(config, embedder), serdes(context), embedder, store,
+                context.meterRegistry(), Clock.systemUTC()).build();
+    }
+
+    static IngestSettings settings(AppConfig config, TextEmbedder embedder) {
+        var ingest = config.ingest();
+        List<CdcSource> cdc = config.topics().cdcSources().stream()
+                .map(topic -> new CdcSource(topic, List.of(topic), CdcFormat.AVRO, CdcFieldMapping.DOCUMENTS_TABLE))
+                .toList();
+        return new IngestSettings(List.of(config.topics().documents()), cdc, config.topics().indexUpdates(),
+                config.topics().deadLetters(),
+                new ChunkingSettings(ingest.chunkSizeTokens(), ingest.chunkOverlapTokens()),
+                new BatchingSettings(ingest.batchMaxSize(), ingest.batchMaxWait(), MAX_EMBED_TEXTS),
+                ingest.maxBodyChars(), collection(config.store(), embedder));
+    }
+
+    private static IngestSerdes serdes(RoleContext context) {
+        GenericAvroDeserializer cdcRecords = new GenericAvroDeserializer();
+        cdcRecords.configure(context.serdeConfig(), false);
+        return new IngestSerdes(context.valueSerde(DocumentChange.class), context.valueSerde(IndexUpdate.class),
+                context.valueSerde(DeadLetter.class), cdcRecords);
+    }
+
+    private static TextEmbedder openEmbedder(AppConfig config, MeterRegistry meters) throws IOException {
+        ModelSource source = config.models().embedder();
+        String spec = source instanceof ModelSource.Bundled ? Embedders.DEFAULT
+                : ModelLocator.fromEnvironment().resolve(source.spec()).toString();
+        return Embedders.open(spec, EmbedderOptions.defaults()
+                .withDevice(config.models().deviceSettings())
+                .withMeterRegistry(meters));
+    }
+
+    private static VectorStore openStore(StoreSettings store, TextEmbedder embedder) {
+        if (store.type() == StoreSettings.StoreType.EMBEDDED) {
+            return LuceneVectorStore.open(store.embeddedDir().resolve(collection(store, embedder)));
+        }
+        return QdrantVectorStore.connect(QdrantConfig.of(store.qdrantHost(), store.qdrantPort(),
+                        store.collectionPrefix())
+                .withTls(store.qdrantTls())
+                .withApiKey(store.qdrantApiKey().orElse(null))
+                .withEmbeddingModel(embedder.modelName()));
+    }
+
+    /** One collection per embedding model: vectors of two models never share an index. */
+    private static String collection(StoreSettings store, TextEmbedder embedder) {
+        return store.type() == StoreSettings.StoreType.EMBEDDED
+                ? store.collectionPrefix() + "_" + embedder.modelName().replaceAll("[^A-Za-z0-9._-]", "_")
+                : store.collectionPrefix();
+    }
+}

@@ -1,0 +1,52 @@
+package io.streamrag.qa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrag.app.Role;
+import io.streamrag.app.RoleContext;
+import io.streamrag.app.config.AppConfig;
+import io.streamrag.app.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QaRoleTest {
+
+    @TempDir
+    Path dir;
+
+    private AppConfig config(Map<String, String> overrides) {
+        Map<String, String> all = new HashMap<>(overrides);
+        all.put("store.embedded.dir", dir.resolve("store").toString());
+        return new ConfigLoader(Map.of(), new Properties()).load(Optional.empty(), all);
+    }
+
+    @Test
+    void buildsTheQaTopologyOnTheConfiguredTopicsWithTheBundledEmbedderAndEmbeddedStore() throws Exception {
+        AppConfig config = config(Map.of());
+        try (RoleContext context = new RoleContext(Role.QA, config)) {
+            Topology topology = new QaRole().build(context);
+
+            TopologyDescription description = topology.describe();
+            assertThat(description.toString()).contains(config.topics().questions())
+                    .contains(QaTopology.BUFFER_STORE);
+            assertThat(description.subtopologies()).hasSize(1);
+        }
+    }
+
+    @Test
+    void ragTokenIsRefusedAtStartUp() {
+        AppConfig config = config(Map.of("qa.generation.mode", "rag-token"));
+        try (RoleContext context = new RoleContext(Role.QA, config)) {
+            assertThatThrownBy(() -> new QaRole().build(context))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rag-token");
+        }
+    }
+}
