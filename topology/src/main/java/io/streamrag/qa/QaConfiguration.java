@@ -1,7 +1,6 @@
 package io.streamrag.qa;
 
 import io.streamrag.app.config.AppConfig;
-import io.streamrag.app.config.GenerationMode;
 import java.time.Duration;
 
 /**
@@ -14,18 +13,12 @@ public final class QaConfiguration {
     private QaConfiguration() {
     }
 
-    /**
-     * @throws IllegalArgumentException for {@code qa.generation.mode=rag-token}: the generator port exposes no
-     *     per-step distributions, so RAG-token marginalisation is not implemented
-     */
     public static QaSettings settingsFrom(AppConfig config) {
         io.streamrag.app.config.QaSettings qa = config.qa();
         QaSettings.GenerationMode mode = switch (qa.generationMode()) {
             case RAG_SEQUENCE -> QaSettings.GenerationMode.RAG_SEQUENCE;
             case CONCAT -> QaSettings.GenerationMode.CONCAT;
-            case RAG_TOKEN -> throw new IllegalArgumentException("qa.generation.mode="
-                    + GenerationMode.RAG_TOKEN.configName() + " is not supported by the QA topology;"
-                    + " use rag-sequence or concat");
+            case RAG_TOKEN -> QaSettings.GenerationMode.RAG_TOKEN;
         };
         // a zero wait means "answer at once": the smallest punctuation interval does that
         Duration linger = qa.batchMaxWait().isZero() ? Duration.ofMillis(1) : qa.batchMaxWait();

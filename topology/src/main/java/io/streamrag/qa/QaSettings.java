@@ -48,6 +48,8 @@ public record QaSettings(
     public enum GenerationMode {
         /** One generator input per passage, candidates marginalised over passages (Lewis et al. 2020). */
         RAG_SEQUENCE("rag-sequence"),
+        /** One generator input per passage, decoded in lock-step, marginalised at every token (Lewis et al. 2020). */
+        RAG_TOKEN("rag-token"),
         /** One generator input holding the question and as many top passages as fit. */
         CONCAT("concat");
 
@@ -67,7 +69,8 @@ public record QaSettings(
                     return mode;
                 }
             }
-            throw new IllegalArgumentException("unknown generation mode '" + label + "', expected rag-sequence or concat");
+            throw new IllegalArgumentException("unknown generation mode '" + label
+                    + "', expected rag-sequence, rag-token or concat");
         }
     }
 

@@ -9,6 +9,7 @@ import io.streamrag.qa.rag.ConcatComposer;
 import io.streamrag.qa.rag.GeneratorSettings;
 import io.streamrag.qa.rag.RagInputFormatter;
 import io.streamrag.qa.rag.RagSequenceComposer;
+import io.streamrag.qa.rag.RagTokenComposer;
 import io.streamrag.store.VectorStore;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
@@ -90,6 +91,9 @@ public final class QaTopology {
                     GeneratorSettings.derive(defaults, settings.numBeams(), settings.maxNewTokens(), true),
                     new RagInputFormatter(settings.generatorPrefix()), settings.decoding(),
                     settings.bosTokenId() != null ? settings.bosTokenId() : defaults.forcedBosTokenId());
+            case RAG_TOKEN -> new RagTokenComposer(generator,
+                    GeneratorSettings.derive(defaults, settings.numBeams(), settings.maxNewTokens(), false),
+                    new RagInputFormatter(settings.generatorPrefix()));
             case CONCAT -> new ConcatComposer(generator,
                     GeneratorSettings.derive(defaults, settings.numBeams(), settings.maxNewTokens(), false));
         };

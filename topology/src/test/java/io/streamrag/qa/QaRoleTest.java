@@ -1,7 +1,6 @@
 package io.streamrag.qa;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamrag.app.Role;
 import io.streamrag.app.RoleContext;
@@ -42,11 +41,8 @@ class QaRoleTest {
     }
 
     @Test
-    void ragTokenIsRefusedAtStartUp() {
+    void ragTokenIsTheThirdGenerationMode() {
         AppConfig config = config(Map.of("qa.generation.mode", "rag-token"));
-        try (RoleContext context = new RoleContext(Role.QA, config)) {
-            assertThatThrownBy(() -> new QaRole().build(context))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rag-token");
-        }
+        assertThat(QaConfiguration.settingsFrom(config).mode()).isEqualTo(QaSettings.GenerationMode.RAG_TOKEN);
     }
 }

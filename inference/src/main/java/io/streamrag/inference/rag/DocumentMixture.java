@@ -15,7 +15,7 @@ public final class DocumentMixture {
     private DocumentMixture() {
     }
 
-    /** {@code log_softmax} of the retrieval scores per question: {@code [questions, k]} float32, owned by {@code out}. */
+    /** {@code log_softmax} of the retrieval scores per question: {@code [questions, k]} float32, in {@code out}. */
     public static NDArray logPrior(float[][] docScores, NDManager out) {
         int k = docScores[0].length;
         float[] flat = new float[docScores.length * k];

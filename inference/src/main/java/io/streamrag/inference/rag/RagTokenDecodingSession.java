@@ -61,8 +61,8 @@ public final class RagTokenDecodingSession implements DecodingSession {
         for (int q = 0; q < contexts.size(); q++) {
             RetrievedContext c = contexts.get(q);
             if (c.documents() != k) {
-                throw new IllegalArgumentException("all questions of a batch need the same number of documents; question "
-                        + q + " has " + c.documents() + ", question 0 has " + k);
+                throw new IllegalArgumentException("all questions of a batch need the same number of documents;"
+                        + " question " + q + " has " + c.documents() + ", question 0 has " + k);
             }
             inputs.addAll(c.inputIds());
             scores[q] = c.docScores();
