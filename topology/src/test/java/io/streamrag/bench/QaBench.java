@@ -45,7 +45,7 @@ import java.util.function.ToLongFunction;
  * paragraphs. Not a test: prints a Markdown table.
  *
  * <pre>
- * java ... io.streamrag.bench.QaBench [extractive|rag-sequence|concat] [BART folder|tiny|bart-base-random|-]
+ * java ... io.streamrag.bench.QaBench [extractive|rag-sequence|rag-token|concat] [BART folder|tiny|bart-base-random|-]
  *     [questions] [rate q/s]      (-Dqa.k=5 -Dqa.beams=... -Dqa.maxNewTokens=... -Dqa.batch=16)
  * </pre>
  * {@code tiny} is the inference module's tiny test checkpoint; {@code bart-base-random} writes a bart-base-shaped
