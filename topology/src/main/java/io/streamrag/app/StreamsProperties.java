@@ -1,0 +1,47 @@
+package io.streamrag.app;
+
+import java.util.Map;
+import java.util.Properties;
+
+import io.streamrag.app.config.AppConfig;
+import io.streamrag.kafka.deadletter.DeadLetterDeserializationHandler;
+import io.streamrag.kafka.deadletter.DeadLetterProcessingHandler;
+import io.streamrag.kafka.deadletter.DeadLetterProductionHandler;
+import io.streamrag.kafka.deadletter.DeadLetterRouter;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams configuration of one role. */
+public final class StreamsProperties {
+
+    private StreamsProperties() {
+    }
+
+    public static Properties forRole(Role role, AppConfig config, KafkaEndpoint kafka) {
+        Properties props = new Properties();
+        // lowest precedence: user tuning, then the application's own settings on top
+        props.putAll(config.kafka().streamsProperties());
+        props.putAll(kafka.clientProperties());
+        String applicationId = role.applicationId(config);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        // thread names start with the client id, so every Streams log line names its role
+        props.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.kafka().streamsStateDir().toAbsolutePath().toString());
+        if (kafka.embedded()) {
+            // a single broker: internal topics (changelogs, repartitions) can have one replica only
+            props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        }
+
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterDeserializationHandler.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName());
+        props.put(DeadLetterRouter.TOPIC_CONFIG, config.topics().deadLetters());
+        props.put(DeadLetterRouter.ROLE_CONFIG, role.cliName());
+        // the handlers build their dead-letter serde from these (schema.registry.url and auth)
+        for (Map.Entry<String, Object> entry : config.registry().serdeConfig().entrySet()) {
+            props.put(entry.getKey(), entry.getValue());
+        }
+        return props;
+    }
+}

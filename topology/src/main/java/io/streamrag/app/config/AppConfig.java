@@ -1,0 +1,203 @@
+package io.streamrag.app.config;
+
+import static io.streamrag.app.config.ConfigCatalog.*;
+
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole configuration of the application, typed and validated. Build it with {@link ConfigLoader}; every key,
+ * its default and its meaning are listed in {@link ConfigCatalog} and {@code CONFIG.md}.
+ */
+public record AppConfig(
+        KafkaSettings kafka,
+        RegistrySettings registry,
+        TopicSettings topics,
+        IngestSettings ingest,
+        QaSettings qa,
+        ModelSettings models,
+        StoreSettings store,
+        MetricsSettings metrics) {
+
+    /** Kafka's rule for topic names. */
+    private static final String TOPIC_NAME = "[a-zA-Z0-9._-]{1,249}";
+    /** Client settings the application owns; setting them through a pass-through prefix is a mistake. */
+    private static final Set<String> OWNED_CLIENT_KEYS = Set.of("bootstrap.servers");
+    private static final Set<String> OWNED_STREAMS_KEYS = Set.of(
+            "bootstrap.servers", "application.id", "processing.guarantee", "state.dir",
+            "default.deserialization.exception.handler", "deserialization.exception.handler",
+            "processing.exception.handler", "production.exception.handler", "default.production.exception.handler");
+
+    /** The configuration with every default, as if no file, environment or override were given. */
+    public static AppConfig defaults() {
+        return new ConfigLoader(Map.of(), new java.util.Properties()).load(Optional.empty(), Map.of());
+    }
+
+    /**
+     * Types and validates {@code raw}.
+     *
+     * @throws ConfigException listing every bad value with its key and origin
+     */
+    public static AppConfig from(RawConfig raw) {
+        return from(raw, java.util.List.of());
+    }
+
+    /** As {@link #from(RawConfig)}, reporting {@code earlierProblems} (unknown keys) together with bad values. */
+    static AppConfig from(RawConfig raw, java.util.List<String> earlierProblems) {
+        ConfigReader reader = new ConfigReader(raw);
+        earlierProblems.forEach(reader::report);
+        AppConfig config = read(reader);
+        config.validate(reader);
+        reader.finish();
+        return config;
+    }
+
+    /** Exposed for the test that checks every catalogue key is read. */
+    static ConfigReader readAll(RawConfig raw) {
+        ConfigReader reader = new ConfigReader(raw);
+        read(reader);
+        return reader;
+    }
+
+    private static AppConfig read(ConfigReader r) {
+        String bootstrap = r.string(KAFKA_BOOTSTRAP_SERVERS);
+        KafkaSettings kafka = new KafkaSettings(
+                bootstrap.isBlank() ? Optional.empty() : Optional.of(bootstrap),
+                r.path(KAFKA_DATA_DIR),
+                r.integer(KAFKA_EMBEDDED_PORT, 0, 65535),
+                r.passThrough(KAFKA_CLIENT),
+                r.passThrough(KAFKA_STREAMS),
+                r.millis(KAFKA_ADMIN_TIMEOUT_MS, 1),
+                r.millis(KAFKA_SHUTDOWN_TIMEOUT_MS, 0));
+
+        RegistrySettings registry = new RegistrySettings(r.nonBlank(REGISTRY_URL), r.passThrough(REGISTRY_PROPERTIES));
+
+        int replication = r.integer(TOPICS_REPLICATION_FACTOR, -1, Short.MAX_VALUE);
+        if (replication == 0) {
+            r.problem(TOPICS_REPLICATION_FACTOR, "must be -1 (broker default) or at least 1");
+        }
+        TopicSettings topics = new TopicSettings(
+                r.nonBlank(TOPICS_DOCUMENTS),
+                r.list(TOPICS_CDC_SOURCES),
+                r.nonBlank(TOPICS_QUESTIONS),
+                r.nonBlank(TOPICS_ANSWERS),
+                r.nonBlank(TOPICS_DEAD_LETTERS),
+                r.nonBlank(TOPICS_INDEX_UPDATES),
+                r.integer(TOPICS_PARTITIONS, 1, 10_000),
+                replication > 0 ? Optional.of((short) replication) : Optional.empty(),
+                r.bool(TOPICS_CREATE),
+                r.millis(TOPICS_RETENTION_QUESTIONS_MS, -1),
+                r.millis(TOPICS_RETENTION_ANSWERS_MS, -1),
+                r.millis(TOPICS_RETENTION_DEAD_LETTERS_MS, -1),
+                r.millis(TOPICS_RETENTION_INDEX_UPDATES_MS, -1));
+
+        IngestSettings ingest = new IngestSettings(
+                r.nonBlank(INGEST_APPLICATION_ID),
+                r.integer(INGEST_CHUNK_SIZE_TOKENS, 8, 8192),
+                r.integer(INGEST_CHUNK_OVERLAP_TOKENS, 0, 8192),
+                r.integer(INGEST_MAX_BODY_CHARS, 1, Integer.MAX_VALUE),
+                r.integer(INGEST_BATCH_MAX_SIZE, 1, 4096),
+                r.millis(INGEST_BATCH_MAX_WAIT_MS, 0));
+
+        QaSettings qa = new QaSettings(
+                r.nonBlank(QA_APPLICATION_ID),
+                r.integer(QA_TOP_K_DEFAULT, 1, 1000),
+                r.integer(QA_TOP_K_MAX, 1, 1000),
+                r.decimal(QA_SCORE_THRESHOLD, -1.0, 1.0),
+                r.choice(QA_GENERATION_MODE, GenerationMode::parse, GenerationMode.allowed(),
+                        GenerationMode.RAG_SEQUENCE),
+                r.integer(QA_NUM_BEAMS, 1, 64),
+                r.integer(QA_MAX_NEW_TOKENS, 1, 4096),
+                r.millis(QA_DEADLINE_MS, 1),
+                r.integer(QA_EMBED_BATCH_SIZE, 1, 4096),
+                r.integer(QA_GENERATE_BATCH_SIZE, 1, 1024),
+                r.millis(QA_BATCH_MAX_WAIT_MS, 0));
+
+        String generator = r.string(MODELS_GENERATOR);
+        ModelSettings models = new ModelSettings(
+                modelSource(r, MODELS_EMBEDDER, r.nonBlank(MODELS_EMBEDDER)),
+                generator.isBlank() ? Optional.empty() : Optional.of(modelSource(r, MODELS_GENERATOR, generator)),
+                r.choice(MODELS_DEVICE, ModelSettings.Device::parse, "cpu, cuda, cuda:N", ModelSettings.Device.CPU),
+                r.choice(MODELS_PRECISION, ModelSettings.Precision::parse, "fp32, fp16, bf16",
+                        ModelSettings.Precision.FP32),
+                r.path(MODELS_CACHE_DIR));
+
+        String apiKey = r.string(STORE_QDRANT_API_KEY);
+        StoreSettings store = new StoreSettings(
+                r.choice(STORE_TYPE, StoreSettings.StoreType::parse, "embedded, qdrant",
+                        StoreSettings.StoreType.EMBEDDED),
+                r.path(STORE_EMBEDDED_DIR),
+                r.nonBlank(STORE_QDRANT_HOST),
+                r.integer(STORE_QDRANT_PORT, 1, 65535),
+                r.bool(STORE_QDRANT_TLS),
+                apiKey.isBlank() ? Optional.empty() : Optional.of(apiKey),
+                r.nonBlank(STORE_COLLECTION_PREFIX));
+
+        MetricsSettings metrics = new MetricsSettings(r.integer(METRICS_PORT, -1, 65535));
+        return new AppConfig(kafka, registry, topics, ingest, qa, models, store, metrics);
+    }
+
+    private static ModelSource modelSource(ConfigReader r, String key, String value) {
+        try {
+            ModelSource source = ModelSource.parse(value);
+            if (source instanceof ModelSource.LocalDirectory local && !Files.isDirectory(local.directory())) {
+                r.problem(key, "is neither 'default', an hf:// reference nor an existing directory");
+            }
+            return source;
+        } catch (IllegalArgumentException e) { // includes InvalidPathException
+            r.problem(key, e.getMessage());
+            return new ModelSource.Bundled();
+        }
+    }
+
+    /** Rules that involve more than one key. */
+    private void validate(ConfigReader r) {
+        if (ingest.chunkOverlapTokens() >= ingest.chunkSizeTokens()) {
+            r.problem(INGEST_CHUNK_OVERLAP_TOKENS,
+                    "must be less than " + INGEST_CHUNK_SIZE_TOKENS + "=" + ingest.chunkSizeTokens());
+        }
+        if (qa.defaultTopK() > qa.maxTopK()) {
+            r.problem(QA_TOP_K_DEFAULT, "must not exceed " + QA_TOP_K_MAX + "=" + qa.maxTopK());
+        }
+        if (ingest.applicationId().equals(qa.applicationId())) {
+            r.problem(QA_APPLICATION_ID, "must differ from " + INGEST_APPLICATION_ID
+                    + ": each role is its own consumer group");
+        }
+        Map<String, String> topicKeys = new LinkedHashMap<>();
+        topicKeys.put(TOPICS_DOCUMENTS, topics.documents());
+        topicKeys.put(TOPICS_QUESTIONS, topics.questions());
+        topicKeys.put(TOPICS_ANSWERS, topics.answers());
+        topicKeys.put(TOPICS_DEAD_LETTERS, topics.deadLetters());
+        topicKeys.put(TOPICS_INDEX_UPDATES, topics.indexUpdates());
+        Map<String, String> keyByTopic = new LinkedHashMap<>();
+        topicKeys.forEach((key, topic) -> {
+            if (!topic.isBlank() && !topic.matches(TOPIC_NAME)) {
+                r.problem(key, "is not a valid Kafka topic name (letters, digits, '.', '_', '-'; at most 249)");
+            }
+            String other = keyByTopic.putIfAbsent(topic, key);
+            if (other != null && !topic.isBlank()) {
+                r.problem(key, "is the same topic as " + other);
+            }
+        });
+        for (String source : topics.cdcSources()) {
+            if (!source.matches(TOPIC_NAME)) {
+                r.problem(TOPICS_CDC_SOURCES, "holds '" + source + "', which is not a valid Kafka topic name");
+            } else if (keyByTopic.containsKey(source)) {
+                r.problem(TOPICS_CDC_SOURCES, "holds '" + source + "', already used by " + keyByTopic.get(source));
+            }
+        }
+        for (String owned : OWNED_CLIENT_KEYS) {
+            if (kafka.clientProperties().containsKey(owned)) {
+                r.problem("kafka.client." + owned, "is not allowed; set " + KAFKA_BOOTSTRAP_SERVERS);
+            }
+        }
+        for (String owned : OWNED_STREAMS_KEYS) {
+            if (kafka.streamsProperties().containsKey(owned)) {
+                r.problem("kafka.streams." + owned, "is set by the application and cannot be overridden");
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.streamrag.app.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of the application, with its default and meaning, in one place. {@link AppConfig} reads exactly these
+ * keys; {@code CONFIG.md} is rendered from this list ({@link ConfigDocs}); unknown keys are rejected at start-up.
+ */
+public final class ConfigCatalog {
+
+    // kafka
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    public static final String KAFKA_DATA_DIR = "kafka.data.dir";
+    public static final String KAFKA_EMBEDDED_PORT = "kafka.embedded.port";
+    public static final String KAFKA_CLIENT = "kafka.client.*";
+    public static final String KAFKA_STREAMS = "kafka.streams.*";
+    public static final String KAFKA_ADMIN_TIMEOUT_MS = "kafka.admin.timeout.ms";
+    public static final String KAFKA_SHUTDOWN_TIMEOUT_MS = "kafka.shutdown.timeout.ms";
+    // schema registry
+    public static final String REGISTRY_URL = "registry.url";
+    public static final String REGISTRY_PROPERTIES = "registry.properties.*";
+    // topics
+    public static final String TOPICS_DOCUMENTS = "topics.documents";
+    public static final String TOPICS_CDC_SOURCES = "topics.cdc.sources";
+    public static final String TOPICS_QUESTIONS = "topics.questions";
+    public static final String TOPICS_ANSWERS = "topics.answers";
+    public static final String TOPICS_DEAD_LETTERS = "topics.dead.letters";
+    public static final String TOPICS_INDEX_UPDATES = "topics.index.updates";
+    public static final String TOPICS_PARTITIONS = "topics.partitions";
+    public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
+    public static final String TOPICS_CREATE = "topics.create";
+    public static final String TOPICS_RETENTION_QUESTIONS_MS = "topics.retention.questions.ms";
+    public static final String TOPICS_RETENTION_ANSWERS_MS = "topics.retention.answers.ms";
+    public static final String TOPICS_RETENTION_DEAD_LETTERS_MS = "topics.retention.dead.letters.ms";
+    public static final String TOPICS_RETENTION_INDEX_UPDATES_MS = "topics.retention.index.updates.ms";
+    // ingest
+    public static final String INGEST_APPLICATION_ID = "ingest.application.id";
+    public static final String INGEST_CHUNK_SIZE_TOKENS = "ingest.chunk.size.tokens";
+    public static final String INGEST_CHUNK_OVERLAP_TOKENS = "ingest.chunk.overlap.tokens";
+    public static final String INGEST_MAX_BODY_CHARS = "ingest.max.body.chars";
+    public static final String INGEST_BATCH_MAX_SIZE = "ingest.batch.max.size";
+    public static final String INGEST_BATCH_MAX_WAIT_MS = "ingest.batch.max.wait.ms";
+    // qa
+    public static final String QA_APPLICATION_ID = "qa.application.id";
+    public static final String QA_TOP_K_DEFAULT = "qa.top.k.default";
+    public static final String QA_TOP_K_MAX = "qa.top.k.max";
+    public static final String QA_SCORE_THRESHOLD = "qa.score.threshold";
+    public static final String QA_GENERATION_MODE = "qa.generation.mode";
+    public static final String QA_NUM_BEAMS = "qa.num.beams";
+    public static final String QA_MAX_NEW_TOKENS = "qa.max.new.tokens";
+    public static final String QA_DEADLINE_MS = "qa.deadline.ms";
+    public static final String QA_EMBED_BATCH_SIZE = "qa.embed.batch.size";
+    public static final String QA_GENERATE_BATCH_SIZE = "qa.generate.batch.size";
+    public static final String QA_BATCH_MAX_WAIT_MS = "qa.batch.max.wait.ms";
+    // models
+    public static final String MODELS_EMBEDDER = "models.embedder";
+    public static final String MODELS_GENERATOR = "models.generator";
+    public static final String MODELS_DEVICE = "models.device";
+    public static final String MODELS_PRECISION = "models.precision";
+    public static final String MODELS_CACHE_DIR = "models.cache.dir";
+    // store
+    public static final String STORE_TYPE = "store.type";
+    public static final String STORE_EMBEDDED_DIR = "store.embedded.dir";
+    public static final String STORE_QDRANT_HOST = "store.qdrant.host";
+    public static final String STORE_QDRANT_PORT = "store.qdrant.port";
+    public static final String STORE_QDRANT_TLS = "store.qdrant.tls";
+    public static final String STORE_QDRANT_API_KEY = "store.qdrant.api.key";
+    public static final String STORE_COLLECTION_PREFIX = "store.collection.prefix";
+    // metrics
+    public static final String METRICS_PORT = "metrics.port";
+
+    private static final List<ConfigKey> KEYS = List.of(
+            key(KAFKA_BOOTSTRAP_SERVERS, "",
+                    "Kafka brokers, `host:port,...`. Empty: start an embedded single-node broker in this process."),
+            key(KAFKA_DATA_DIR, "./data",
+                    "Local data: the embedded broker's log in `<dir>/kafka`, Kafka Streams state in `<dir>/streams`."),
+            key(KAFKA_EMBEDDED_PORT, "9092",
+                    "Client port of the embedded broker (0: any free port). Other commands reach a running app here."),
+            key(KAFKA_CLIENT, "",
+                    "Passed to every Kafka client (Streams, producers, consumers, admin) without the prefix, e.g. "
+                            + "`kafka.client.security.protocol=SASL_SSL`, `kafka.client.sasl.mechanism`, "
+                            + "`kafka.client.sasl.jaas.config`, `kafka.client.ssl.truststore.location`."),
+            key(KAFKA_STREAMS, "",
+                    "Passed to the Kafka Streams instances only, e.g. `kafka.streams.num.stream.threads=2`. "
+                            + "Cannot override `processing.guarantee` (always `exactly_once_v2`)."),
+            key(KAFKA_ADMIN_TIMEOUT_MS, "30000", "How long topic creation and other admin calls may take."),
+            key(KAFKA_SHUTDOWN_TIMEOUT_MS, "30000",
+                    "How long each Streams instance, then the embedded broker, may take to stop on SIGTERM."),
+
+            key(REGISTRY_URL, "mock://streamrag",
+                    "Schema Registry base URL (Confluent API; a path such as Apicurio's `/apis/ccompat/v7` is kept). "
+                            + "`mock://<scope>` keeps schemas in this process."),
+            key(REGISTRY_PROPERTIES, "",
+                    "Passed to the Avro serdes without the prefix, with Confluent's names, e.g. "
+                            + "`registry.properties.basic.auth.credentials.source=USER_INFO`, "
+                            + "`registry.properties.basic.auth.user.info=user:secret`, "
+                            + "`registry.properties.bearer.auth.token`."),
+
+            key(TOPICS_DOCUMENTS, "streamrag.documents",
+                    "Document changes (`DocumentChange`), keyed by document id; compacted."),
+            key(TOPICS_CDC_SOURCES, "",
+                    "Comma-separated Debezium change topics the ingest role also reads (e.g. `pg.public.articles`)."),
+            key(TOPICS_QUESTIONS, "streamrag.questions", "Questions (`Question`), keyed by question id."),
+            key(TOPICS_ANSWERS, "streamrag.answers", "Answers (`Answer`), keyed by question id."),
+            key(TOPICS_DEAD_LETTERS, "streamrag.dead-letters",
+                    "Records that could not be processed (`DeadLetter`), with their coordinates and the reason."),
+            key(TOPICS_INDEX_UPDATES, "streamrag.index-updates",
+                    "What the ingest role wrote to the vector store (`IndexUpdate`), one event per document change."),
+            key(TOPICS_PARTITIONS, "3", "Partitions of the topics the application creates."),
+            key(TOPICS_REPLICATION_FACTOR, "-1",
+                    "Replication factor of the topics the application creates; -1 takes the broker's default."),
+            key(TOPICS_CREATE, "true",
+                    "Create missing topics at start-up (existing ones are never changed). Off when an operator "
+                            + "manages topics."),
+            key(TOPICS_RETENTION_QUESTIONS_MS, "86400000", "Retention of the questions topic (1 day)."),
+            key(TOPICS_RETENTION_ANSWERS_MS, "604800000", "Retention of the answers topic (7 days)."),
+            key(TOPICS_RETENTION_DEAD_LETTERS_MS, "1209600000", "Retention of the dead-letter topic (14 days)."),
+            key(TOPICS_RETENTION_INDEX_UPDATES_MS, "259200000", "Retention of the index-updates topic (3 days)."),
+
+            key(INGEST_APPLICATION_ID, "streamrag-ingest",
+                    "Kafka Streams `application.id` of the ingest role (consumer group, internal topic prefix)."),
+            key(INGEST_CHUNK_SIZE_TOKENS, "256", "Chunk length in embedder tokens."),
+            key(INGEST_CHUNK_OVERLAP_TOKENS, "32", "Tokens shared by consecutive chunks; less than the chunk size."),
+            key(INGEST_MAX_BODY_CHARS, "1000000",
+                    "Longer document bodies are dead-lettered instead of indexed."),
+            key(INGEST_BATCH_MAX_SIZE, "32", "Chunks embedded together in one batch."),
+            key(INGEST_BATCH_MAX_WAIT_MS, "50", "How long a partial embedding batch waits for more chunks."),
+
+            key(QA_APPLICATION_ID, "streamrag-qa", "Kafka Streams `application.id` of the QA role."),
+            key(QA_TOP_K_DEFAULT, "4", "Passages retrieved when a question does not say."),
+            key(QA_TOP_K_MAX, "20", "Upper bound on a question's `topK`."),
+            key(QA_SCORE_THRESHOLD, "0.0", "Passages scoring below this (cosine) are not used."),
+            key(QA_GENERATION_MODE, "rag-sequence",
+                    "How the generator uses passages: `rag-sequence` (generate per passage, marginalise), "
+                            + "`rag-token` (marginalise per token) or `concat` (one input with all passages)."),
+            key(QA_NUM_BEAMS, "4", "Beam width of generation (1: greedy)."),
+            key(QA_MAX_NEW_TOKENS, "64", "Longest generated answer, in tokens."),
+            key(QA_DEADLINE_MS, "30000",
+                    "Answer within this long of `requestedAt` or publish status TIMEOUT; a question may ask for less."),
+            key(QA_EMBED_BATCH_SIZE, "16", "Questions embedded together in one batch."),
+            key(QA_GENERATE_BATCH_SIZE, "4", "Questions generated for together in one batch."),
+            key(QA_BATCH_MAX_WAIT_MS, "20", "How long a partial QA batch waits for more questions."),
+
+            key(MODELS_EMBEDDER, "default",
+                    "`default` (all-MiniLM-L6-v2 bundled), a local directory in Hugging Face layout, or "
+                            + "`hf://org/name[@revision]`."),
+            key(MODELS_GENERATOR, "",
+                    "BART-style generator: a local directory or `hf://org/name[@revision]`. Empty: extractive "
+                            + "answers (the best passage), no generation."),
+            key(MODELS_DEVICE, "cpu", "`cpu` or `cuda:N` (`cuda` means `cuda:0`)."),
+            key(MODELS_PRECISION, "fp32", "Weights precision: `fp32`, `fp16` or `bf16` (bf16 is widened to fp32 on CPU)."),
+            key(MODELS_CACHE_DIR, "./data/models", "Where `hf://` models are downloaded to."),
+
+            key(STORE_TYPE, "embedded", "Vector store: `embedded` (Lucene, in this process) or `qdrant`."),
+            key(STORE_EMBEDDED_DIR, "./data/store", "Directory of the embedded vector store."),
+            key(STORE_QDRANT_HOST, "localhost", "Qdrant host (gRPC)."),
+            key(STORE_QDRANT_PORT, "6334", "Qdrant gRPC port."),
+            key(STORE_QDRANT_TLS, "false", "Connect to Qdrant over TLS."),
+            key(STORE_QDRANT_API_KEY, "", "Qdrant API key (sent as the `api-key` header); empty for none."),
+            key(STORE_COLLECTION_PREFIX, "streamrag",
+                    "Prefix of the store's collection names (one collection per embedder)."),
+
+            key(METRICS_PORT, "9400",
+                    "Port of the Prometheus `/metrics` endpoint; 0 picks a free port, -1 turns it off."));
+
+    private static final Map<String, ConfigKey> BY_NAME = index(KEYS);
+
+    private ConfigCatalog() {
+    }
+
+    /** Every key, in documentation order. */
+    public static List<ConfigKey> keys() {
+        return KEYS;
+    }
+
+    /** The key that governs {@code name}: the key itself or the pass-through prefix it falls under. */
+    public static Optional<ConfigKey> find(String name) {
+        ConfigKey exact = BY_NAME.get(name);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        return KEYS.stream()
+                .filter(ConfigKey::isPrefix)
+                .filter(key -> name.startsWith(key.prefix()) && name.length() > key.prefix().length())
+                .findFirst();
+    }
+
+    /** Defaults of the plain (non-prefix) keys. */
+    static Map<String, String> defaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        for (ConfigKey key : KEYS) {
+            if (!key.isPrefix()) {
+                defaults.put(key.name(), key.defaultValue());
+            }
+        }
+        return defaults;
+    }
+
+    private static ConfigKey key(String name, String defaultValue, String meaning) {
+        return new ConfigKey(name, defaultValue, meaning);
+    }
+
+    private static Map<String, ConfigKey> index(List<ConfigKey> keys) {
+        Map<String, ConfigKey> byName = new LinkedHashMap<>();
+        for (ConfigKey key : keys) {
+            if (byName.put(key.name(), key) != null) {
+                throw new IllegalStateException("Config key listed twice: " + key.name());
+            }
+        }
+        return byName;
+    }
+}

@@ -1,0 +1,100 @@
+package io.streamrag.app.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Renders {@link ConfigCatalog} as the markdown table in {@code CONFIG.md}, so the documentation cannot drift from
+ * the keys the code reads (a test compares the two).
+ *
+ * <p>Regenerate: {@code java -cp topology/target/classes:... io.streamrag.app.config.ConfigDocs
+ * topology/src/main/java/io/streamrag/app/CONFIG.md}, or run {@code streamrag config-docs FILE}.
+ */
+public final class ConfigDocs {
+
+    public static final String TABLE_START = "<!-- config-table:start (generated from ConfigCatalog; do not edit) -->";
+    public static final String TABLE_END = "<!-- config-table:end -->";
+
+    private ConfigDocs() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: ConfigDocs <CONFIG.md to write>");
+            System.exit(2);
+        }
+        write(Path.of(args[0]));
+    }
+
+    /** Replaces the generated table in {@code file} (or writes the whole page when the file is new). */
+    public static void write(Path file) throws IOException {
+        String page = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : page();
+        int start = page.indexOf(TABLE_START);
+        int end = page.indexOf(TABLE_END);
+        if (start < 0 || end < start) {
+            page = page();
+        } else {
+            page = page.substring(0, start) + table() + page.substring(end + TABLE_END.length());
+        }
+        Files.writeString(file, page, StandardCharsets.UTF_8);
+    }
+
+    /** The table between its markers, markers included. */
+    public static String table() {
+        StringBuilder md = new StringBuilder(TABLE_START).append('\n');
+        md.append("| Key | Default | Environment variable | Meaning |\n");
+        md.append("|---|---|---|---|\n");
+        for (ConfigKey key : ConfigCatalog.keys()) {
+            md.append("| `").append(key.name()).append("` | ")
+                    .append(key.defaultValue().isEmpty() ? "_(empty)_" : "`" + key.defaultValue() + "`").append(" | `")
+                    .append(key.environmentVariable()).append("` | ")
+                    .append(key.meaning().replace("|", "\\|")).append(" |\n");
+        }
+        return md.append(TABLE_END).toString();
+    }
+
+    private static String page() {
+        return """
+                # Configuration
+
+                One typed configuration (`io.streamrag.app.config.AppConfig`), validated at start-up: an unknown key or
+                a bad value stops the application with a message naming the key, the value and where it was set.
+
+                Sources, later ones win:
+
+                1. the defaults below;
+                2. a file: `--config streamrag.yaml` (or `STREAMRAG_CONFIG`), YAML with nested or dotted keys, or a
+                   `.properties` file;
+                3. environment variables: `STREAMRAG_` + the key upper-cased with `.` as `_`
+                   (`kafka.bootstrap.servers` is `STREAMRAG_KAFKA_BOOTSTRAP_SERVERS`);
+                4. JVM system properties: `-Dstreamrag.<key>=value`;
+                5. command line: `--set <key>=<value>` (repeatable).
+
+                Keys ending in `.*` pass everything below them through to Kafka clients or the serdes.
+                With every default, the application needs no services: an embedded Kafka broker, an in-process
+                schema registry, the bundled embedder, extractive answers and an embedded vector store.
+
+                Example (`streamrag.yaml`):
+
+                ```yaml
+                kafka:
+                  bootstrap.servers: broker-1:9092,broker-2:9092
+                  client:
+                    security.protocol: SASL_SSL
+                    sasl.mechanism: PLAIN
+                registry:
+                  url: https://registry.example.com
+                  properties:
+                    basic.auth.credentials.source: USER_INFO
+                qa:
+                  generation.mode: concat
+                store:
+                  type: qdrant
+                  qdrant.host: qdrant.internal
+                ```
+
+                """ + table() + "\n";
+    }
+}

@@ -1,0 +1,18 @@
+package io.streamrag.app.config;
+
+import java.time.Duration;
+
+/** The QA role: questions to retrieval, generation and answers. */
+public record QaSettings(
+        String applicationId,
+        int defaultTopK,
+        int maxTopK,
+        double scoreThreshold,
+        GenerationMode generationMode,
+        int numBeams,
+        int maxNewTokens,
+        Duration deadline,
+        int embedBatchSize,
+        int generateBatchSize,
+        Duration batchMaxWait) {
+}

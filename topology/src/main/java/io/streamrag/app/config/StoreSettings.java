@@ -1,0 +1,38 @@
+package io.streamrag.app.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The vector store. */
+public record StoreSettings(
+        StoreType type,
+        Path embeddedDir,
+        String qdrantHost,
+        int qdrantPort,
+        boolean qdrantTls,
+        Optional<String> qdrantApiKey,
+        String collectionPrefix) {
+
+    public enum StoreType {
+        /** Lucene in this process, files in {@code store.embedded.dir}. */
+        EMBEDDED,
+        /** A Qdrant server over gRPC. */
+        QDRANT;
+
+        static StoreType parse(String name) {
+            for (StoreType type : values()) {
+                if (type.name().equalsIgnoreCase(name)) {
+                    return type;
+                }
+            }
+            return null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StoreSettings[type=" + type + ", embeddedDir=" + embeddedDir + ", qdrant=" + qdrantHost + ":"
+                + qdrantPort + (qdrantTls ? " (tls)" : "") + ", qdrantApiKey=" + qdrantApiKey.map(k -> "****").orElse("none")
+                + ", collectionPrefix=" + collectionPrefix + "]";
+    }
+}

@@ -1,0 +1,56 @@
+package io.streamrag.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import io.streamrag.app.config.AppConfig;
+import io.streamrag.app.config.ConfigLoader;
+import io.streamrag.kafka.deadletter.DeadLetterDeserializationHandler;
+import io.streamrag.kafka.deadletter.DeadLetterProcessingHandler;
+import io.streamrag.kafka.deadletter.DeadLetterProductionHandler;
+import io.streamrag.kafka.deadletter.DeadLetterRouter;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsPropertiesTest {
+
+    @Test
+    void eachRoleIsItsOwnExactlyOnceApplicationWithDeadLetterHandlersAndClientSecurity() {
+        AppConfig config = new ConfigLoader(Map.of(), new Properties()).load(Optional.empty(), Map.of(
+                "kafka.bootstrap.servers", "broker:9093",
+                "kafka.data.dir", "/var/lib/streamrag",
+                "kafka.client.security.protocol", "SASL_SSL",
+                "kafka.streams.num.stream.threads", "2",
+                "registry.url", "https://registry:8081",
+                "registry.properties.basic.auth.user.info", "u:p"));
+        KafkaEndpoint kafka = KafkaEndpoint.open(config.kafka());
+
+        Properties ingest = StreamsProperties.forRole(Role.INGEST, config, kafka);
+        Properties qa = StreamsProperties.forRole(Role.QA, config, kafka);
+
+        assertThat(ingest.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("streamrag-ingest");
+        assertThat(qa.get(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("streamrag-qa");
+        assertThat(ingest.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+        assertThat(ingest.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("broker:9093");
+        assertThat(ingest.get(StreamsConfig.STATE_DIR_CONFIG))
+                .isEqualTo(Path.of("/var/lib/streamrag/streams").toString());
+        assertThat(ingest.get("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(ingest.get("num.stream.threads")).isEqualTo("2");
+        // an external cluster keeps its own replication defaults
+        assertThat(ingest).doesNotContainKey(StreamsConfig.REPLICATION_FACTOR_CONFIG);
+        assertThat(ingest.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(DeadLetterDeserializationHandler.class.getName());
+        assertThat(ingest.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(DeadLetterProcessingHandler.class.getName());
+        assertThat(ingest.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG))
+                .isEqualTo(DeadLetterProductionHandler.class.getName());
+        assertThat(ingest.get(DeadLetterRouter.TOPIC_CONFIG)).isEqualTo("streamrag.dead-letters");
+        assertThat(ingest.get(DeadLetterRouter.ROLE_CONFIG)).isEqualTo("ingest");
+        assertThat(ingest.get("schema.registry.url")).isEqualTo("https://registry:8081");
+        assertThat(ingest.get("basic.auth.user.info")).isEqualTo("u:p");
+    }
+}
