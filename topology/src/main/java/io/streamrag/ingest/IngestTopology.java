@@ -1,0 +1,108 @@
+package io.streamrag.ingest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.streamrag.inference.embed.TextEmbedder;
+import io.streamrag.ingest.batch.BatchIndexer;
+import io.streamrag.ingest.batch.DocumentIndexer;
+import io.streamrag.ingest.cdc.CdcChangeMapper;
+import io.streamrag.ingest.cdc.CdcFormat;
+import io.streamrag.ingest.cdc.CdcSource;
+import io.streamrag.ingest.chunk.DocumentChunker;
+import io.streamrag.store.VectorStore;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The ingest topology: document changes (Avro events and Debezium CDC topics) are decoded, version-gated, buffered
+ * per document, and applied to the vector store in batches; one {@code IndexUpdate} per applied change is emitted
+ * and unreadable input goes to the dead-letter topic.
+ *
+ * <pre>
+ * document-changes ──► decode-document-changes ─┐
+ * cdc-&lt;name&gt; ──────► map-cdc-&lt;name&gt; ───────────┼──► index-documents ──► index-updates
+ *                        │                      │     [ingest-applied-versions, ingest-pending-changes]
+ *                        └──────────────────────┴──► dead-letters
+ * </pre>
+ *
+ * <p>Input topics must be keyed so that all changes of a document share a partition (the document id for
+ * document-change topics, the table's primary key for CDC topics; Debezium's default). Run it with
+ * {@code processing.guarantee=exactly_once_v2}: the stores, outputs and offsets then commit together and a crash
+ * replays the open batch idempotently.
+ */
+public final class IngestTopology {
+
+    public static final String APPLIED_VERSIONS_STORE = "ingest-applied-versions";
+    public static final String PENDING_CHANGES_STORE = "ingest-pending-changes";
+    static final String INDEXER = "index-documents";
+    static final String INDEX_UPDATES_SINK = "index-updates";
+    static final String DEAD_LETTERS_SINK = "dead-letters";
+
+    private final IngestSettings settings;
+    private final IngestSerdes serdes;
+    private final TextEmbedder embedder;
+    private final VectorStore store;
+    private final IngestMetrics metrics;
+    private final Clock clock;
+
+    public IngestTopology(IngestSettings settings, IngestSerdes serdes, TextEmbedder embedder, VectorStore store,
+                          MeterRegistry meters, Clock clock) {
+        this.settings = settings;
+        this.serdes = serdes;
+        this.embedder = embedder;
+        this.store = store;
+        this.metrics = new IngestMetrics(meters);
+        this.clock = clock;
+        boolean avroCdc = settings.cdcSources().stream().anyMatch(source -> source.format() == CdcFormat.AVRO);
+        if (avroCdc && serdes.avroRecords() == null) {
+            throw new IllegalArgumentException("an Avro CDC source needs the generic Avro deserializer");
+        }
+    }
+
+    public Topology build() {
+        Topology topology = new Topology();
+        ChangeValidator validator = new ChangeValidator(settings.maxBodyChars());
+        DeadLetters deadLetters = new DeadLetters(metrics);
+        List<String> readers = new ArrayList<>();
+
+        if (!settings.documentChangeTopics().isEmpty()) {
+            topology.addSource("document-changes", new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                    settings.documentChangeTopics().toArray(String[]::new));
+            topology.addProcessor("decode-document-changes", () -> new DocumentChangeDecoder(
+                    serdes.documentChanges().deserializer(), validator, deadLetters, INDEXER, DEAD_LETTERS_SINK),
+                    "document-changes");
+            readers.add("decode-document-changes");
+        }
+        for (CdcSource source : settings.cdcSources()) {
+            String sourceNode = "cdc-" + source.name();
+            String mapper = "map-cdc-" + source.name();
+            topology.addSource(sourceNode, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                    source.topics().toArray(String[]::new));
+            topology.addProcessor(mapper, () -> new CdcChangeMapper(source, serdes.avroRecords(), validator,
+                    deadLetters, INDEXER, DEAD_LETTERS_SINK), sourceNode);
+            readers.add(mapper);
+        }
+
+        DocumentChunker chunker = new DocumentChunker(embedder.tokenizer(), embedder.maxTokens(),
+                settings.chunking());
+        topology.addProcessor(INDEXER, () -> new DocumentIndexer(APPLIED_VERSIONS_STORE, PENDING_CHANGES_STORE,
+                settings.batching(), new BatchIndexer(chunker, embedder, store, settings.batching().maxEmbedTexts(),
+                metrics, clock, settings.collection()), metrics), readers.toArray(String[]::new));
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(APPLIED_VERSIONS_STORE),
+                Serdes.String(), serdes.indexUpdates()), INDEXER);
+        // the buffer is small and rewritten all the time: in memory, restored from its changelog after a crash
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_CHANGES_STORE),
+                Serdes.String(), serdes.documentChanges()), INDEXER);
+
+        topology.addSink(INDEX_UPDATES_SINK, settings.indexUpdatesTopic(), new StringSerializer(),
+                serdes.indexUpdates().serializer(), INDEXER);
+        topology.addSink(DEAD_LETTERS_SINK, settings.deadLetterTopic(), new StringSerializer(),
+                serdes.deadLetters().serializer(), readers.toArray(String[]::new));
+        return topology;
+    }
+}

@@ -1,0 +1,115 @@
+package io.streamrag.ingest;
+
+import io.streamrag.store.SearchHit;
+import io.streamrag.store.SearchRequest;
+import io.streamrag.store.StoredChunk;
+import io.streamrag.store.VectorStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A test double of the vector store port that follows its contract (upsert by chunk id, surplus chunks removed,
+ * brute-force cosine search) and can be told to fail a write, like a store whose retries ran out.
+ */
+public final class InMemoryVectorStore implements VectorStore {
+
+    private final Map<String, StoredChunk> chunks = new TreeMap<>();
+    private final AtomicInteger writes = new AtomicInteger();
+    private final AtomicInteger flushes = new AtomicInteger();
+    private volatile int failAtWrite = -1;
+
+    /** The {@code n}-th write from now (0 = the next one) throws once, after which writes succeed again. */
+    public void failOnceAtWrite(int n) {
+        failAtWrite = writes.get() + n;
+    }
+
+    public int flushes() {
+        return flushes.get();
+    }
+
+    @Override
+    public void ensureCollection(int dimension) {
+    }
+
+    @Override
+    public synchronized void replaceDocument(String documentId, List<StoredChunk> replacement) {
+        maybeFail(documentId);
+        for (StoredChunk chunk : replacement) {
+            chunks.put(chunk.chunkId(), chunk);
+        }
+        chunks.values().removeIf(c -> c.documentId().equals(documentId) && c.chunkIndex() >= replacement.size());
+    }
+
+    @Override
+    public synchronized void deleteDocument(String documentId) {
+        maybeFail(documentId);
+        chunks.values().removeIf(c -> c.documentId().equals(documentId));
+    }
+
+    private void maybeFail(String documentId) {
+        if (writes.getAndIncrement() == failAtWrite) {
+            failAtWrite = -1;
+            throw new IllegalStateException("injected store failure writing " + documentId);
+        }
+    }
+
+    @Override
+    public void flush() {
+        flushes.incrementAndGet();
+    }
+
+    @Override
+    public synchronized List<List<SearchHit>> search(List<SearchRequest> requests) {
+        List<List<SearchHit>> results = new ArrayList<>();
+        for (SearchRequest request : requests) {
+            results.add(chunks.values().stream()
+                    .map(c -> new SearchHit(c, cosine(c.vector(), request.vector())))
+                    .sorted(Comparator.comparingDouble(SearchHit::score).reversed())
+                    .limit(request.topK())
+                    .toList());
+        }
+        return results;
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
+    @Override
+    public synchronized List<StoredChunk> chunksOf(String documentId) {
+        return chunks.values().stream().filter(c -> c.documentId().equals(documentId))
+                .sorted(Comparator.comparingInt(StoredChunk::chunkIndex)).toList();
+    }
+
+    /** Every stored chunk, ordered by document id and chunk index. */
+    public synchronized List<StoredChunk> all() {
+        return chunks.values().stream().sorted(Comparator.comparing(StoredChunk::documentId)
+                .thenComparingInt(StoredChunk::chunkIndex)).toList();
+    }
+
+    @Override
+    public synchronized long count() {
+        return chunks.size();
+    }
+
+    @Override
+    public boolean isReachable() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+    }
+}

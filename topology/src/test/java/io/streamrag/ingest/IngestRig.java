@@ -1,0 +1,119 @@
+package io.streamrag.ingest;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamrag.contracts.DeadLetter;
+import io.streamrag.contracts.DocumentChange;
+import io.streamrag.contracts.IndexUpdate;
+import io.streamrag.ingest.batch.BatchingSettings;
+import io.streamrag.ingest.cdc.CdcFieldMapping;
+import io.streamrag.ingest.cdc.CdcFormat;
+import io.streamrag.ingest.cdc.CdcSource;
+import io.streamrag.ingest.chunk.ChunkingSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** The ingest topology in a TopologyTestDriver with an in-memory store and the bag-of-words embedder. */
+final class IngestRig implements AutoCloseable {
+
+    static final String CHANGES = "document-changes";
+    static final String INDEX_UPDATES = "index-updates";
+    static final String DEAD_LETTERS = "dead-letters";
+    static final String CDC_JSON = "pg.public.articles";
+    static final String CDC_FLAT = "flat.public.articles";
+    static final String CDC_AVRO = "avro.public.articles";
+    static final Instant NOW = Instant.parse("2026-11-22T03:00:00Z");
+    static final Duration LINGER = Duration.ofMillis(10);
+
+    /** Columns of the captured {@code articles} table. */
+    static final CdcFieldMapping ARTICLES = new CdcFieldMapping("id", "title", "body", "tenant", "attributes",
+            List.of("lang"), "updated_at", "deleted", "");
+
+    final InMemoryVectorStore store = new InMemoryVectorStore();
+    final BagOfWordsEmbedder embedder;
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final Serde<DocumentChange> changeSerde = WireFormatTestSerdes.specific(DocumentChange.class);
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, DocumentChange> changes;
+    final TestInputTopic<byte[], byte[]> rawChanges;
+    final TestInputTopic<byte[], byte[]> cdcJson;
+    final TestInputTopic<byte[], byte[]> cdcFlat;
+    final TestInputTopic<byte[], byte[]> cdcAvro;
+    final TestOutputTopic<String, IndexUpdate> updates;
+    final TestOutputTopic<String, DeadLetter> deadLetters;
+
+    IngestRig() {
+        this(BatchingSettings.DEFAULTS, new ChunkingSettings(24, 6), 2_000);
+    }
+
+    IngestRig(BatchingSettings batching, ChunkingSettings chunking, int maxBodyChars) {
+        this.embedder = new BagOfWordsEmbedder(128);
+        IngestSettings settings = new IngestSettings(List.of(CHANGES),
+                List.of(new CdcSource("articles", List.of(CDC_JSON), CdcFormat.JSON, ARTICLES),
+                        new CdcSource("articles-flat", List.of(CDC_FLAT), CdcFormat.JSON, ARTICLES),
+                        new CdcSource("articles-avro", List.of(CDC_AVRO), CdcFormat.AVRO, ARTICLES)),
+                INDEX_UPDATES, DEAD_LETTERS, chunking, batching, maxBodyChars, "chunks-test");
+        Serde<IndexUpdate> updateSerde = WireFormatTestSerdes.specific(IndexUpdate.class);
+        Serde<DeadLetter> deadLetterSerde = WireFormatTestSerdes.specific(DeadLetter.class);
+        IngestSerdes serdes = new IngestSerdes(changeSerde, updateSerde, deadLetterSerde,
+                WireFormatTestSerdes.generic());
+        IngestTopology topology = new IngestTopology(settings, serdes, embedder, store, meters,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
+        driver = new TopologyTestDriver(topology.build(), props, NOW);
+
+        changes = driver.createInputTopic(CHANGES, new StringSerializer(), changeSerde.serializer());
+        rawChanges = driver.createInputTopic(CHANGES, new ByteArraySerializer(), new ByteArraySerializer());
+        cdcJson = driver.createInputTopic(CDC_JSON, new ByteArraySerializer(), new ByteArraySerializer());
+        cdcFlat = driver.createInputTopic(CDC_FLAT, new ByteArraySerializer(), new ByteArraySerializer());
+        cdcAvro = driver.createInputTopic(CDC_AVRO, new ByteArraySerializer(), new ByteArraySerializer());
+        updates = driver.createOutputTopic(INDEX_UPDATES, new StringDeserializer(), updateSerde.deserializer());
+        deadLetters = driver.createOutputTopic(DEAD_LETTERS, new StringDeserializer(),
+                deadLetterSerde.deserializer());
+    }
+
+    private static java.nio.file.Path stateDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("ingest-rig");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Lets the linger pass, so the punctuation flushes whatever is pending. */
+    void lingerPasses() {
+        driver.advanceWallClockTime(LINGER);
+    }
+
+    KeyValueStore<String, DocumentChange> pending() {
+        return driver.getKeyValueStore(IngestTopology.PENDING_CHANGES_STORE);
+    }
+
+    double counter(String name, String... tags) {
+        var counter = meters.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        embedder.close();
+    }
+}

@@ -1,0 +1,158 @@
+package io.streamrag.ingest.chunk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.streamrag.ingest.BagOfWordsEmbedder;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Chunks measured with the real all-MiniLM-L6-v2 tokenizer. */
+class DocumentChunkerTest {
+
+    private static HuggingFaceTokenizer tokenizer;
+
+    @BeforeAll
+    static void loadTokenizer() {
+        tokenizer = BagOfWordsEmbedder.minilmTokenizer();
+    }
+
+    @AfterAll
+    static void closeTokenizer() {
+        tokenizer.close();
+    }
+
+    private static int tokens(String text) {
+        return TokenSpans.of(tokenizer, text).size();
+    }
+
+    private static String sentences(int count) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= count; i++) {
+            text.append("Sentence number ").append(i).append(" tells one small fact. ");
+        }
+        return text.toString().strip();
+    }
+
+    @Test
+    void aLongDocumentIsCutIntoChunksWithinTheTokenBudgetAndNothingIsLost() {
+        // 300 sentences: far beyond the tokenizer's own truncation at 128 tokens
+        String body = sentences(300);
+        List<Chunk> chunks = new DocumentChunker(tokenizer, 256, new ChunkingSettings(64, 0))
+                .chunk("doc", null, body);
+
+        assertThat(chunks).allSatisfy(chunk -> {
+            assertThat(chunk.tokenCount()).isLessThanOrEqualTo(64).isEqualTo(tokens(chunk.text()));
+            assertThat(body).contains(chunk.text());
+        });
+        assertThat(chunks.stream().mapToInt(Chunk::tokenCount).sum()).as("without overlap the chunks partition the body")
+                .isEqualTo(tokens(body));
+        assertThat(chunks.get(chunks.size() - 1).text()).endsWith("Sentence number 300 tells one small fact.");
+        assertThat(chunks).extracting(Chunk::index).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, chunks.size()).boxed().toList());
+    }
+
+    @Test
+    void chunksEndAtSentenceBoundariesWhenSentencesAreShortEnough() {
+        List<Chunk> chunks = new DocumentChunker(tokenizer, 256, new ChunkingSettings(40, 0))
+                .chunk("doc", null, sentences(30));
+
+        assertThat(chunks).hasSizeGreaterThan(3);
+        assertThat(chunks).allSatisfy(chunk -> {
+            assertThat(chunk.text()).startsWith("Sentence number ");
+            assertThat(chunk.text()).endsWith("tells one small fact.");
+        });
+    }
+
+    @Test
+    void consecutiveChunksOverlapByWholeSentencesWithinTheOverlapBudget() {
+        List<Chunk> chunks = new DocumentChunker(tokenizer, 256, new ChunkingSettings(40, 12))
+                .chunk("doc", null, sentences(30));
+
+        for (int i = 1; i < chunks.size(); i++) {
+            String previous = chunks.get(i - 1).text();
+            String current = chunks.get(i).text();
+            String firstSentence = current.substring(0, current.indexOf('.') + 1);
+            assertThat(previous).as("chunk %d repeats the last sentence of chunk %d", i, i - 1)
+                    .endsWith(firstSentence);
+            assertThat(tokens(firstSentence)).isLessThanOrEqualTo(12);
+        }
+    }
+
+    @Test
+    void aSentenceLongerThanAChunkIsCutBetweenWordsAndOneHugeWordBetweenTokens() {
+        String words = "word ".repeat(100).strip();
+        List<Chunk> wordChunks = new DocumentChunker(tokenizer, 256, new ChunkingSettings(16, 0))
+                .chunk("doc", null, words);
+        assertThat(wordChunks).allSatisfy(chunk -> {
+            assertThat(chunk.tokenCount()).isLessThanOrEqualTo(16);
+            assertThat(chunk.text()).matches("word( word)*");
+        });
+
+        // one word of many word pieces (WordPiece gives up on words over 100 characters: [UNK])
+        String giant = "qxz".repeat(30);
+        assertThat(tokens(giant)).isGreaterThan(32);
+        List<Chunk> pieces = new DocumentChunker(tokenizer, 256, new ChunkingSettings(16, 4))
+                .chunk("doc", null, giant);
+        assertThat(pieces.size()).isGreaterThan(2);
+        assertThat(pieces).allSatisfy(chunk -> assertThat(chunk.tokenCount()).isLessThanOrEqualTo(16));
+        assertThat(pieces.get(0).text()).isEqualTo(giant.substring(0, pieces.get(0).text().length()));
+        assertThat(giant).endsWith(pieces.get(pieces.size() - 1).text());
+    }
+
+    @Test
+    void theTitleIsCarriedInFrontOfEveryChunkForEmbedding() {
+        List<Chunk> chunks = new DocumentChunker(tokenizer, 256, new ChunkingSettings(40, 0))
+                .chunk("doc", "Moon landing", sentences(10));
+
+        assertThat(chunks).hasSizeGreaterThan(1).allSatisfy(chunk ->
+                assertThat(chunk.embeddingText()).isEqualTo("Moon landing. " + chunk.text()));
+        assertThat(new DocumentChunker(tokenizer, 256, new ChunkingSettings(40, 0))
+                .chunk("doc", "Why?", "Because.").get(0).embeddingText()).isEqualTo("Why? Because.");
+    }
+
+    @Test
+    void theBudgetShrinksSoTitleChunkAndSpecialTokensFitTheModelInput() {
+        String title = "A rather long title that takes up a good number of tokens by itself";
+        int maxModelTokens = 48;
+        List<Chunk> chunks = new DocumentChunker(tokenizer, maxModelTokens, new ChunkingSettings(64, 0))
+                .chunk("doc", title, sentences(20));
+
+        assertThat(chunks).allSatisfy(chunk -> assertThat(tokenizer.encode(chunk.embeddingText(), true, true)
+                .getIds().length).as("title + chunk + [CLS] + [SEP]").isLessThanOrEqualTo(maxModelTokens));
+        // the title prefix is capped at a quarter of the model input
+        assertThat(tokens(chunks.get(0).embeddingText().replace(chunks.get(0).text(), ""))).isLessThanOrEqualTo(13);
+    }
+
+    @Test
+    void chunkIdsAreNameBasedUuidsOfDocumentAndIndexSoReplaysOverwrite() {
+        DocumentChunker chunker = new DocumentChunker(tokenizer, 256, new ChunkingSettings(24, 0));
+        List<Chunk> first = chunker.chunk("doc-7", null, sentences(10));
+        List<Chunk> again = chunker.chunk("doc-7", null, sentences(10));
+        List<Chunk> other = chunker.chunk("doc-8", null, sentences(10));
+
+        assertThat(first).extracting(Chunk::chunkId).containsExactlyElementsOf(
+                again.stream().map(Chunk::chunkId).toList()).doesNotHaveDuplicates();
+        assertThat(first.get(0).chunkId()).isNotEqualTo(other.get(0).chunkId()).isEqualTo(ChunkIds.of("doc-7", 0));
+        assertThat(UUID.fromString(first.get(0).chunkId()).version()).isEqualTo(5);
+    }
+
+    @Test
+    void chunkIdsFollowRfc9562VersionFive() {
+        // RFC 9562 appendix A.4: DNS namespace, name "www.example.com"
+        UUID dns = UUID.fromString("6ba7b810-9dad-11d1-80b4-00c04fd430c8");
+        assertThat(ChunkIds.uuidV5(dns, "www.example.com"))
+                .isEqualTo(UUID.fromString("2ed6657d-e927-568b-95e1-2665a8aea6a2"));
+    }
+
+    @Test
+    void anEmptyBodyHasNoChunks() {
+        DocumentChunker chunker = new DocumentChunker(tokenizer, 256, ChunkingSettings.DEFAULTS);
+        assertThat(chunker.chunk("doc", "Title", "")).isEmpty();
+        assertThat(chunker.chunk("doc", "Title", "   ")).isEmpty();
+        assertThat(chunker.chunk("doc", "Title", null)).isEmpty();
+    }
+}
