@@ -1,0 +1,113 @@
+package io.streamrag.cli;
+
+import io.streamrag.contracts.DocumentChange;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code load PATH}: publishes the documents of a folder (.txt/.md) or a JSONL file as DocumentChange events keyed
+ * by document id (see {@link DocumentFiles}). Exit codes: 0 all published, 1 some failed, 2 nothing could be read.
+ */
+@Command(name = "load", mixinStandardHelpOptions = true,
+        description = "Publish documents from a folder of .txt/.md files or a JSONL file as document changes.")
+public final class LoadCommand implements Callable<Integer> {
+
+    public static final String DEFAULT_DOCUMENTS_TOPIC = "documents";
+
+    @Mixin
+    KafkaConnectionOptions connection;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "PATH", description = "A folder of .txt/.md files, a .jsonl file, or one text file.")
+    Path path;
+
+    @Option(names = "--tenant", description = "Tenant of the documents (a JSONL line's own tenant wins).")
+    String tenant;
+
+    @Option(names = "--documents-topic", defaultValue = DEFAULT_DOCUMENTS_TOPIC,
+            description = "Document changes topic (default: ${DEFAULT-VALUE}).")
+    String documentsTopic;
+
+    @Option(names = "--no-progress", description = "Do not draw the progress bar.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        connection.warnIfInProcessRegistry(err);
+        List<DocumentChange> documents;
+        try {
+            documents = DocumentFiles.read(path, tenant);
+        } catch (IllegalArgumentException e) {
+            err.println("cannot load " + path + ": " + e.getMessage());
+            return 2;
+        }
+
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        try (KafkaProducer<String, DocumentChange> producer = producer();
+             ProgressBar progress = progressBar(documents.size())) {
+            for (DocumentChange document : documents) {
+                producer.send(new ProducerRecord<>(documentsTopic, document.getDocumentId(), document),
+                        (metadata, error) -> {
+                            if (error != null) {
+                                failures.add(document.getDocumentId() + ": " + error);
+                            }
+                            if (progress != null) {
+                                progress.step();
+                            }
+                        });
+            }
+            producer.flush();
+        }
+        failures.forEach(failure -> err.println("failed: " + failure));
+        out.printf("published %d of %d documents to %s%n", documents.size() - failures.size(), documents.size(),
+                documentsTopic);
+        out.flush();
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    private ProgressBar progressBar(int total) {
+        if (noProgress) {
+            return null;
+        }
+        return new ProgressBarBuilder().setTaskName("load").setInitialMax(total).setUnit(" docs", 1)
+                .setStyle(ProgressBarStyle.ASCII).continuousUpdate().build();
+    }
+
+    private KafkaProducer<String, DocumentChange> producer() {
+        Map<String, Object> config = new HashMap<>(connection.clientConfig());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "streamrag-cli-load");
+        return new KafkaProducer<>(config, new StringSerializer(),
+                CliSerdes.valueSerde(DocumentChange.class, connection).serializer());
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LoadCommand()).execute(args));
+    }
+}

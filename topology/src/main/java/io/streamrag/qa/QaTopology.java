@@ -1,0 +1,89 @@
+package io.streamrag.qa;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.streamrag.inference.generate.GenerationSettings;
+import io.streamrag.inference.generate.TextGenerator;
+import io.streamrag.inference.embed.TextEmbedder;
+import io.streamrag.qa.extractive.ExtractiveComposer;
+import io.streamrag.qa.rag.ConcatComposer;
+import io.streamrag.qa.rag.GeneratorSettings;
+import io.streamrag.qa.rag.RagInputFormatter;
+import io.streamrag.qa.rag.RagSequenceComposer;
+import io.streamrag.store.VectorStore;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * questions -> validate -> micro-batch buffer -> embed -> retrieve -> compose -> answers (+ dead letters).
+ * The embedder, store and generator are shared by all stream threads; the generator is optional (extractive without).
+ */
+public final class QaTopology {
+
+    public static final String SOURCE = "questions";
+    public static final String PROCESSOR = "answer-questions";
+    public static final String BUFFER_STORE = "qa-question-buffer";
+    public static final String ANSWERS_SINK = "answers";
+    public static final String DEAD_LETTER_SINK = "qa-dead-letters";
+
+    private final QaSettings settings;
+    private final QaSerdes serdes;
+    private final TextEmbedder embedder;
+    private final VectorStore store;
+    private final TextGenerator generator;
+    private final MeterRegistry registry;
+
+    /**
+     * @param generator the generator, or null for extractive answers
+     */
+    public QaTopology(QaSettings settings, QaSerdes serdes, TextEmbedder embedder, VectorStore store,
+                      TextGenerator generator, MeterRegistry registry) {
+        this.settings = settings;
+        this.serdes = serdes;
+        this.embedder = embedder;
+        this.store = store;
+        this.generator = generator;
+        this.registry = registry;
+    }
+
+    public Topology build() {
+        QuestionAnswerer answerer = new QuestionAnswerer(settings, embedder, store, composer());
+        QaMetrics metrics = new QaMetrics(registry);
+        TopicNameExtractor<String, Object> replyTopic = (key, value, context) -> {
+            Header replyTo = context.headers().lastHeader(QuestionBatchProcessor.REPLY_TO_HEADER);
+            return replyTo == null ? settings.answersTopic() : new String(replyTo.value(), StandardCharsets.UTF_8);
+        };
+
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, Serdes.String().deserializer(), serdes.questions().deserializer(),
+                settings.questionsTopic());
+        topology.addProcessor(PROCESSOR, () -> new QuestionBatchProcessor(settings, answerer, metrics,
+                serdes.questions().serializer(), BUFFER_STORE, ANSWERS_SINK, DEAD_LETTER_SINK), SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE),
+                Serdes.Long(), new PendingQuestionSerde(serdes.questions(), settings.questionsTopic())), PROCESSOR);
+        topology.addSink(ANSWERS_SINK, replyTopic, Serdes.String().serializer(), serdes.answers().serializer(),
+                PROCESSOR);
+        topology.addSink(DEAD_LETTER_SINK, settings.deadLetterTopic(), Serdes.String().serializer(),
+                serdes.deadLetters().serializer(), PROCESSOR);
+        return topology;
+    }
+
+    /** How answers are made: extractive without a generator, else the configured generation mode. */
+    AnswerComposer composer() {
+        if (generator == null) {
+            return new ExtractiveComposer(embedder);
+        }
+        GenerationSettings defaults = generator.defaultSettings();
+        return switch (settings.mode()) {
+            case RAG_SEQUENCE -> new RagSequenceComposer(generator,
+                    GeneratorSettings.derive(defaults, settings.numBeams(), settings.maxNewTokens(), true),
+                    new RagInputFormatter(settings.generatorPrefix()), settings.decoding(),
+                    settings.bosTokenId() != null ? settings.bosTokenId() : defaults.forcedBosTokenId());
+            case CONCAT -> new ConcatComposer(generator,
+                    GeneratorSettings.derive(defaults, settings.numBeams(), settings.maxNewTokens(), false));
+        };
+    }
+}

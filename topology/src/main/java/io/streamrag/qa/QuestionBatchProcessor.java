@@ -1,0 +1,207 @@
+package io.streamrag.qa;
+
+import io.streamrag.contracts.Answer;
+import io.streamrag.contracts.AnswerStatus;
+import io.streamrag.contracts.DeadLetter;
+import io.streamrag.contracts.Question;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Validates questions and answers them in micro-batches. Valid questions wait in a changelogged buffer (so a crash
+ * loses none) keyed by an arrival sequence number; the buffer is answered when it holds {@code batchMaxSize}
+ * questions or at the next wall-clock punctuation, every {@code batchLinger}. Invalid questions are answered INVALID
+ * at once and dead-lettered. A failing batch is retried question by question so one bad question cannot fail the
+ * others; a question that still fails is answered ERROR and dead-lettered. Every question gets an answer.
+ */
+final class QuestionBatchProcessor implements Processor<String, Question, String, SpecificRecord> {
+
+    /** Header carrying a question's replyTo topic to the answers sink. */
+    static final String REPLY_TO_HEADER = "streamrag.reply-to";
+
+    private final QaSettings settings;
+    private final QuestionValidator validator;
+    private final QuestionAnswerer answerer;
+    private final QaMetrics metrics;
+    private final Serializer<Question> questionSerializer;
+    private final String bufferStoreName;
+    private final String answersSink;
+    private final String deadLetterSink;
+
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<Long, PendingQuestion> buffer;
+    private long nextSequence;
+
+    QuestionBatchProcessor(QaSettings settings, QuestionAnswerer answerer, QaMetrics metrics,
+                           Serializer<Question> questionSerializer, String bufferStoreName, String answersSink,
+                           String deadLetterSink) {
+        this.settings = settings;
+        this.validator = new QuestionValidator(settings);
+        this.answerer = answerer;
+        this.metrics = metrics;
+        this.questionSerializer = questionSerializer;
+        this.bufferStoreName = bufferStoreName;
+        this.answersSink = answersSink;
+        this.deadLetterSink = deadLetterSink;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.buffer = context.getStateStore(bufferStoreName);
+        try (KeyValueIterator<Long, PendingQuestion> newest = buffer.reverseAll()) {
+            nextSequence = newest.hasNext() ? newest.next().key + 1 : 0;
+        }
+        context.schedule(settings.batchLinger(), PunctuationType.WALL_CLOCK_TIME, timestamp -> drain());
+    }
+
+    @Override
+    public void process(Record<String, Question> record) {
+        Question question = record.value();
+        Optional<RecordMetadata> source = context.recordMetadata();
+        String topic = source.map(RecordMetadata::topic).orElse(settings.questionsTopic());
+        int partition = source.map(RecordMetadata::partition).orElse(-1);
+        long offset = source.map(RecordMetadata::offset).orElse(-1L);
+        long now = context.currentSystemTimeMs();
+
+        if (question == null) {
+            context.forward(new Record<>(record.key(), deadLetter(topic, partition, offset, record.key(), null,
+                    "validate", "InvalidQuestion", "question is null (tombstone)", now), now), deadLetterSink);
+            return;
+        }
+        Optional<String> problem = validator.problemWith(question);
+        if (problem.isPresent()) {
+            Answer invalid = answerer.assembler().answer(question, AnswerStatus.INVALID, null,
+                    problem.get(), List.of(), AnswerAssembler.timings(0, 0, 0, 0, 0), now);
+            publish(invalid, question);
+            context.forward(new Record<>(record.key(), deadLetter(topic, partition, offset, record.key(), question,
+                    "validate", "InvalidQuestion", problem.get(), now), now), deadLetterSink);
+            return;
+        }
+        buffer.put(nextSequence++, new PendingQuestion(question, record.key(), now, topic, partition, offset));
+        if (buffer.approximateNumEntries() >= settings.batchMaxSize()) {
+            drain();
+        }
+    }
+
+    /** Answers everything waiting, in arrival order, batchMaxSize at a time. */
+    private void drain() {
+        while (true) {
+            List<KeyValue<Long, PendingQuestion>> batch = nextBatch();
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<PendingQuestion> questions = batch.stream().map(entry -> entry.value).toList();
+            metrics.batch(questions.size());
+            for (AnsweredQuestion answered : answerIsolatingFailures(questions)) {
+                publish(answered.answer(), answered.pending().question());
+                if (answered.failure() != null) {
+                    PendingQuestion pending = answered.pending();
+                    Throwable cause = answered.failure().getCause() != null
+                            ? answered.failure().getCause() : answered.failure();
+                    context.forward(new Record<>(pending.key(), deadLetter(pending.topic(), pending.partition(),
+                            pending.offset(), pending.key(), pending.question(), answered.failure().stage(),
+                            cause.getClass().getName(), answered.failure().getMessage(),
+                            context.currentSystemTimeMs()), context.currentSystemTimeMs()), deadLetterSink);
+                }
+            }
+            for (KeyValue<Long, PendingQuestion> entry : batch) {
+                buffer.delete(entry.key);
+            }
+        }
+    }
+
+    private List<KeyValue<Long, PendingQuestion>> nextBatch() {
+        List<KeyValue<Long, PendingQuestion>> batch = new ArrayList<>();
+        try (KeyValueIterator<Long, PendingQuestion> waiting = buffer.all()) {
+            while (waiting.hasNext() && batch.size() < settings.batchMaxSize()) {
+                batch.add(waiting.next());
+            }
+        }
+        return batch;
+    }
+
+    private record AnsweredQuestion(PendingQuestion pending, Answer answer, StageFailure failure) {
+    }
+
+    private List<AnsweredQuestion> answerIsolatingFailures(List<PendingQuestion> questions) {
+        WallClock clock = clock();
+        try {
+            List<Answer> answers = answerer.answer(questions, clock);
+            List<AnsweredQuestion> answered = new ArrayList<>(questions.size());
+            for (int i = 0; i < questions.size(); i++) {
+                answered.add(new AnsweredQuestion(questions.get(i), answers.get(i), null));
+            }
+            return answered;
+        } catch (RuntimeException batchFailure) {
+            StageFailure failure = asStageFailure(batchFailure);
+            if (questions.size() == 1) {
+                return List.of(new AnsweredQuestion(questions.get(0),
+                        answerer.failed(questions.get(0), failure, clock), failure));
+            }
+            List<AnsweredQuestion> answered = new ArrayList<>(questions.size());
+            for (PendingQuestion question : questions) {
+                answered.addAll(answerIsolatingFailures(List.of(question)));
+            }
+            return answered;
+        }
+    }
+
+    private static StageFailure asStageFailure(RuntimeException e) {
+        return e instanceof StageFailure stageFailure
+                ? stageFailure : new StageFailure("answer", String.valueOf(e.getMessage()), e);
+    }
+
+    /**
+     * The processor's wall clock (the mock clock under TopologyTestDriver) advanced by real elapsed time, so
+     * deadlines see the time that embedding and generation take.
+     */
+    private WallClock clock() {
+        long baseMs = context.currentSystemTimeMs();
+        long baseNanos = System.nanoTime();
+        return () -> baseMs + (System.nanoTime() - baseNanos) / 1_000_000;
+    }
+
+    private void publish(Answer answer, Question question) {
+        RecordHeaders headers = new RecordHeaders();
+        if (question.getReplyTo() != null) {
+            headers.add(REPLY_TO_HEADER, question.getReplyTo().getBytes(StandardCharsets.UTF_8));
+        }
+        long timestamp = answer.getAnsweredAt().toEpochMilli();
+        context.forward(new Record<String, SpecificRecord>(answer.getQuestionId(), answer, timestamp, headers),
+                answersSink);
+        metrics.answered(answer);
+    }
+
+    private DeadLetter deadLetter(String topic, int partition, long offset, String key, Question question,
+                                  String stage, String errorClass, String errorMessage, long now) {
+        return DeadLetter.newBuilder()
+                .setTopic(topic)
+                .setPartition(partition)
+                .setOffset(offset)
+                .setKey(key == null ? null : ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)))
+                .setValue(question == null ? null
+                        : ByteBuffer.wrap(questionSerializer.serialize(topic, question)))
+                .setStage(stage)
+                .setDocumentId(question == null ? key : question.getQuestionId())
+                .setErrorClass(errorClass)
+                .setErrorMessage(errorMessage)
+                .setFailedAt(Instant.ofEpochMilli(now))
+                .build();
+    }
+}

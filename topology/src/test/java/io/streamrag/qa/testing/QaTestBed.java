@@ -1,0 +1,121 @@
+package io.streamrag.qa.testing;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamrag.contracts.Answer;
+import io.streamrag.contracts.DeadLetter;
+import io.streamrag.contracts.Question;
+import io.streamrag.inference.generate.TextGenerator;
+import io.streamrag.qa.QaSerdes;
+import io.streamrag.qa.QaSettings;
+import io.streamrag.qa.QaTopology;
+import io.streamrag.serde.SpecificAvroSerde;
+import io.streamrag.store.StoredChunk;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** A QA topology under TopologyTestDriver with test doubles, a mock wall clock and helpers to tell the story. */
+public final class QaTestBed implements AutoCloseable {
+
+    public static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+    public final QaSettings settings;
+    public final BagOfWordsEmbedder embedder = new BagOfWordsEmbedder(256);
+    public final InMemoryVectorStore store = new InMemoryVectorStore();
+    public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, Question> questions;
+    private final TestOutputTopic<String, Answer> answers;
+    private final TestOutputTopic<String, DeadLetter> deadLetters;
+    /** Registry wire format against a mock:// scope of this test bed's own. */
+    private final QaSerdes serdes = serdes("mock://qa-test-" + UUID.randomUUID());
+
+    public QaTestBed(QaSettings settings, TextGenerator generator) {
+        this.settings = settings;
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "qa-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(new QaTopology(settings, serdes, embedder, store, generator, registry).build(),
+                props, START);
+        questions = driver.createInputTopic(settings.questionsTopic(), Serdes.String().serializer(),
+                serdes.questions().serializer());
+        answers = driver.createOutputTopic(settings.answersTopic(), Serdes.String().deserializer(),
+                serdes.answers().deserializer());
+        deadLetters = driver.createOutputTopic(settings.deadLetterTopic(), Serdes.String().deserializer(),
+                serdes.deadLetters().deserializer());
+    }
+
+    public static QaSerdes serdes(String registryUrl) {
+        return new QaSerdes(serde(Question.class, registryUrl), serde(Answer.class, registryUrl),
+                serde(DeadLetter.class, registryUrl));
+    }
+
+    public static <T extends SpecificRecord> Serde<T> serde(Class<T> type, String registryUrl) {
+        SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
+        serde.configure(Map.of("schema.registry.url", registryUrl), false);
+        return serde;
+    }
+
+    public static QaSettings settings() {
+        return QaSettings.defaults("questions", "answers", "dead-letters")
+                .withBatching(8, Duration.ofMillis(5));
+    }
+
+    public QaTestBed passage(String documentId, String title, String text, String tenant) {
+        return passage(documentId, title, text, tenant, Map.of());
+    }
+
+    public QaTestBed passage(String documentId, String title, String text, String tenant,
+                             Map<String, String> metadata) {
+        store.replaceDocument(documentId, List.of(new StoredChunk(documentId + "#0", documentId, 0, 1, title, text,
+                tenant, metadata, embedder.vectorOf(title + " " + text))));
+        return this;
+    }
+
+    public static Question.Builder question(String id, String text) {
+        return Question.newBuilder().setQuestionId(id).setText(text).setRequestedAt(START);
+    }
+
+    public void ask(Question question) {
+        questions.pipeInput(question.getQuestionId(), question, now());
+    }
+
+    public Instant now() {
+        return START.plusMillis(elapsedMs);
+    }
+
+    private long elapsedMs;
+
+    /** Moves the mock wall clock, firing the batch punctuation as the real clock would. */
+    public void advance(Duration duration) {
+        elapsedMs += duration.toMillis();
+        driver.advanceWallClockTime(duration);
+    }
+
+    public List<Answer> answers() {
+        return answers.readValuesToList();
+    }
+
+    public List<DeadLetter> deadLetters() {
+        return deadLetters.readValuesToList();
+    }
+
+    public TestOutputTopic<String, Answer> answersTopic(String topic) {
+        return driver.createOutputTopic(topic, Serdes.String().deserializer(), serdes.answers().deserializer());
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
