@@ -1,0 +1,348 @@
+package io.streamrag.store.lucene;
+
+import io.streamrag.store.SearchHit;
+import io.streamrag.store.SearchRequest;
+import io.streamrag.store.StoredChunk;
+import io.streamrag.store.VectorStore;
+import io.streamrag.store.VectorStoreException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.document.IntPoint;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * The embedded vector store: a Lucene index in a local directory, searched with HNSW (cosine). Needs no service.
+ *
+ * <p>Writes go straight to the {@link IndexWriter}; {@link #flush()} commits them (the ingest topology calls it
+ * before Kafka commits the batch's offsets, so a crash replays at most the uncommitted batch, which the idempotent
+ * writes absorb). Reads see every write that returned before them: a read reopens the near-real-time searcher when
+ * a write happened since the last reopen, instead of reopening after every write.
+ *
+ * <p>Thread-safe: any number of threads may search while one writes.
+ */
+public final class LuceneVectorStore implements VectorStore {
+
+    /** The most dimensions Lucene's default HNSW format accepts. */
+    static final int MAX_DIMENSION = 1024;
+    /**
+     * How many candidates the HNSW search keeps (its beam, "ef") at least. Lucene's beam is the query's k, so asking
+     * for the top 5 alone walks the graph with a beam of 5 and misses neighbours; Qdrant searches with ef 128.
+     */
+    public static final int DEFAULT_SEARCH_CANDIDATES = 100;
+
+    private final Path path;
+    private final int searchCandidates;
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final AtomicLong writeGeneration = new AtomicLong();
+    private final AtomicLong searchableGeneration = new AtomicLong();
+    private volatile int dimension;
+
+    private LuceneVectorStore(Path path, int searchCandidates, Directory directory, IndexWriter writer,
+                              SearcherManager searchers) {
+        this.path = path;
+        this.searchCandidates = searchCandidates;
+        this.directory = directory;
+        this.writer = writer;
+        this.searchers = searchers;
+    }
+
+    /** Opens the index in {@code path}, creating the directory and an empty index when there is none. */
+    public static LuceneVectorStore open(Path path) {
+        return open(path, DEFAULT_SEARCH_CANDIDATES);
+    }
+
+    /**
+     * Opens the index in {@code path}; searches keep at least {@code searchCandidates} candidates (more: better
+     * recall, slower queries).
+     */
+    public static LuceneVectorStore open(Path path, int searchCandidates) {
+        if (searchCandidates <= 0) {
+            throw new IllegalArgumentException("searchCandidates must be positive, was " + searchCandidates);
+        }
+        Directory directory = null;
+        IndexWriter writer = null;
+        try {
+            directory = FSDirectory.open(path);
+            IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+            writer = new IndexWriter(directory, config);
+            // Commit at once so a fresh directory is a valid (empty) index that a reopen finds.
+            writer.commit();
+            SearcherManager searchers = new SearcherManager(writer, null);
+            return new LuceneVectorStore(path, searchCandidates, directory, writer, searchers);
+        } catch (IOException e) {
+            closeQuietly(writer, e);
+            closeQuietly(directory, e);
+            throw new VectorStoreException("Cannot open the Lucene index in " + path, e);
+        }
+    }
+
+    @Override
+    public void ensureCollection(int dimension) {
+        if (dimension <= 0 || dimension > MAX_DIMENSION) {
+            throw new IllegalArgumentException(
+                    "Vector dimension must be in 1.." + MAX_DIMENSION + " for the Lucene store, was " + dimension);
+        }
+        int existing = indexedDimension();
+        if (existing != 0 && existing != dimension) {
+            throw new VectorStoreException("The Lucene index in " + path + " holds vectors of dimension " + existing
+                    + " but the embedding model produces " + dimension
+                    + ": reindex into a new directory or point the store at the matching one");
+        }
+        this.dimension = dimension;
+    }
+
+    @Override
+    public void replaceDocument(String documentId, List<StoredChunk> chunks) {
+        for (StoredChunk chunk : chunks) {
+            checkChunk(documentId, chunk);
+        }
+        try {
+            for (StoredChunk chunk : chunks) {
+                writer.updateDocument(new Term(ChunkDocuments.CHUNK_ID, chunk.chunkId()),
+                        ChunkDocuments.toDocument(chunk));
+            }
+            writer.deleteDocuments(surplusChunks(documentId, chunks.size()));
+        } catch (IOException | RuntimeException e) {
+            throw new VectorStoreException("Lucene index " + path + ": writing document " + documentId + " ("
+                    + chunks.size() + " chunks) failed", e);
+        }
+        writeGeneration.incrementAndGet();
+    }
+
+    @Override
+    public void deleteDocument(String documentId) {
+        try {
+            writer.deleteDocuments(new Term(ChunkDocuments.DOCUMENT_ID, documentId));
+        } catch (IOException | RuntimeException e) {
+            throw new VectorStoreException("Lucene index " + path + ": deleting document " + documentId + " failed", e);
+        }
+        writeGeneration.incrementAndGet();
+    }
+
+    @Override
+    public void flush() {
+        try {
+            writer.commit();
+        } catch (IOException e) {
+            throw new VectorStoreException("Lucene index " + path + ": commit failed", e);
+        }
+    }
+
+    @Override
+    public List<List<SearchHit>> search(List<SearchRequest> requests) {
+        return withSearcher(searcher -> {
+            List<List<SearchHit>> results = new ArrayList<>(requests.size());
+            for (SearchRequest request : requests) {
+                results.add(search(searcher, request));
+            }
+            return results;
+        });
+    }
+
+    @Override
+    public List<StoredChunk> chunksOf(String documentId) {
+        return withSearcher(searcher -> {
+            TermQuery query = new TermQuery(new Term(ChunkDocuments.DOCUMENT_ID, documentId));
+            int matching = searcher.count(query);
+            if (matching == 0) {
+                return List.of();
+            }
+            TopDocs top = searcher.search(query, matching);
+            StoredFields fields = searcher.storedFields();
+            List<StoredChunk> chunks = new ArrayList<>(top.scoreDocs.length);
+            for (ScoreDoc hit : top.scoreDocs) {
+                chunks.add(ChunkDocuments.fromDocument(fields.document(hit.doc), true));
+            }
+            chunks.sort(Comparator.comparingInt(StoredChunk::chunkIndex));
+            return chunks;
+        });
+    }
+
+    @Override
+    public long count() {
+        return withSearcher(searcher -> (long) searcher.getIndexReader().numDocs());
+    }
+
+    @Override
+    public boolean isReachable() {
+        return writer.isOpen();
+    }
+
+    @Override
+    public void close() {
+        VectorStoreException failure = null;
+        // IndexWriter commits on close by default: what was written is kept.
+        for (AutoCloseable part : new AutoCloseable[] {searchers, writer, directory}) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new VectorStoreException("Lucene index " + path + ": close failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private List<SearchHit> search(IndexSearcher searcher, SearchRequest request) throws IOException {
+        checkVector(request.vector(), "query");
+        // The filter runs inside the HNSW search (Lucene visits only matching documents), so top-k is the top-k of
+        // the tenant's own passages, never a top-k that was filtered afterwards.
+        Query query = new KnnFloatVectorQuery(ChunkDocuments.VECTOR, request.vector(),
+                Math.max(request.topK(), searchCandidates), requestFilter(request));
+        TopDocs top = searcher.search(query, request.topK());
+        StoredFields fields = searcher.storedFields();
+        List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
+        // Cosine is never below -1: a threshold at or below it means "no threshold" (float rounding could otherwise
+        // drop an exactly opposite vector).
+        boolean thresholded = request.scoreThreshold() > -1.0;
+        for (ScoreDoc hit : top.scoreDocs) {
+            double cosine = cosineOf(hit.score);
+            if (thresholded && cosine < request.scoreThreshold()) {
+                break; // hits come best first, so the rest are below the threshold too
+            }
+            hits.add(new SearchHit(ChunkDocuments.fromDocument(fields.document(hit.doc), false), cosine));
+        }
+        return hits;
+    }
+
+    /** Lucene scores COSINE as (1 + cos) / 2 to keep scores positive; callers (and Qdrant) speak plain cosine. */
+    static double cosineOf(float luceneScore) {
+        return 2.0 * luceneScore - 1.0;
+    }
+
+    private static Query requestFilter(SearchRequest request) {
+        BooleanQuery.Builder filter = new BooleanQuery.Builder();
+        if (request.tenant() != null) {
+            filter.add(new TermQuery(new Term(ChunkDocuments.TENANT, request.tenant())), BooleanClause.Occur.FILTER);
+        } else {
+            filter.add(new TermQuery(new Term(ChunkDocuments.UNTENANTED, ChunkDocuments.UNTENANTED_MARK)),
+                    BooleanClause.Occur.FILTER);
+        }
+        for (Map.Entry<String, String> entry : request.filters().entrySet()) {
+            filter.add(new TermQuery(new Term(ChunkDocuments.METADATA_PREFIX + entry.getKey(), entry.getValue())),
+                    BooleanClause.Occur.FILTER);
+        }
+        return filter.build();
+    }
+
+    private static Query surplusChunks(String documentId, int keep) {
+        return new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(ChunkDocuments.DOCUMENT_ID, documentId)), BooleanClause.Occur.FILTER)
+                .add(IntPoint.newRangeQuery(ChunkDocuments.CHUNK_INDEX, keep, Integer.MAX_VALUE),
+                        BooleanClause.Occur.FILTER)
+                .build();
+    }
+
+    private void checkChunk(String documentId, StoredChunk chunk) {
+        if (!documentId.equals(chunk.documentId())) {
+            throw new IllegalArgumentException("Chunk " + chunk.chunkId() + " belongs to document "
+                    + chunk.documentId() + ", not to " + documentId);
+        }
+        if (chunk.chunkId() == null) {
+            throw new IllegalArgumentException("Chunk " + chunk.chunkIndex() + " of document " + documentId
+                    + " has no id");
+        }
+        checkVector(chunk.vector(), "chunk " + chunk.chunkId() + " of document " + documentId);
+    }
+
+    private void checkVector(float[] vector, String what) {
+        if (vector == null) {
+            throw new IllegalArgumentException("The " + what + " has no vector");
+        }
+        int expected = dimension;
+        if (expected != 0 && vector.length != expected) {
+            throw new IllegalArgumentException("The " + what + " has a vector of dimension " + vector.length
+                    + ", the store holds dimension " + expected);
+        }
+    }
+
+    private int indexedDimension() {
+        return withSearcher(searcher -> {
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(ChunkDocuments.VECTOR);
+                if (info != null && info.getVectorDimension() > 0) {
+                    return info.getVectorDimension();
+                }
+            }
+            return 0;
+        });
+    }
+
+    private <T> T withSearcher(SearcherWork<T> work) {
+        IndexSearcher searcher;
+        try {
+            refreshIfStale();
+            searcher = searchers.acquire();
+        } catch (IOException e) {
+            throw new VectorStoreException("Lucene index " + path + ": opening a searcher failed", e);
+        }
+        try {
+            return work.run(searcher);
+        } catch (IOException e) {
+            throw new VectorStoreException("Lucene index " + path + ": search failed", e);
+        } finally {
+            try {
+                searchers.release(searcher);
+            } catch (IOException e) {
+                throw new VectorStoreException("Lucene index " + path + ": releasing a searcher failed", e);
+            }
+        }
+    }
+
+    /**
+     * Reopens the searcher when a write returned since the last reopen. The generation read before the reopen is
+     * covered by it, so a reader never misses a write that finished before the read began.
+     */
+    private void refreshIfStale() throws IOException {
+        long written = writeGeneration.get();
+        if (searchableGeneration.get() >= written) {
+            return;
+        }
+        searchers.maybeRefreshBlocking();
+        searchableGeneration.accumulateAndGet(written, Math::max);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable, Exception primary) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception suppressed) {
+            primary.addSuppressed(suppressed);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SearcherWork<T> {
+        T run(IndexSearcher searcher) throws IOException;
+    }
+}

@@ -1,0 +1,150 @@
+package io.streamrag.store.lucene;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamrag.store.SearchHit;
+import io.streamrag.store.SearchRequest;
+import io.streamrag.store.StoredChunk;
+import io.streamrag.store.VectorStore;
+import io.streamrag.store.VectorStoreContractTest;
+import io.streamrag.store.VectorStoreException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LuceneVectorStoreTest extends VectorStoreContractTest {
+
+    @TempDir
+    Path indexDirectory;
+
+    @Override
+    protected VectorStore newStore() {
+        return LuceneVectorStore.open(indexDirectory);
+    }
+
+    @Test
+    void flushedChunksSurviveClosingAndReopeningTheDirectory() {
+        store.replaceDocument("doc-1", List.of(
+                untenanted("doc-1", 0, "kept", new float[] {1, 0, 0, 0}),
+                untenanted("doc-1", 1, "kept too", new float[] {0, 1, 0, 0})));
+        store.replaceDocument("doc-2", List.of(tenanted("doc-2", "acme", new float[] {0, 0, 1, 0})));
+        store.deleteDocument("doc-2");
+        store.flush();
+        store.close();
+
+        store = LuceneVectorStore.open(indexDirectory);
+        store.ensureCollection(DIMENSION);
+
+        assertThat(store.count()).isEqualTo(2);
+        assertThat(store.chunksOf("doc-1")).extracting(StoredChunk::text).containsExactly("kept", "kept too");
+        assertThat(store.chunksOf("doc-2")).isEmpty();
+        List<SearchHit> hits = searchOne(new SearchRequest(new float[] {0, 1, 0, 0}, 1, null, Map.of(), -1));
+        assertThat(hits).extracting(hit -> hit.chunk().text()).containsExactly("kept too");
+    }
+
+    @Test
+    void refusesToOpenAnIndexOfAnotherDimension() {
+        store.replaceDocument("doc-1", List.of(untenanted("doc-1", 0, "four", new float[] {1, 0, 0, 0})));
+        store.close();
+
+        store = LuceneVectorStore.open(indexDirectory);
+
+        assertThatThrownBy(() -> store.ensureCollection(8))
+                .isInstanceOf(VectorStoreException.class)
+                .hasMessageContaining("dimension 4")
+                .hasMessageContaining("8");
+    }
+
+    @Test
+    void rejectsAVectorOfTheWrongDimension() {
+        assertThatThrownBy(() -> store.replaceDocument("doc-1",
+                List.of(untenanted("doc-1", 0, "three", new float[] {1, 0, 0}))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("doc-1")
+                .hasMessageContaining("dimension 3");
+    }
+
+    @Test
+    void searchesFromManyThreadsWhileOneThreadWrites() throws Exception {
+        int documents = 40;
+        for (int d = 0; d < documents; d++) {
+            store.replaceDocument("doc-" + d, twoChunks("doc-" + d, 0));
+        }
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+        CountDownLatch started = new CountDownLatch(4);
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        try {
+            Future<?> writer = pool.submit(() -> {
+                started.countDown();
+                for (int round = 1; round <= 30; round++) {
+                    for (int d = 0; d < documents; d += 3) {
+                        store.replaceDocument("doc-" + d, twoChunks("doc-" + d, round));
+                    }
+                    if (round % 10 == 0) {
+                        store.flush();
+                    }
+                }
+                writing.set(false);
+                return null;
+            });
+            List<Future<Integer>> readers = new ArrayList<>();
+            for (int r = 0; r < 4; r++) {
+                readers.add(pool.submit(() -> {
+                    started.countDown();
+                    int searches = 0;
+                    while (writing.get() || searches < 20) {
+                        List<SearchHit> hits = store.search(List.of(new SearchRequest(
+                                new float[] {1, 0.5f, 0, 0}, 5, "tenant", Map.of(), -1))).get(0);
+                        if (hits.size() != 5) {
+                            violations.add("expected 5 hits, got " + hits.size());
+                        }
+                        for (SearchHit hit : hits) {
+                            if (!"tenant".equals(hit.chunk().tenant())) {
+                                violations.add("foreign tenant " + hit.chunk().tenant());
+                            }
+                        }
+                        searches++;
+                    }
+                    return searches;
+                }));
+            }
+            writer.get(60, TimeUnit.SECONDS);
+            for (Future<Integer> reader : readers) {
+                assertThat(reader.get(60, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(20);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(violations).isEmpty();
+        assertThat(store.count()).isEqualTo(2L * documents);
+        assertThat(store.chunksOf("doc-0")).extracting(StoredChunk::version).containsOnly(30L);
+    }
+
+    @Test
+    void luceneCosineScoreIsConvertedBackToCosine() {
+        assertThat(LuceneVectorStore.cosineOf(1.0f)).isEqualTo(1.0);
+        assertThat(LuceneVectorStore.cosineOf(0.5f)).isEqualTo(0.0);
+        assertThat(LuceneVectorStore.cosineOf(0.0f)).isEqualTo(-1.0);
+    }
+
+    private static List<StoredChunk> twoChunks(String documentId, long version) {
+        return List.of(
+                new StoredChunk(chunkId(documentId, 0), documentId, 0, version, "t", "first", "tenant", Map.of(),
+                        new float[] {1, version % 2, 0, 0}),
+                new StoredChunk(chunkId(documentId, 1), documentId, 1, version, "t", "second", "tenant", Map.of(),
+                        new float[] {0, 1, 0.1f * (version % 3), 0}));
+    }
+}
