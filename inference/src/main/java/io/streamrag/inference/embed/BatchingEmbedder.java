@@ -1,0 +1,85 @@
+package io.streamrag.inference.embed;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.streamrag.inference.worker.BatchingSettings;
+import io.streamrag.inference.worker.BatchingWorker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Lets many threads (Kafka Streams stream threads) share one embedder: every text goes through a
+ * {@link BatchingWorker}, which groups texts from all callers into batches of similar length. A call returns when
+ * all its texts are embedded, in its own order. Closing it closes the wrapped embedder.
+ */
+public final class BatchingEmbedder implements TextEmbedder {
+    private final TextEmbedder embedder;
+    private final BatchingWorker<String, float[]> worker;
+
+    private BatchingEmbedder(TextEmbedder embedder, BatchingWorker<String, float[]> worker) {
+        this.embedder = embedder;
+        this.worker = worker;
+    }
+
+    public static BatchingEmbedder wrap(TextEmbedder embedder, BatchingSettings settings, MeterRegistry registry) {
+        HuggingFaceTokenizer tokenizer = embedder.tokenizer();
+        int maxTokens = embedder.maxTokens();
+        BatchingWorker<String, float[]> worker = BatchingWorker.start("embed-" + embedder.modelName(), settings,
+                text -> Math.min(maxTokens, tokenizer.encode(text).getIds().length),
+                embedder::embed, embedder, registry);
+        return new BatchingEmbedder(embedder, worker);
+    }
+
+    @Override
+    public String modelName() {
+        return embedder.modelName();
+    }
+
+    @Override
+    public int dimension() {
+        return embedder.dimension();
+    }
+
+    @Override
+    public int maxTokens() {
+        return embedder.maxTokens();
+    }
+
+    @Override
+    public HuggingFaceTokenizer tokenizer() {
+        return embedder.tokenizer();
+    }
+
+    /**
+     * Embeds through the shared worker. Throws the worker's failure: {@code QueueFullException} when the model
+     * cannot keep up, {@code WorkerClosedException} after close, else the model's error.
+     */
+    @Override
+    public List<float[]> embed(List<String> texts) {
+        List<CompletableFuture<float[]>> futures = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            futures.add(worker.submit(text));
+        }
+        List<float[]> vectors = new ArrayList<>(texts.size());
+        try {
+            for (CompletableFuture<float[]> f : futures) {
+                vectors.add(f.join());
+            }
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new IllegalStateException("embedding " + texts.size() + " texts with " + modelName() + " failed",
+                    cause);
+        }
+        return vectors;
+    }
+
+    @Override
+    public void close() {
+        worker.close();
+    }
+}

@@ -1,0 +1,190 @@
+package io.streamrag.inference.embed;
+
+import ai.djl.MalformedModelException;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import ai.djl.util.PairList;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A sentence embedder on an exported model loaded through DJL's {@link Criteria}: ONNX files on the OnnxRuntime
+ * engine (the bundled default model among them), or TorchScript files on the PyTorch engine. Tokenising, pooling
+ * and normalising are ours, as in DJL's {@code TextEmbeddingTranslator}, so truncation is counted the same way for
+ * every embedder.
+ *
+ * <p>Inputs go by name where the model declares names ({@code input_ids}, {@code attention_mask},
+ * {@code token_type_ids}; ONNX), else by position in Hugging Face's order (TorchScript traces). The output used is
+ * {@code last_hidden_state} when present, else the first one; a [batch, dim] output is taken as already pooled.
+ */
+public final class OnnxEmbedder implements TextEmbedder {
+    public static final String ONNX_RUNTIME = "OnnxRuntime";
+    public static final String PYTORCH = "PyTorch";
+
+    private final String name;
+    /** Found by embedding a probe text once at open: exported models do not declare it. */
+    private int dimension;
+    private final ZooModel<NDList, NDList> model;
+    private final List<String> inputNames;
+    private final NDManager arrays;
+    private final EmbeddingPipeline pipeline;
+
+    private OnnxEmbedder(String name, ZooModel<NDList, NDList> model, List<String> inputNames, NDManager arrays,
+                         EmbeddingPipeline pipeline) {
+        this.name = name;
+        this.model = model;
+        this.inputNames = inputNames;
+        this.arrays = arrays;
+        this.pipeline = pipeline;
+    }
+
+    /**
+     * @param modelFile  a {@code .onnx} file (engine {@link #ONNX_RUNTIME}) or a TorchScript {@code .pt} file
+     *                   (engine {@link #PYTORCH})
+     * @param maxTokens  the longest input; the model's own limit (positions) must not be smaller
+     */
+    public static OnnxEmbedder open(String name, Path modelFile, String engine, Path tokenizerJson, Pooling pooling,
+                                    boolean normalize, int maxTokens, EmbedderOptions options) throws IOException {
+        requireSupportedDevice(name, engine, options);
+        String fileName = modelFile.getFileName().toString();
+        Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(modelFile.toAbsolutePath())
+                .optModelName(fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName)
+                .optEngine(engine)
+                .optDevice(options.device().device().toDjl())
+                .optTranslator(new NoopTranslator(null));
+        if (options.onnxThreads() > 0 && engine.equals(ONNX_RUNTIME)) {
+            criteria.optOption("intraOpNumThreads", Integer.toString(options.onnxThreads()))
+                    .optOption("interOpNumThreads", "1");
+        }
+        ZooModel<NDList, NDList> model;
+        try {
+            model = criteria.build().loadModel();
+        } catch (ModelNotFoundException | MalformedModelException e) {
+            throw new IOException("cannot load " + engine + " model " + modelFile + ": " + e.getMessage(), e);
+        }
+        NDManager arrays = null;
+        EmbeddingTokenizer tokenizer = null;
+        try {
+            List<String> inputNames = declaredInputs(model);
+            // Inputs, outputs and pooling live in PyTorch arrays; ONNX Runtime copies them in and out itself.
+            arrays = NDManager.newBaseManager(options.device().device().toDjl(), PYTORCH);
+            tokenizer = EmbeddingTokenizer.open(tokenizerJson, maxTokens, name, options.meterRegistry());
+            EmbeddingPipeline pipeline = new EmbeddingPipeline(tokenizer, pooling, normalize, arrays, name,
+                    options.meterRegistry());
+            OnnxEmbedder embedder = new OnnxEmbedder(name, model, inputNames, arrays, pipeline);
+            embedder.dimension = embedder.embed(List.of("dimension probe")).get(0).length;
+            return embedder;
+        } catch (IOException | RuntimeException e) {
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+            if (arrays != null) {
+                arrays.close();
+            }
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Only the CPU build of ONNX Runtime is on the classpath; its CUDA provider would fail at first use. */
+    static void requireSupportedDevice(String name, String engine, EmbedderOptions options) {
+        if (engine.equals(ONNX_RUNTIME) && options.device().device().isGpu()) {
+            throw new IllegalArgumentException("model " + name + " (ONNX) runs on cpu only, not "
+                    + options.device().device() + ": use device cpu for it, or a Hugging Face safetensors folder"
+                    + " to embed on a GPU");
+        }
+    }
+
+    /** Input names the model declares, or an empty list when it declares none usable (then inputs go by position). */
+    private static List<String> declaredInputs(ZooModel<NDList, NDList> model) {
+        try {
+            PairList<String, ?> described = model.describeInput();
+            List<String> names = described == null ? List.of() : described.keys();
+            return names.stream().allMatch(n -> n != null && n.matches("input_ids|attention_mask|token_type_ids"))
+                    ? List.copyOf(names) : List.of();
+        } catch (UnsupportedOperationException e) {
+            return List.of();
+        }
+    }
+
+    private NDArray encode(NDArray ids, NDArray typeIds, NDArray mask) {
+        NDList inputs = new NDList();
+        if (inputNames.isEmpty()) {
+            inputs.add(ids);
+            inputs.add(mask);
+            inputs.add(typeIds);
+        } else {
+            for (String input : inputNames) {
+                NDArray array = input.equals("input_ids") ? ids : input.equals("attention_mask") ? mask : typeIds;
+                array.setName(input);
+                inputs.add(array);
+            }
+        }
+        try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
+            NDList outputs = predictor.predict(inputs);
+            NDArray hidden = outputs.get("last_hidden_state");
+            if (hidden == null) {
+                hidden = outputs.head();
+            }
+            // Output arrays may belong to another engine; copy into the caller's scope so pooling runs on PyTorch.
+            NDArray result = ids.getManager().from(hidden);
+            for (NDArray output : outputs) {
+                if (output != result) {
+                    output.close();
+                }
+            }
+            return result;
+        } catch (TranslateException e) {
+            throw new IllegalStateException("model " + name + " failed on a batch of " + ids.getShape().get(0)
+                    + " texts: " + e.getMessage(), e);
+        }
+    }
+
+    /** The manager every call's scope hangs from; tests count its arrays. */
+    NDManager manager() {
+        return arrays;
+    }
+
+    @Override
+    public String modelName() {
+        return name;
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public int maxTokens() {
+        return pipeline.tokenizer().maxTokens();
+    }
+
+    @Override
+    public HuggingFaceTokenizer tokenizer() {
+        return pipeline.tokenizer().plain();
+    }
+
+    @Override
+    public List<float[]> embed(List<String> texts) {
+        return pipeline.embed(texts, this::encode);
+    }
+
+    @Override
+    public void close() {
+        pipeline.close();
+        arrays.close();
+        model.close();
+    }
+}
