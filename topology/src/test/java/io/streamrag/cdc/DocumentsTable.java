@@ -35,6 +35,11 @@ final class DocumentsTable {
         return inTransaction("UPDATE documents SET body = ? WHERE id = ?", body, id);
     }
 
+    /** Marks the row deleted without removing it; the ingest treats it as a delete. */
+    Commit softDelete(String id) throws SQLException {
+        return inTransaction("UPDATE documents SET deleted = true WHERE id = ?", id);
+    }
+
     Commit delete(String id) throws SQLException {
         return inTransaction("DELETE FROM documents WHERE id = ?", id);
     }
