@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.KafkaStreams;
@@ -180,6 +181,7 @@ class CdcQuestionAnsweringIT {
         long event = -1;
         long searchable = -1;
         long indexed = -1;
+        double reported = Double.NaN;
         while (event < 0 || searchable < 0 || indexed < 0) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError(kind + " of " + id + " (" + commit + ") not through within " + ARRIVAL
@@ -197,14 +199,17 @@ class CdcQuestionAnsweringIT {
             }
             if (indexed < 0) {
                 indexUpdates.poll(Duration.ofMillis(1));
-                if (indexUpdates.values().stream().anyMatch(u -> u.getDocumentId().equals(id)
-                        && inCommit(u.getVersion(), commit))) {
+                Optional<IndexUpdate> update = indexUpdates.values().stream()
+                        .filter(u -> u.getDocumentId().equals(id) && inCommit(u.getVersion(), commit)).findFirst();
+                if (update.isPresent()) {
                     indexed = System.nanoTime();
+                    reported = Duration.between(update.get().getSourceTime(), update.get().getAppliedTime())
+                            .toNanos() / 1e6;
                 }
             }
         }
         return new FreshnessReport.Sample(kind, millisSince(commit, event), millisSince(commit, searchable),
-                millisSince(commit, indexed));
+                millisSince(commit, indexed), reported);
     }
 
     private static double millisSince(Commit commit, long nanos) {

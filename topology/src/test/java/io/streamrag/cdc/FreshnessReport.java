@@ -11,8 +11,16 @@ import java.util.function.ToDoubleFunction;
  */
 final class FreshnessReport {
 
-    /** One change's delays after its COMMIT returned, in milliseconds. */
-    record Sample(String kind, double toChangeEvent, double toSearchable, double toIndexUpdate) {
+    /**
+     * One change's delays after its COMMIT returned, in milliseconds, and the delay its {@code IndexUpdate} reports
+     * ({@code appliedTime - sourceTime}, from Debezium's {@code source.ts_ms}; millisecond clocks).
+     */
+    record Sample(String kind, double toChangeEvent, double toSearchable, double toIndexUpdate,
+                  double reportedByIngest) {
+
+        double eventToSearchable() {
+            return toSearchable - toChangeEvent;
+        }
     }
 
     private final List<Sample> samples = new ArrayList<>();
@@ -33,6 +41,8 @@ final class FreshnessReport {
         row(out, "change event on cdc.public.documents", Sample::toChangeEvent);
         row(out, "searchable in the store (chunks replaced)", Sample::toSearchable);
         row(out, "IndexUpdate committed on index-updates", Sample::toIndexUpdate);
+        row(out, "  of which change event -> searchable", Sample::eventToSearchable);
+        row(out, "  IndexUpdate appliedTime - sourceTime", Sample::reportedByIngest);
         return out.toString();
     }
 
