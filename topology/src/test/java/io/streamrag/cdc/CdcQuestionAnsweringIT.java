@@ -85,13 +85,24 @@ class CdcQuestionAnsweringIT {
 
     @AfterAll
     static void stopTheStack() throws Exception {
-        for (AutoCloseable part : new AutoCloseable[] {qa, ingest, indexUpdates, changes, cdc, store}) {
-            if (part != null) {
-                part.close();
+        // every part closes even when one fails, so no PostgreSQL or Connect worker outlives the class
+        Exception failure = null;
+        AutoCloseable closeEmbedder = embedder == null ? null : embedder::close;
+        for (AutoCloseable part : new AutoCloseable[] {qa, ingest, indexUpdates, changes, cdc, store, closeEmbedder}) {
+            try {
+                if (part != null) {
+                    part.close();
+                }
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
         }
-        if (embedder != null) {
-            embedder.close();
+        if (failure != null) {
+            throw failure;
         }
     }
 
