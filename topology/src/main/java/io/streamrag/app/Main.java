@@ -23,11 +23,14 @@ public final class Main implements Runnable {
         return commandLine().execute(args);
     }
 
-    /** The command tree: the integrator adds {@code load}, {@code ask}, {@code answers}, {@code reindex} here. */
+    /** The command tree: {@code run}, {@code config}, and the client tools {@code load}, {@code ask}, {@code answers}. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main())
                 .addSubcommand(new RunCommand())
                 .addSubcommand(new ConfigCommand())
+                .addSubcommand(new io.streamrag.cli.LoadCommand())
+                .addSubcommand(new io.streamrag.cli.AskCommand())
+                .addSubcommand(new io.streamrag.cli.AnswersCommand())
                 .addSubcommand(new CommandLine.HelpCommand());
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             if (exception instanceof ConfigException) {

@@ -12,6 +12,6 @@ public final class RoleCatalog {
     }
 
     public static List<RoleTopology> builtIn() {
-        return List.of(new io.streamrag.ingest.IngestRole());
+        return List.of(new io.streamrag.ingest.IngestRole(), new io.streamrag.qa.QaRole());
     }
 }

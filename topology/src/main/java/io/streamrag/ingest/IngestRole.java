@@ -1,18 +1,13 @@
 package io.streamrag.ingest;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.streamrag.app.Role;
 import io.streamrag.app.RoleContext;
+import io.streamrag.app.RoleResources;
 import io.streamrag.app.RoleTopology;
 import io.streamrag.app.config.AppConfig;
-import io.streamrag.app.config.ModelSource;
-import io.streamrag.app.config.StoreSettings;
 import io.streamrag.contracts.DeadLetter;
 import io.streamrag.contracts.DocumentChange;
 import io.streamrag.contracts.IndexUpdate;
-import io.streamrag.inference.checkpoint.ModelLocator;
-import io.streamrag.inference.embed.EmbedderOptions;
-import io.streamrag.inference.embed.Embedders;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.ingest.batch.BatchingSettings;
 import io.streamrag.ingest.cdc.CdcFieldMapping;
@@ -21,9 +16,6 @@ import io.streamrag.ingest.cdc.CdcSource;
 import io.streamrag.ingest.chunk.ChunkingSettings;
 import io.streamrag.serde.GenericAvroDeserializer;
 import io.streamrag.store.VectorStore;
-import io.streamrag.store.lucene.LuceneVectorStore;
-import io.streamrag.store.qdrant.QdrantConfig;
-import io.streamrag.store.qdrant.QdrantVectorStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -48,10 +40,8 @@ public final class IngestRole implements RoleTopology {
     @Override
     public Topology build(RoleContext context) throws IOException {
         AppConfig config = context.config();
-        TextEmbedder embedder = context.closeOnShutdown(openEmbedder(config, context.meterRegistry()));
-        VectorStore store = context.closeOnShutdown(openStore(config.store(), embedder));
-        store.ensureCollection(embedder.dimension());
-        context.addVectorStoreCheck(store);
+        TextEmbedder embedder = RoleResources.embedder(context);
+        VectorStore store = RoleResources.store(context, embedder);
         return new IngestTopology(settings(config, embedder), serdes(context), embedder, store,
                 context.meterRegistry(), Clock.systemUTC()).build();
     }
@@ -65,7 +55,7 @@ public final class IngestRole implements RoleTopology {
                 config.topics().deadLetters(),
                 new ChunkingSettings(ingest.chunkSizeTokens(), ingest.chunkOverlapTokens()),
                 new BatchingSettings(ingest.batchMaxSize(), ingest.batchMaxWait(), MAX_EMBED_TEXTS),
-                ingest.maxBodyChars(), collection(config.store(), embedder));
+                ingest.maxBodyChars(), RoleResources.collection(config.store(), embedder));
     }
 
     private static IngestSerdes serdes(RoleContext context) {
@@ -73,32 +63,5 @@ public final class IngestRole implements RoleTopology {
         cdcRecords.configure(context.serdeConfig(), false);
         return new IngestSerdes(context.valueSerde(DocumentChange.class), context.valueSerde(IndexUpdate.class),
                 context.valueSerde(DeadLetter.class), cdcRecords);
-    }
-
-    private static TextEmbedder openEmbedder(AppConfig config, MeterRegistry meters) throws IOException {
-        ModelSource source = config.models().embedder();
-        String spec = source instanceof ModelSource.Bundled ? Embedders.DEFAULT
-                : ModelLocator.fromEnvironment().resolve(source.spec()).toString();
-        return Embedders.open(spec, EmbedderOptions.defaults()
-                .withDevice(config.models().deviceSettings())
-                .withMeterRegistry(meters));
-    }
-
-    private static VectorStore openStore(StoreSettings store, TextEmbedder embedder) {
-        if (store.type() == StoreSettings.StoreType.EMBEDDED) {
-            return LuceneVectorStore.open(store.embeddedDir().resolve(collection(store, embedder)));
-        }
-        return QdrantVectorStore.connect(QdrantConfig.of(store.qdrantHost(), store.qdrantPort(),
-                        store.collectionPrefix())
-                .withTls(store.qdrantTls())
-                .withApiKey(store.qdrantApiKey().orElse(null))
-                .withEmbeddingModel(embedder.modelName()));
-    }
-
-    /** One collection per embedding model: vectors of two models never share an index. */
-    private static String collection(StoreSettings store, TextEmbedder embedder) {
-        return store.type() == StoreSettings.StoreType.EMBEDDED
-                ? store.collectionPrefix() + "_" + embedder.modelName().replaceAll("[^A-Za-z0-9._-]", "_")
-                : store.collectionPrefix();
     }
 }

@@ -37,6 +37,14 @@ class ConfigCatalogTest {
     }
 
     @Test
+    void readmeCarriesTheCurrentConfigurationTable() throws IOException {
+        String readme = Files.readString(Path.of("../README.md"), StandardCharsets.UTF_8);
+
+        assertThat(readme).as("README.md's configuration table is stale; regenerate it with"
+                + " `streamrag config --write-docs README.md`").contains(ConfigDocs.table());
+    }
+
+    @Test
     void noPlainKeyIsTheParentOfAnotherSoYamlCanNestThemAll() {
         for (ConfigKey parent : ConfigCatalog.keys()) {
             for (ConfigKey child : ConfigCatalog.keys()) {
