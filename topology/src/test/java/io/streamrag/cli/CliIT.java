@@ -10,7 +10,7 @@ import io.streamrag.kafka.EmbeddedKafkaExtension;
 import io.streamrag.qa.QaPipeline;
 import io.streamrag.qa.QaSettings;
 import io.streamrag.qa.testing.BagOfWordsEmbedder;
-import io.streamrag.qa.testing.InMemoryVectorStore;
+import io.streamrag.store.InMemoryVectorStore;
 import io.streamrag.serde.SpecificAvroSerde;
 import io.streamrag.store.StoredChunk;
 import java.io.PrintWriter;

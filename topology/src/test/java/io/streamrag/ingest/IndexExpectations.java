@@ -1,5 +1,6 @@
 package io.streamrag.ingest;
 
+import io.streamrag.store.InMemoryVectorStore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrag.contracts.DocumentChange;

@@ -1,5 +1,6 @@
 package io.streamrag.ingest;
 
+import io.streamrag.store.InMemoryVectorStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.contracts.DeadLetter;
 import io.streamrag.contracts.DocumentChange;

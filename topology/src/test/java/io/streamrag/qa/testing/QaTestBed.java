@@ -1,5 +1,6 @@
 package io.streamrag.qa.testing;
 
+import io.streamrag.store.InMemoryVectorStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.DeadLetter;

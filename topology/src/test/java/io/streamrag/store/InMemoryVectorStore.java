@@ -1,23 +1,23 @@
-package io.streamrag.ingest;
+package io.streamrag.store;
 
-import io.streamrag.store.SearchHit;
-import io.streamrag.store.SearchRequest;
-import io.streamrag.store.StoredChunk;
-import io.streamrag.store.VectorStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A test double of the vector store port that follows its contract (upsert by chunk id, surplus chunks removed,
- * brute-force cosine search) and can be told to fail a write, like a store whose retries ran out.
+ * A test double of the vector store port that follows its contract as the real adapters do: upsert by chunk id,
+ * surplus chunks removed, exact cosine over all chunks, tenant and metadata filters applied before ranking, hits kept
+ * when score >= threshold, best first. It counts search calls (to check batching) and flushes, and can be told to fail
+ * a write, like a store whose retries ran out.
  */
 public final class InMemoryVectorStore implements VectorStore {
 
     private final Map<String, StoredChunk> chunks = new TreeMap<>();
+    private final List<List<SearchRequest>> searchCalls = new ArrayList<>();
     private final AtomicInteger writes = new AtomicInteger();
     private final AtomicInteger flushes = new AtomicInteger();
     private volatile int failAtWrite = -1;
@@ -29,6 +29,10 @@ public final class InMemoryVectorStore implements VectorStore {
 
     public int flushes() {
         return flushes.get();
+    }
+
+    public synchronized List<List<SearchRequest>> searchCalls() {
+        return List.copyOf(searchCalls);
     }
 
     @Override
@@ -64,18 +68,24 @@ public final class InMemoryVectorStore implements VectorStore {
 
     @Override
     public synchronized List<List<SearchHit>> search(List<SearchRequest> requests) {
-        List<List<SearchHit>> results = new ArrayList<>();
+        searchCalls.add(List.copyOf(requests));
+        List<List<SearchHit>> results = new ArrayList<>(requests.size());
         for (SearchRequest request : requests) {
             results.add(chunks.values().stream()
-                    .map(c -> new SearchHit(c, cosine(c.vector(), request.vector())))
-                    .sorted(Comparator.comparingDouble(SearchHit::score).reversed())
+                    .filter(chunk -> Objects.equals(chunk.tenant(), request.tenant()))
+                    .filter(chunk -> request.filters().entrySet().stream()
+                            .allMatch(f -> f.getValue().equals(chunk.metadata().get(f.getKey()))))
+                    .map(chunk -> new SearchHit(chunk, cosine(request.vector(), chunk.vector())))
+                    .filter(hit -> hit.score() >= request.scoreThreshold())
+                    .sorted(Comparator.comparingDouble(SearchHit::score).reversed()
+                            .thenComparing(hit -> hit.chunk().chunkId()))
                     .limit(request.topK())
                     .toList());
         }
         return results;
     }
 
-    static double cosine(float[] a, float[] b) {
+    public static double cosine(float[] a, float[] b) {
         double dot = 0;
         double na = 0;
         double nb = 0;
@@ -84,7 +94,7 @@ public final class InMemoryVectorStore implements VectorStore {
             na += (double) a[i] * a[i];
             nb += (double) b[i] * b[i];
         }
-        return dot / Math.sqrt(na * nb);
+        return na == 0 || nb == 0 ? 0 : dot / Math.sqrt(na * nb);
     }
 
     @Override
