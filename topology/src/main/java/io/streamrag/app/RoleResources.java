@@ -4,9 +4,11 @@ import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.ModelSource;
 import io.streamrag.app.config.StoreSettings;
 import io.streamrag.inference.checkpoint.ModelLocator;
+import io.streamrag.inference.embed.BatchingEmbedder;
 import io.streamrag.inference.embed.EmbedderOptions;
 import io.streamrag.inference.embed.Embedders;
 import io.streamrag.inference.embed.TextEmbedder;
+import io.streamrag.inference.worker.BatchingSettings;
 import io.streamrag.inference.worker.SharedModels;
 import io.streamrag.store.VectorStore;
 import io.streamrag.store.lucene.LuceneVectorStore;
@@ -35,9 +37,13 @@ public final class RoleResources {
         String spec = source instanceof ModelSource.Bundled ? Embedders.DEFAULT
                 : ModelLocator.fromEnvironment().resolve(source.spec()).toString();
         String key = spec + "@" + config.models().deviceSettings();
-        return context.closeOnShutdown(EMBEDDERS.acquire(key, () -> Embedders.open(spec, EmbedderOptions.defaults()
-                .withDevice(config.models().deviceSettings())
-                .withMeterRegistry(context.meterRegistry())))).model();
+        // behind one batching worker: every stream thread of both roles shares the model, and the worker forms
+        // length-bucketed batches (its metrics: streamrag_worker_batch_size, streamrag_worker_queue_wait_seconds)
+        return context.closeOnShutdown(EMBEDDERS.acquire(key, () -> BatchingEmbedder.wrap(
+                Embedders.open(spec, EmbedderOptions.defaults()
+                        .withDevice(config.models().deviceSettings())
+                        .withMeterRegistry(context.meterRegistry())),
+                BatchingSettings.defaults(), context.meterRegistry()))).model();
     }
 
     /** The configured store, its collection created for this embedder's vectors, registered as a readiness check. */

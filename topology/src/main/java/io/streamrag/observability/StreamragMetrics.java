@@ -22,8 +22,8 @@ public final class StreamragMetrics {
     public static final String INGEST_CHUNKS = "streamrag.ingest.chunks";
     /** Timer with histogram, {@code streamrag_ingest_freshness_seconds}: source commit to searchable. */
     public static final String INGEST_FRESHNESS = "streamrag.ingest.freshness";
-    /** Distribution summary, {@code streamrag_embed_batch_size}: texts per embedding batch. */
-    public static final String EMBED_BATCH_SIZE = "streamrag.embed.batch.size";
+    /** Distribution summary, {@code streamrag_worker_batch_size}: requests per model call (tag {@code worker}). */
+    public static final String WORKER_BATCH_SIZE = "streamrag.worker.batch.size";
     /** Timer with histogram, tag {@link #WORKER}, {@code streamrag_worker_queue_wait_seconds}: time queued before a model worker took the request. */
     public static final String WORKER_QUEUE_WAIT = "streamrag.worker.queue.wait";
     /** Counter, tag {@link #STATUS}, {@code streamrag_qa_answers_total}: answers published, by answer status. */
@@ -59,9 +59,9 @@ public final class StreamragMetrics {
     }
 
     /** No base unit: a unit would be appended to the Prometheus name. */
-    public static DistributionSummary embedBatchSize(MeterRegistry registry) {
-        return DistributionSummary.builder(EMBED_BATCH_SIZE).description("Texts per embedding batch")
-                .register(registry);
+    public static DistributionSummary workerBatchSize(MeterRegistry registry, String worker) {
+        return DistributionSummary.builder(WORKER_BATCH_SIZE).description("requests per model call")
+                .tag(WORKER, worker).register(registry);
     }
 
     public static Timer workerQueueWait(MeterRegistry registry, String worker) {

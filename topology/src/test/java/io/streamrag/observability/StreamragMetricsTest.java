@@ -50,7 +50,7 @@ class StreamragMetricsTest {
         StreamragMetrics.ingestDocuments(registry).increment();
         StreamragMetrics.ingestChunks(registry).increment(4);
         StreamragMetrics.ingestFreshness(registry).record(Duration.ofMillis(850));
-        StreamragMetrics.embedBatchSize(registry).record(32);
+        StreamragMetrics.workerBatchSize(registry, "embedder").record(32);
         StreamragMetrics.workerQueueWait(registry, "embedder").record(Duration.ofMillis(3));
         StreamragMetrics.qaAnswers(registry, "ANSWERED").increment();
         StreamragMetrics.qaStage(registry, "generate").record(Duration.ofSeconds(2));
@@ -68,7 +68,7 @@ class StreamragMetricsTest {
                 "streamrag_ingest_chunks_total",
                 "streamrag_ingest_freshness_seconds_bucket", "streamrag_ingest_freshness_seconds_count",
                 "streamrag_ingest_freshness_seconds_sum", "streamrag_ingest_freshness_seconds_max",
-                "streamrag_embed_batch_size_sum", "streamrag_embed_batch_size_count", "streamrag_embed_batch_size_max",
+                "streamrag_worker_batch_size_sum", "streamrag_worker_batch_size_count", "streamrag_worker_batch_size_max",
                 "streamrag_worker_queue_wait_seconds_bucket",
                 "streamrag_qa_answers_total",
                 "streamrag_qa_stage_seconds_bucket",

@@ -40,7 +40,7 @@ class DeploymentFilesTest {
             "streamrag_ingest_documents_total",
             "streamrag_ingest_chunks_total",
             "streamrag_ingest_freshness_seconds",
-            "streamrag_embed_batch_size",
+            "streamrag_worker_batch_size",
             "streamrag_worker_queue_wait_seconds",
             "streamrag_qa_answers_total",
             "streamrag_qa_stage_seconds",

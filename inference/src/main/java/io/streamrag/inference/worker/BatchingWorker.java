@@ -87,8 +87,13 @@ public final class BatchingWorker<Q, R> implements AutoCloseable {
         Tags tags = Tags.of("worker", name);
         this.batchSize = DistributionSummary.builder("streamrag.worker.batch.size")
                 .description("requests per model call").tags(tags).register(registry);
+        // histogram buckets so dashboards can take quantiles across instances (histogram_quantile)
         this.queueWait = Timer.builder("streamrag.worker.queue.wait")
-                .description("time from submit to the start of the request's batch").tags(tags).register(registry);
+                .description("time from submit to the start of the request's batch").tags(tags)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofMinutes(1))
+                .register(registry);
         this.runTime = Timer.builder("streamrag.worker.batch.run")
                 .description("model time per batch").tags(tags).register(registry);
         this.tokens = Counter.builder("streamrag.worker.tokens")
