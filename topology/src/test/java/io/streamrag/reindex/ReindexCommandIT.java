@@ -118,6 +118,38 @@ class ReindexCommandIT {
     }
 
     @Test
+    void anIngestThatCommittedPastTheSnapshotKeepsTheAliasWhereItWas() throws Exception {
+        Fixture fixture = produceHistory("ingest-ahead");
+        try (var admin = KAFKA.admin()) {
+            // a stopped ingest whose last commit lies beyond what the reindex will read: as if it had applied
+            // changes (to the old collection) after the snapshot was taken
+            admin.alterConsumerGroupOffsets(fixture.ingestGroup, Map.of(
+                    new org.apache.kafka.common.TopicPartition(fixture.topic, 0),
+                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(1_000)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        try (QdrantGrpcDouble qdrant = QdrantGrpcDouble.start()) {
+            seedOldCollection(qdrant);
+
+            Run run = reindex(qdrant, fixture, List.of());
+
+            assertThat(run.code).isEqualTo(1);
+            assertThat(run.err).contains("Not switching alias " + ALIAS).contains("past the reindex snapshot");
+            assertThat(qdrant.aliases()).containsEntry(ALIAS, OLD_COLLECTION);
+        }
+    }
+
+    @Test
+    void mainRegistersTheCommandAndItNeedsAnEmbedder() {
+        CommandLine main = io.streamrag.app.Main.commandLine();
+        assertThat(main.getSubcommands()).containsKey("reindex");
+        StringWriter err = new StringWriter();
+        main.setErr(new PrintWriter(err, true));
+        assertThat(main.execute("reindex")).isEqualTo(2);
+        assertThat(err.toString()).contains("--embedder");
+    }
+
+    @Test
     void theEmbeddedStoreGetsTheNewModelsDirectory() throws Exception {
         Fixture fixture = produceHistory("lucene");
         Path stores = temp.resolve("stores");
