@@ -1,5 +1,6 @@
 package io.streamrag.reindex;
 
+import io.qdrant.client.QdrantClient;
 import io.streamrag.app.RoleResources;
 import io.streamrag.app.cli.ConfigOptions;
 import io.streamrag.app.config.AppConfig;
@@ -11,8 +12,8 @@ import io.streamrag.inference.embed.Embedders;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.ingest.chunk.ChunkingSettings;
 import io.streamrag.serde.SpecificAvroSerde;
+import io.streamrag.store.VectorStore;
 import io.streamrag.store.lucene.LuceneVectorStore;
-import io.qdrant.client.QdrantClient;
 import io.streamrag.store.qdrant.QdrantCollections;
 import io.streamrag.store.qdrant.QdrantConfig;
 import io.streamrag.store.qdrant.QdrantVectorStore;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -181,7 +183,7 @@ public final class ReindexCommand implements Callable<Integer> {
         }
     }
 
-    private Reindexer reindexer(AppConfig app, TextEmbedder embedder, io.streamrag.store.VectorStore store,
+    private Reindexer reindexer(AppConfig app, TextEmbedder embedder, VectorStore store,
                                 String collection) {
         SpecificAvroSerde<DocumentChange> serde = new SpecificAvroSerde<>(DocumentChange.class);
         serde.configure(app.registry().serdeConfig(), false);
@@ -190,7 +192,7 @@ public final class ReindexCommand implements Callable<Integer> {
                 app.ingest().chunkOverlapTokens()), app.ingest().maxBodyChars(), batchSize);
     }
 
-    private static java.util.function.Consumer<ReindexResult> progress(PrintWriter out) {
+    private static Consumer<ReindexResult> progress(PrintWriter out) {
         return result -> {
             out.printf("  %d documents, %d chunks%n", result.documents(), result.chunks());
             out.flush();

@@ -7,6 +7,7 @@ import io.streamrag.contracts.Operation;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.ingest.ChangeValidator;
 import io.streamrag.ingest.IngestMetrics;
+import io.streamrag.ingest.RejectedRecordException;
 import io.streamrag.ingest.VersionGate;
 import io.streamrag.ingest.batch.BatchIndexer;
 import io.streamrag.ingest.chunk.ChunkingSettings;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -161,7 +163,8 @@ public final class Reindexer {
                 try {
                     change = changes.deserialize(record.topic(), record.headers(), record.value());
                     validator.check(change);
-                } catch (RuntimeException e) { // undecodable, or rejected as the ingest would dead-letter it
+                } catch (SerializationException | RejectedRecordException e) {
+                    // what the ingest dead-letters; an unreachable registry is not the record's fault and propagates
                     skip(record, e);
                     return;
                 }
