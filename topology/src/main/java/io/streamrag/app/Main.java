@@ -31,6 +31,7 @@ public final class Main implements Runnable {
                 .addSubcommand(new io.streamrag.cli.LoadCommand())
                 .addSubcommand(new io.streamrag.cli.AskCommand())
                 .addSubcommand(new io.streamrag.cli.AnswersCommand())
+                .addSubcommand(new io.streamrag.reindex.ReindexCommand())
                 .addSubcommand(new CommandLine.HelpCommand());
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             if (exception instanceof ConfigException) {
