@@ -45,8 +45,8 @@ import picocli.CommandLine.Spec;
             "  3. Restart the QA workers, then the ingest workers, with models.embedder=SPEC. Ingest resumes from "
                     + "its committed offsets, which lie inside the snapshot, so every later change reaches the new "
                     + "collection.",
-            "Between the switch and the QA restart old-model QA workers query the new collection: with a different "
-                    + "vector size those questions fail, with the same size retrieval is poor. Restart QA promptly.",
+            "Running workers pin their own model's collection at start, so old-model QA workers keep answering from "
+                    + "the old collection until they are restarted on the new model.",
             "Only topics.documents is read: documents that came only through topics.cdc need a source snapshot.",
             "The old Qdrant collection is kept for rollback (switch the alias back) unless --delete-old is given.",
             ""})

@@ -47,7 +47,12 @@ public final class QdrantVectorStore implements VectorStore {
     private final QdrantClient client;
     private final boolean ownsClient;
     private final QdrantConfig config;
-    private final String collection;
+    /**
+     * Where reads and writes go: the configured name until {@link #ensureCollection} resolves this model's own
+     * collection, then that collection, pinned. So when {@code reindex} moves the alias to a new model's collection,
+     * workers still running the old model keep using the old model's vectors until they are restarted on the new one.
+     */
+    private volatile String collection;
     private final TransientRetry retry;
     private final QdrantCollections collections;
 
@@ -92,34 +97,37 @@ public final class QdrantVectorStore implements VectorStore {
      */
     @Override
     public void ensureCollection(int dimension) {
+        String alias = config.collection();
         if (config.embeddingModel() == null) {
             if (collections.ensureCollection(collection, dimension)) {
                 LOG.info("Created Qdrant collection {} (cosine, {} dimensions)", collection, dimension);
             }
             return;
         }
-        String physical = QdrantCollections.collectionName(collection, config.embeddingModel(), dimension);
-        Optional<String> existing = collections.aliasTarget(collection);
+        String physical = QdrantCollections.collectionName(alias, config.embeddingModel(), dimension);
+        Optional<String> existing = collections.aliasTarget(alias);
         if (existing.isPresent()) {
             if (!existing.get().equals(physical)) {
                 // Same size is not enough: another model's vectors live in another space.
-                throw new VectorStoreException("Qdrant alias " + collection + " points at " + existing.get()
+                throw new VectorStoreException("Qdrant alias " + alias + " points at " + existing.get()
                         + " but embedding model " + config.embeddingModel() + " writes to " + physical
                         + ": run reindex to fill " + physical + " and switch the alias");
             }
             collections.ensureCollection(physical, dimension);
+            collection = physical;
             return;
         }
-        if (collections.resolve(collection).isPresent()) {
+        if (collections.resolve(alias).isPresent()) {
             // A plain collection of that name from before the alias scheme: keep using it, if the size fits.
-            collections.ensureCollection(collection, dimension);
+            collections.ensureCollection(alias, dimension);
             return;
         }
         if (collections.ensureCollection(physical, dimension)) {
             LOG.info("Created Qdrant collection {} (cosine, {} dimensions)", physical, dimension);
         }
-        collections.switchAlias(collection, physical);
-        LOG.info("Qdrant alias {} now points at {}", collection, physical);
+        collections.switchAlias(alias, physical);
+        LOG.info("Qdrant alias {} now points at {}", alias, physical);
+        collection = physical;
     }
 
     @Override

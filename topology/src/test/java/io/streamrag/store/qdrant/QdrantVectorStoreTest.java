@@ -254,6 +254,27 @@ class QdrantVectorStoreTest extends VectorStoreContractTest {
     }
 
     @Test
+    void aRunningModelKeepsItsOwnCollectionAfterAReindexMovesTheAlias() {
+        String alias = "docs_" + COLLECTIONS.incrementAndGet();
+        QdrantVectorStore modelA = (QdrantVectorStore) open(qdrant.config(alias).withEmbeddingModel("model-a"));
+        modelA.ensureCollection(DIMENSION);
+        modelA.replaceDocument("a", List.of(untenanted("a", 0, "model a text", new float[] {1, 0, 0, 0})));
+
+        String modelBCollection = alias + "_model_b_4";
+        modelA.collections().ensureCollection(modelBCollection, DIMENSION);
+        open(qdrant.config(modelBCollection)).replaceDocument("b", List.of(
+                untenanted("b", 0, "model b text", new float[] {1, 0, 0, 0})));
+        modelA.collections().switchAlias(alias, modelBCollection);
+
+        SearchRequest query = new SearchRequest(new float[] {1, 0, 0, 0}, 5, null, Map.of(), -1);
+        assertThat(modelA.search(List.of(query)).get(0)).extracting(hit -> hit.chunk().text())
+                .containsExactly("model a text");
+        modelA.replaceDocument("a2", List.of(untenanted("a2", 0, "later a", new float[] {0, 1, 0, 0})));
+        assertThat(qdrant.points(alias + "_model_a_4")).hasSize(2);
+        assertThat(qdrant.points(modelBCollection)).hasSize(1);
+    }
+
+    @Test
     void keepsUsingAPlainCollectionThatPredatesTheAliasScheme() {
         VectorStore withModel = open(qdrant.config(collection).withEmbeddingModel("model-a"));
 
