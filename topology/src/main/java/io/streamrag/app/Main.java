@@ -23,7 +23,7 @@ public final class Main implements Runnable {
         return commandLine().execute(args);
     }
 
-    /** The command tree: {@code run}, {@code config}, and the client tools {@code load}, {@code ask}, {@code answers}. */
+    /** The command tree: {@code run}, {@code config}, {@code reindex}, and the client tools {@code load}, {@code ask}, {@code answers}. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main())
                 .addSubcommand(new RunCommand())
