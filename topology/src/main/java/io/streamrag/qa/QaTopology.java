@@ -95,7 +95,8 @@ public final class QaTopology {
                     GeneratorSettings.derive(defaults, settings.numBeams(), settings.maxNewTokens(), false),
                     new RagInputFormatter(settings.generatorPrefix()));
             case CONCAT -> new ConcatComposer(generator,
-                    GeneratorSettings.derive(defaults, settings.numBeams(), settings.maxNewTokens(), false));
+                    GeneratorSettings.derive(defaults, settings.numBeams(), settings.maxNewTokens(), false),
+                    new RagInputFormatter(settings.generatorPrefix()));
         };
     }
 }

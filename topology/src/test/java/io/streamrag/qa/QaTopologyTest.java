@@ -2,6 +2,7 @@ package io.streamrag.qa;
 
 import static io.streamrag.qa.testing.QaTestBed.question;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.offset;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -329,14 +330,17 @@ class QaTopologyTest {
     }
 
     @Test
-    void concatPacksTheQuestionAndPassagesIntoOneInputAndGivesNoPosterior() {
+    void concatPacksTheQuestionAndPassagesIntoOneInputAndScoresTheAnswerUnderEachPassageForItsPosterior() {
         HuggingFaceTokenizer tokenizer = MiniLmTokenizer.load();
         ScriptedGenerator generator = new ScriptedGenerator(tokenizer, 120, null);
         QaSettings settings = QaTestBed.settings().withMode(QaSettings.GenerationMode.CONCAT)
                 .withRetrieval(2, 10, 0.0);
         String input = "Where is Paris? // Rivers / The Seine flows through Paris. // France / Paris is the capital"
                 + " of France.";
-        generator.hypotheses(input, new GeneratedSequence(new int[] {5, 2}, " on the Seine", -0.3, -0.3));
+        int[] answerIds = {5, 2};
+        generator.hypotheses(input, new GeneratedSequence(answerIds, " on the Seine", -0.3, -0.3));
+        generator.logLikelihood("France / Paris is the capital of France. // Where is Paris?", answerIds, -3.0);
+        generator.logLikelihood("Rivers / The Seine flows through Paris. // Where is Paris?", answerIds, -0.5);
         try (tokenizer; QaTestBed bed = new QaTestBed(settings, generator)) {
             bed.passage("france", "France", "Paris is the capital of France.", null);
             bed.passage("rivers", "Rivers", "The Seine flows through Paris.", null);
@@ -347,7 +351,18 @@ class QaTopologyTest {
             assertThat(generator.generateCalls()).containsExactly(List.of(input));
             assertThat(answer.getText()).isEqualTo(" on the Seine");
             assertThat(answer.getModels().getMode()).isEqualTo("concat");
-            assertThat(answer.getDocuments()).hasSize(2).allMatch(d -> d.getPosterior() == null);
+            assertThat(answer.getDocuments()).hasSize(2);
+            // p(d|x,y) = p(d|x) p(y|x,d) / sum over d, with p(y|x,d) scripted per passage above
+            Map<String, Double> logLikelihood = Map.of("france", -3.0, "rivers", -0.5);
+            double normaliser = answer.getDocuments().stream()
+                    .mapToDouble(d -> d.getWeight() * Math.exp(logLikelihood.get(d.getDocumentId()))).sum();
+            for (var document : answer.getDocuments()) {
+                double expected = document.getWeight() * Math.exp(logLikelihood.get(document.getDocumentId()))
+                        / normaliser;
+                assertThat(document.getPosterior()).as(document.getDocumentId()).isCloseTo(expected, within(1e-9));
+            }
+            assertThat(answer.getDocuments()).filteredOn(d -> d.getDocumentId().equals("rivers"))
+                    .allMatch(d -> d.getPosterior() > 0.8);
         }
     }
 
