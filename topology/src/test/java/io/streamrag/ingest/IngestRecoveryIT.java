@@ -155,10 +155,13 @@ class IngestRecoveryIT {
     private static void awaitCommittedInput(Topics topics, long records) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
-            long committed = KAFKA.admin().listConsumerGroupOffsets(topics.applicationId)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).entrySet().stream()
-                    .filter(entry -> entry.getKey().topic().equals(topics.changes) && entry.getValue() != null)
-                    .mapToLong(entry -> entry.getValue().offset()).sum();
+            long committed;
+            try (var admin = KAFKA.admin()) {
+                committed = admin.listConsumerGroupOffsets(topics.applicationId)
+                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).entrySet().stream()
+                        .filter(entry -> entry.getKey().topic().equals(topics.changes) && entry.getValue() != null)
+                        .mapToLong(entry -> entry.getValue().offset()).sum();
+            }
             if (committed >= records) {
                 return;
             }
@@ -218,9 +221,11 @@ class IngestRecoveryIT {
     private static Topics createTopics(String name) throws Exception {
         Topics topics = new Topics(KAFKA.uniqueTopic("ingest-" + name), KAFKA.uniqueTopic("changes-" + name),
                 KAFKA.uniqueTopic("updates-" + name), KAFKA.uniqueTopic("dead-letters-" + name));
-        KAFKA.admin().createTopics(List.of(new NewTopic(topics.changes, 2, (short) 1),
-                new NewTopic(topics.updates, 1, (short) 1), new NewTopic(topics.deadLetters, 1, (short) 1)))
-                .all().get(30, TimeUnit.SECONDS);
+        try (var admin = KAFKA.admin()) {
+            admin.createTopics(List.of(new NewTopic(topics.changes, 2, (short) 1),
+                    new NewTopic(topics.updates, 1, (short) 1), new NewTopic(topics.deadLetters, 1, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
         return topics;
     }
 
