@@ -1,6 +1,7 @@
 package io.streamrag.qa;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -192,7 +193,10 @@ class QaEndToEndIT {
                     Answer answer = answers.get(q.id());
                     assertThat(answer.getStatus()).isEqualTo(AnswerStatus.OK);
                     assertThat(answer.getModels().getMode()).isEqualTo("concat");
-                    assertThat(answer.getDocuments()).hasSize(3).allMatch(d -> d.getPosterior() == null);
+                    assertThat(answer.getDocuments()).hasSize(3)
+                            .allMatch(d -> d.getPosterior() != null && d.getPosterior() > 0 && d.getPosterior() < 1);
+                    assertThat(answer.getDocuments().stream().mapToDouble(d -> d.getPosterior()).sum())
+                            .as("p(d|x,y) over the retrieved passages").isCloseTo(1.0, within(1e-9));
                     List<SearchHit> hits = answer.getDocuments().stream().map(d -> new SearchHit(new StoredChunk(
                             d.getChunkId(), d.getDocumentId(), d.getChunkIndex(), 1, d.getTitle(), d.getPassage(),
                             null, Map.of(), null), d.getScore())).toList();
