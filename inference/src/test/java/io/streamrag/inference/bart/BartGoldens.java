@@ -14,7 +14,7 @@ import java.util.List;
  * The fixtures {@code src/test/python/make_bart_fixtures.py} wrote from Hugging Face transformers: the tiny BART
  * folders and {@code goldens.json}.
  */
-final class BartGoldens {
+public final class BartGoldens {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final JsonNode root;
@@ -75,20 +75,24 @@ final class BartGoldens {
         return out;
     }
 
+    /** The generate arguments a fixture case pinned, with HF's names (the RAG-Token goldens use the same block). */
+    public static GenerationSettings settings(JsonNode s) {
+        return new GenerationSettings(
+                s.get("num_beams").asInt(), s.get("num_return_sequences").asInt(), s.get("max_length").asInt(),
+                s.get("max_new_tokens").isNull() ? null : s.get("max_new_tokens").asInt(),
+                s.get("min_length").asInt(), s.get("length_penalty").asDouble(),
+                GenerationSettings.EarlyStopping.valueOf(s.get("early_stopping").asText()),
+                s.get("no_repeat_ngram_size").asInt(),
+                s.get("forced_bos_token_id").isNull() ? null : s.get("forced_bos_token_id").asInt(),
+                s.get("forced_eos_token_id").isNull() ? null : s.get("forced_eos_token_id").asInt(),
+                s.get("decoder_start_token_id").asInt(), s.get("eos_token_id").asInt(),
+                s.get("pad_token_id").asInt());
+    }
+
     List<GenerateCase> generateCases() {
         List<GenerateCase> cases = new ArrayList<>();
         for (JsonNode c : root.get("generate")) {
-            JsonNode s = c.get("settings");
-            GenerationSettings settings = new GenerationSettings(
-                    s.get("num_beams").asInt(), s.get("num_return_sequences").asInt(), s.get("max_length").asInt(),
-                    s.get("max_new_tokens").isNull() ? null : s.get("max_new_tokens").asInt(),
-                    s.get("min_length").asInt(), s.get("length_penalty").asDouble(),
-                    GenerationSettings.EarlyStopping.valueOf(s.get("early_stopping").asText()),
-                    s.get("no_repeat_ngram_size").asInt(),
-                    s.get("forced_bos_token_id").isNull() ? null : s.get("forced_bos_token_id").asInt(),
-                    s.get("forced_eos_token_id").isNull() ? null : s.get("forced_eos_token_id").asInt(),
-                    s.get("decoder_start_token_id").asInt(), s.get("eos_token_id").asInt(),
-                    s.get("pad_token_id").asInt());
+            GenerationSettings settings = settings(c.get("settings"));
             List<List<Hypothesis>> outputs = new ArrayList<>();
             for (JsonNode perInput : c.get("outputs")) {
                 List<Hypothesis> hyps = new ArrayList<>();

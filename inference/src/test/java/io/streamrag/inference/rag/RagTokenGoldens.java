@@ -85,17 +85,7 @@ final class RagTokenGoldens {
     List<GenerateCase> generateCases() {
         List<GenerateCase> cases = new ArrayList<>();
         for (JsonNode c : root.get("generate")) {
-            JsonNode s = c.get("settings");
-            GenerationSettings settings = new GenerationSettings(
-                    s.get("num_beams").asInt(), s.get("num_return_sequences").asInt(), s.get("max_length").asInt(),
-                    s.get("max_new_tokens").isNull() ? null : s.get("max_new_tokens").asInt(),
-                    s.get("min_length").asInt(), s.get("length_penalty").asDouble(),
-                    GenerationSettings.EarlyStopping.valueOf(s.get("early_stopping").asText()),
-                    s.get("no_repeat_ngram_size").asInt(),
-                    s.get("forced_bos_token_id").isNull() ? null : s.get("forced_bos_token_id").asInt(),
-                    s.get("forced_eos_token_id").isNull() ? null : s.get("forced_eos_token_id").asInt(),
-                    s.get("decoder_start_token_id").asInt(), s.get("eos_token_id").asInt(),
-                    s.get("pad_token_id").asInt());
+            GenerationSettings settings = io.streamrag.inference.bart.BartGoldens.settings(c.get("settings"));
             List<List<Hypothesis>> outputs = new ArrayList<>();
             for (JsonNode perQuestion : c.get("outputs")) {
                 List<Hypothesis> hyps = new ArrayList<>();
