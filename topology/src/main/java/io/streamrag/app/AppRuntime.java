@@ -205,7 +205,7 @@ public final class AppRuntime implements AutoCloseable {
 
     private void createTopics() {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            new TopicAdmin(admin, config.kafka().adminTimeout()).ensureTopics(AppTopics.specs(config.topics()));
+            new TopicAdmin(admin, config.kafka().adminTimeout()).ensureTopics(AppTopics.specs(config.topics(), config.cdcSources()));
         }
     }
 

@@ -18,14 +18,17 @@ import io.streamrag.serde.GenericAvroDeserializer;
 import io.streamrag.store.VectorStore;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.Topology;
 
 /**
  * The ingest role for the application runtime: opens the embedder and the vector store named by the configuration
  * (closed by the runtime after the Streams instance), makes sure the collection exists, and builds
- * {@link IngestTopology}. Every topic of {@code topics.cdc} is read as Debezium Avro events of a table with
- * the columns of {@link CdcFieldMapping#DOCUMENTS_TABLE}.
+ * {@link IngestTopology}. The CDC sources are the named ones of {@code cdc.sources.<name>.*}, each with its own
+ * format and column mapping, plus one per topic of {@code topics.cdc}, read as before: Debezium Avro events of a
+ * table with the columns of {@link CdcFieldMapping#DOCUMENTS_TABLE}. Every CDC change the ingest takes is also
+ * written to {@code topics.captured.documents}, for reindex.
  */
 public final class IngestRole implements RoleTopology {
 
@@ -48,14 +51,16 @@ public final class IngestRole implements RoleTopology {
 
     static IngestSettings settings(AppConfig config, TextEmbedder embedder) {
         var ingest = config.ingest();
-        List<CdcSource> cdc = config.topics().cdcSources().stream()
+        List<CdcSource> cdc = new ArrayList<>(config.cdcSources());
+        config.topics().cdcSources().stream()
                 .map(topic -> new CdcSource(topic, List.of(topic), CdcFormat.AVRO, CdcFieldMapping.DOCUMENTS_TABLE))
-                .toList();
+                .forEach(cdc::add);
         return new IngestSettings(List.of(config.topics().documents()), cdc, config.topics().indexUpdates(),
                 config.topics().deadLetters(),
                 new ChunkingSettings(ingest.chunkSizeTokens(), ingest.chunkOverlapTokens()),
                 new BatchingSettings(ingest.batchMaxSize(), ingest.batchMaxWait(), MAX_EMBED_TEXTS),
-                ingest.maxBodyChars(), RoleResources.collection(config.store(), embedder));
+                ingest.maxBodyChars(), RoleResources.collection(config.store(), embedder),
+                config.topics().capturedDocuments());
     }
 
     private static IngestSerdes serdes(RoleContext context) {

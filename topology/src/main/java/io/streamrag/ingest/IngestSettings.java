@@ -18,6 +18,9 @@ import java.util.Set;
  * @param batching             batch size cap, linger and embed slice size
  * @param maxBodyChars         longer bodies are dead-lettered instead of indexed
  * @param collection           the vector collection's name, reported in {@code IndexUpdate.collection} (may be null)
+ * @param capturedDocumentsTopic compacted topic that receives the normalised state of every CDC document (the
+ *                             changes the ingest takes, as {@code DocumentChange}, tombstones for deletes), so that
+ *                             {@code reindex} covers CDC documents; null keeps no such copy
  */
 public record IngestSettings(
         List<String> documentChangeTopics,
@@ -27,7 +30,8 @@ public record IngestSettings(
         ChunkingSettings chunking,
         BatchingSettings batching,
         int maxBodyChars,
-        String collection) {
+        String collection,
+        String capturedDocumentsTopic) {
 
     public static final int DEFAULT_MAX_BODY_CHARS = 1_000_000;
 
@@ -47,8 +51,15 @@ public record IngestSettings(
         if (maxBodyChars <= 0) {
             throw new IllegalArgumentException("max body length must be positive, was " + maxBodyChars);
         }
+        if (capturedDocumentsTopic != null && capturedDocumentsTopic.isBlank()) {
+            capturedDocumentsTopic = null;
+        }
         Set<String> names = new HashSet<>();
         Set<String> topics = new HashSet<>(documentChangeTopics);
+        if (capturedDocumentsTopic != null && topics.contains(capturedDocumentsTopic)) {
+            throw new IllegalArgumentException("the captured-documents topic " + capturedDocumentsTopic
+                    + " must not be a document-change input topic");
+        }
         for (CdcSource source : cdcSources) {
             if (!names.add(source.name())) {
                 throw new IllegalArgumentException("two CDC sources are named " + source.name());
@@ -57,7 +68,19 @@ public record IngestSettings(
                 if (!topics.add(topic)) {
                     throw new IllegalArgumentException("topic " + topic + " is read by two ingest sources");
                 }
+                if (topic.equals(capturedDocumentsTopic)) {
+                    throw new IllegalArgumentException("CDC source " + source.name() + " reads the captured-documents"
+                            + " topic " + topic + ", which the ingest writes");
+                }
             }
         }
+    }
+
+    /** Settings that keep no replayable copy of CDC documents. */
+    public IngestSettings(List<String> documentChangeTopics, List<CdcSource> cdcSources, String indexUpdatesTopic,
+                          String deadLetterTopic, ChunkingSettings chunking, BatchingSettings batching,
+                          int maxBodyChars, String collection) {
+        this(documentChangeTopics, cdcSources, indexUpdatesTopic, deadLetterTopic, chunking, batching, maxBodyChars,
+                collection, null);
     }
 }

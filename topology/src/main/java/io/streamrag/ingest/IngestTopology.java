@@ -6,6 +6,7 @@ import io.streamrag.ingest.batch.BatchIndexer;
 import io.streamrag.ingest.batch.DocumentIndexer;
 import io.streamrag.ingest.cdc.CdcChangeReader;
 import io.streamrag.ingest.cdc.CdcFormat;
+import io.streamrag.ingest.cdc.CdcIntake;
 import io.streamrag.ingest.cdc.CdcSource;
 import io.streamrag.ingest.chunk.DocumentChunker;
 import io.streamrag.store.VectorStore;
@@ -27,7 +28,8 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * document-changes ──► decode-document-changes ─┐
  * cdc-&lt;name&gt; ──────► map-cdc-&lt;name&gt; ───────────┼──► index-documents ──► index-updates
- *                        │                      │     [ingest-applied-versions, ingest-pending-changes]
+ *                     [ingest-cdc-documents]    │     [ingest-applied-versions, ingest-pending-changes]
+ *                        │  └───────────────────┼──► captured-documents (normalised CDC state, compacted)
  *                        └──────────────────────┴──► dead-letters
  * </pre>
  *
@@ -40,6 +42,9 @@ public final class IngestTopology {
 
     public static final String APPLIED_VERSIONS_STORE = "ingest-applied-versions";
     public static final String PENDING_CHANGES_STORE = "ingest-pending-changes";
+    /** Per CDC source and document: the newest captured version (see {@code CapturedDocuments}). */
+    public static final String CDC_DOCUMENTS_STORE = "ingest-cdc-documents";
+    static final String CAPTURED_DOCUMENTS_SINK = "captured-documents";
     static final String INDEXER = "index-documents";
     static final String INDEX_UPDATES_SINK = "index-updates";
     static final String DEAD_LETTERS_SINK = "dead-letters";
@@ -79,15 +84,31 @@ public final class IngestTopology {
                     INDEXER, DEAD_LETTERS_SINK), "document-changes");
             readers.add("decode-document-changes");
         }
+        List<String> cdcReaders = new ArrayList<>();
+        String capturedSink = settings.capturedDocumentsTopic() == null ? null : CAPTURED_DOCUMENTS_SINK;
         for (CdcSource source : settings.cdcSources()) {
             String sourceNode = "cdc-" + source.name();
             String mapper = "map-cdc-" + source.name();
-            topology.addSource(sourceNode, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                    source.topics().toArray(String[]::new));
-            ChangeReader reader = new CdcChangeReader(source, serdes.avroRecords());
-            topology.addProcessor(mapper, () -> new ChangeIntake(reader, validator, rejected, INDEXER,
-                    DEAD_LETTERS_SINK), sourceNode);
+            if (source.topicPattern() != null) {
+                topology.addSource(sourceNode, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                        source.topicPattern());
+            } else {
+                topology.addSource(sourceNode, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                        source.topics().toArray(String[]::new));
+            }
+            CdcChangeReader reader = new CdcChangeReader(source, serdes.avroRecords());
+            topology.addProcessor(mapper, () -> new CdcIntake(source, reader, validator, rejected,
+                    CDC_DOCUMENTS_STORE, INDEXER, capturedSink, DEAD_LETTERS_SINK), sourceNode);
             readers.add(mapper);
+            cdcReaders.add(mapper);
+        }
+        if (!cdcReaders.isEmpty()) {
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CDC_DOCUMENTS_STORE),
+                    Serdes.String(), Serdes.String()), cdcReaders.toArray(String[]::new));
+            if (capturedSink != null) {
+                topology.addSink(CAPTURED_DOCUMENTS_SINK, settings.capturedDocumentsTopic(), new StringSerializer(),
+                        serdes.documentChanges().serializer(), cdcReaders.toArray(String[]::new));
+            }
         }
 
         DocumentChunker chunker = new DocumentChunker(embedder.tokenizer(), embedder.maxTokens(),

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -31,10 +32,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code streamrag reindex --embedder SPEC}: fills the new model's collection from the documents topic. */
+/**
+ * {@code streamrag reindex --embedder SPEC}: fills the new model's collection from the documents topic and the
+ * captured CDC documents.
+ */
 @Command(name = "reindex", mixinStandardHelpOptions = true,
         description = {
-            "Re-embed every document with a new embedding model: read the compacted documents topic from the "
+            "Re-embed every document with a new embedding model: read the compacted documents topics from the "
                     + "beginning to its current end, index the newest version of every live document into the new "
                     + "model's collection, then (Qdrant) switch the alias store.collection.prefix to it.",
             "",
@@ -47,7 +51,8 @@ import picocli.CommandLine.Spec;
                     + "collection.",
             "Running workers pin their own model's collection at start, so old-model QA workers keep answering from "
                     + "the old collection until they are restarted on the new model.",
-            "Only topics.documents is read: documents that came only through topics.cdc need a source snapshot.",
+            "CDC documents are read from topics.captured.documents, where the ingest keeps the state of every CDC "
+                    + "document it took: no new database snapshot is needed.",
             "The old Qdrant collection is kept for rollback (switch the alias back) unless --delete-old is given.",
             ""})
 public final class ReindexCommand implements Callable<Integer> {
@@ -90,8 +95,8 @@ public final class ReindexCommand implements Callable<Integer> {
         AppConfig app = config.load();
         PrintWriter out = spec.commandLine().getOut();
         try (TextEmbedder embedder = opener.open(embedderSpec, app)) {
-            out.printf("Reindexing %s with %s (%d dimensions)%n", app.topics().documents(), embedder.modelName(),
-                    embedder.dimension());
+            out.printf("Reindexing %s and %s with %s (%d dimensions)%n", app.topics().documents(),
+                    app.topics().capturedDocuments(), embedder.modelName(), embedder.dimension());
             return app.store().type() == StoreSettings.StoreType.EMBEDDED
                     ? intoLucene(app, embedder, out) : intoQdrant(app, embedder, out);
         }
@@ -187,7 +192,8 @@ public final class ReindexCommand implements Callable<Integer> {
                                 String collection) {
         SpecificAvroSerde<DocumentChange> serde = new SpecificAvroSerde<>(DocumentChange.class);
         serde.configure(app.registry().serdeConfig(), false);
-        return new Reindexer(app.kafka().clientConfig(), serde.deserializer(), app.topics().documents(), embedder,
+        return new Reindexer(app.kafka().clientConfig(), serde.deserializer(),
+                List.of(app.topics().documents(), app.topics().capturedDocuments()), embedder,
                 store, collection, new ChunkingSettings(app.ingest().chunkSizeTokens(),
                 app.ingest().chunkOverlapTokens()), app.ingest().maxBodyChars(), batchSize);
     }

@@ -34,7 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds a vector store from the compacted documents topic with a (new) embedder: reads every partition from the
+ * Rebuilds a vector store from the compacted documents topics with a (new) embedder: the documents topic and the
+ * captured-documents topic, where the ingest writes the state of every CDC document it takes. Reads every partition
+ * of each from the
  * beginning up to the end offsets captured at start (read_committed, so aborted transactions never count), keeps the
  * newest version of every document by the same rule as the ingest ({@link VersionGate}: a higher version wins, a
  * tombstone deletes the current state), and indexes the live documents in batches through the ingest's
@@ -52,7 +54,7 @@ public final class Reindexer {
 
     private final Map<String, Object> consumerConfig;
     private final Deserializer<DocumentChange> changes;
-    private final String topic;
+    private final List<String> topics;
     private final BatchIndexer indexer;
     private final ChangeValidator validator;
     private final int batchSize;
@@ -67,12 +69,25 @@ public final class Reindexer {
     public Reindexer(Map<String, Object> consumerConfig, Deserializer<DocumentChange> changes, String topic,
                      TextEmbedder embedder, VectorStore store, String collection, ChunkingSettings chunking,
                      int maxBodyChars, int batchSize) {
+        this(consumerConfig, changes, List.of(topic), embedder, store, collection, chunking, maxBodyChars, batchSize);
+    }
+
+    /**
+     * @param topics the compacted topics of {@code DocumentChange}s keyed by document id; the first must exist, a
+     *               later one that does not exist yet (no CDC source ever ran) holds nothing
+     */
+    public Reindexer(Map<String, Object> consumerConfig, Deserializer<DocumentChange> changes, List<String> topics,
+                     TextEmbedder embedder, VectorStore store, String collection, ChunkingSettings chunking,
+                     int maxBodyChars, int batchSize) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, was " + batchSize);
         }
         this.consumerConfig = Map.copyOf(consumerConfig);
         this.changes = changes;
-        this.topic = topic;
+        if (topics.isEmpty()) {
+            throw new IllegalArgumentException("reindex needs at least one topic");
+        }
+        this.topics = List.copyOf(topics);
         this.indexer = new BatchIndexer(new DocumentChunker(embedder.tokenizer(), embedder.maxTokens(), chunking),
                 embedder, store, MAX_EMBED_TEXTS, new IngestMetrics(new SimpleMeterRegistry()), Clock.systemUTC(),
                 collection);
@@ -109,12 +124,18 @@ public final class Reindexer {
         config.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned partitions, no group: nothing is committed
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic);
-            if (infos == null || infos.isEmpty()) {
-                throw new IllegalStateException("documents topic " + topic + " does not exist");
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic);
+                if (infos == null || infos.isEmpty()) {
+                    if (topic.equals(topics.get(0))) {
+                        throw new IllegalStateException("documents topic " + topic + " does not exist");
+                    }
+                    LOG.info("Topic {} does not exist: no CDC document to read", topic);
+                    continue;
+                }
+                infos.forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
             }
-            List<TopicPartition> partitions = infos.stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             // with read_committed these are the last stable offsets: what is committed when the reindex starts
@@ -128,7 +149,7 @@ public final class Reindexer {
                     }
                 }
             }
-            LOG.info("Read {} records of {} up to {}: {} documents", snapshot.records, topic, endOffsets,
+            LOG.info("Read {} records of {} up to {}: {} documents", snapshot.records, topics, endOffsets,
                     snapshot.latest.size());
             return snapshot;
         }

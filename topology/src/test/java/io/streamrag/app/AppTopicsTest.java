@@ -26,8 +26,11 @@ class AppTopicsTest {
                 .collect(Collectors.toMap(TopicSpec::name, Function.identity()));
 
         assertThat(specs).containsOnlyKeys("streamrag.documents", "streamrag.questions", "streamrag.answers",
-                "streamrag.dead-letters", "streamrag.index-updates", "pg.public.articles");
+                "streamrag.dead-letters", "streamrag.index-updates", "streamrag.captured-documents",
+                "pg.public.articles");
         assertThat(specs.get("streamrag.documents").configs()).containsEntry("cleanup.policy", "compact")
+                .doesNotContainKey("retention.ms");
+        assertThat(specs.get("streamrag.captured-documents").configs()).containsEntry("cleanup.policy", "compact")
                 .doesNotContainKey("retention.ms");
         assertThat(specs.get("streamrag.answers").configs())
                 .containsEntry("cleanup.policy", "delete").containsEntry("retention.ms", "1000");
@@ -36,5 +39,24 @@ class AppTopicsTest {
             assertThat(spec.partitions()).isEqualTo(6);
             assertThat(spec.replicationFactor()).contains((short) 3);
         });
+    }
+
+    @Test
+    void namedCdcSourcesTopicsAreCreatedWithOnePartitionSoATruncateReachesAllTheirDocuments() {
+        AppConfig config = new ConfigLoader(Map.of(), new java.util.Properties()).load(Optional.empty(), Map.of(
+                "topics.partitions", "6",
+                "cdc.sources.articles.topics", "shop.public.articles",
+                "cdc.sources.articles.id.columns", "article_id",
+                "cdc.sources.articles.body.column", "content",
+                "cdc.sources.all.topic.pattern", "wiki\\..*",
+                "cdc.sources.all.id.columns", "id",
+                "cdc.sources.all.body.column", "text"));
+
+        Map<String, TopicSpec> specs = AppTopics.specs(config.topics(), config.cdcSources()).stream()
+                .collect(Collectors.toMap(TopicSpec::name, Function.identity()));
+
+        assertThat(specs.get("shop.public.articles").partitions()).isEqualTo(1);
+        assertThat(specs.get("streamrag.documents").partitions()).isEqualTo(6);
+        assertThat(specs.keySet()).as("a pattern names no topic to create").noneMatch(name -> name.startsWith("wiki"));
     }
 }

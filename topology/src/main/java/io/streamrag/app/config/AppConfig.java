@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import io.streamrag.inference.device.ComputeDevice;
 import io.streamrag.inference.device.DeviceSettings;
 import io.streamrag.inference.device.Precision;
+import io.streamrag.ingest.cdc.CdcSource;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,7 +26,12 @@ public record AppConfig(
         QaSettings qa,
         ModelSettings models,
         StoreSettings store,
-        MetricsSettings metrics) {
+        MetricsSettings metrics,
+        List<CdcSource> cdcSources) {
+
+    public AppConfig {
+        cdcSources = List.copyOf(cdcSources);
+    }
 
     /** Kafka's rule for topic names. */
     private static final String TOPIC_NAME = "[a-zA-Z0-9._-]{1,249}";
@@ -94,6 +101,7 @@ public record AppConfig(
                 r.nonBlank(TOPICS_ANSWERS),
                 r.nonBlank(TOPICS_DEAD_LETTERS),
                 r.nonBlank(TOPICS_INDEX_UPDATES),
+                r.nonBlank(TOPICS_CAPTURED_DOCUMENTS),
                 r.integer(TOPICS_PARTITIONS, 1, 10_000),
                 replication > 0 ? Optional.of((short) replication) : Optional.empty(),
                 r.bool(TOPICS_CREATE),
@@ -142,7 +150,8 @@ public record AppConfig(
                 r.nonBlank(STORE_COLLECTION_PREFIX));
 
         MetricsSettings metrics = new MetricsSettings(r.integer(METRICS_PORT, -1, 65535));
-        return new AppConfig(kafka, registry, topics, ingest, qa, models, store, metrics);
+        List<CdcSource> cdcSources = CdcSourcesReader.read(r);
+        return new AppConfig(kafka, registry, topics, ingest, qa, models, store, metrics, cdcSources);
     }
 
     private static ModelSource modelSource(ConfigReader r, String key, String value) {
@@ -206,6 +215,7 @@ public record AppConfig(
         topicKeys.put(TOPICS_ANSWERS, topics.answers());
         topicKeys.put(TOPICS_DEAD_LETTERS, topics.deadLetters());
         topicKeys.put(TOPICS_INDEX_UPDATES, topics.indexUpdates());
+        topicKeys.put(TOPICS_CAPTURED_DOCUMENTS, topics.capturedDocuments());
         Map<String, String> keyByTopic = new LinkedHashMap<>();
         topicKeys.forEach((key, topic) -> {
             if (!topic.isBlank() && !topic.matches(TOPIC_NAME)) {
@@ -221,6 +231,25 @@ public record AppConfig(
                 r.problem(TOPICS_CDC, "holds '" + source + "', which is not a valid Kafka topic name");
             } else if (keyByTopic.containsKey(source)) {
                 r.problem(TOPICS_CDC, "holds '" + source + "', already used by " + keyByTopic.get(source));
+            }
+        }
+        for (String source : topics.cdcSources()) {
+            keyByTopic.putIfAbsent(source, TOPICS_CDC);
+        }
+        for (CdcSource source : cdcSources) {
+            String key = CDC_TOPICS.replace("<name>", source.name());
+            for (String topic : source.topics()) {
+                if (!topic.matches(TOPIC_NAME)) {
+                    r.problem(key, "holds '" + topic + "', which is not a valid Kafka topic name");
+                } else if (keyByTopic.containsKey(topic)) {
+                    r.problem(key, "holds '" + topic + "', already used by " + keyByTopic.get(topic));
+                } else {
+                    keyByTopic.put(topic, key);
+                }
+            }
+            if (topics.cdcSources().contains(source.name())) {
+                r.problem(key, "CDC source '" + source.name() + "' has the name of a topic in " + TOPICS_CDC
+                        + "; rename the source");
             }
         }
         for (String owned : OWNED_CLIENT_KEYS) {

@@ -26,6 +26,7 @@ public final class ConfigCatalog {
     // topics
     public static final String TOPICS_DOCUMENTS = "topics.documents";
     public static final String TOPICS_CDC = "topics.cdc";
+    public static final String TOPICS_CAPTURED_DOCUMENTS = "topics.captured.documents";
     public static final String TOPICS_QUESTIONS = "topics.questions";
     public static final String TOPICS_ANSWERS = "topics.answers";
     public static final String TOPICS_DEAD_LETTERS = "topics.dead.letters";
@@ -44,6 +45,25 @@ public final class ConfigCatalog {
     public static final String INGEST_MAX_BODY_CHARS = "ingest.max.body.chars";
     public static final String INGEST_BATCH_MAX_SIZE = "ingest.batch.max.size";
     public static final String INGEST_BATCH_MAX_WAIT_MS = "ingest.batch.max.wait.ms";
+    // cdc sources, one group of keys per named source
+    public static final String CDC_SOURCES_PREFIX = "cdc.sources.";
+    public static final String CDC_TOPICS = "cdc.sources.<name>.topics";
+    public static final String CDC_TOPIC_PATTERN = "cdc.sources.<name>.topic.pattern";
+    public static final String CDC_FORMAT = "cdc.sources.<name>.format";
+    public static final String CDC_ENVELOPE = "cdc.sources.<name>.envelope";
+    public static final String CDC_ID_COLUMNS = "cdc.sources.<name>.id.columns";
+    public static final String CDC_ID_SEPARATOR = "cdc.sources.<name>.id.separator";
+    public static final String CDC_ID_PREFIX = "cdc.sources.<name>.id.prefix";
+    public static final String CDC_TITLE_COLUMN = "cdc.sources.<name>.title.column";
+    public static final String CDC_BODY_COLUMN = "cdc.sources.<name>.body.column";
+    public static final String CDC_BODY_TEMPLATE = "cdc.sources.<name>.body.template";
+    public static final String CDC_TENANT_COLUMN = "cdc.sources.<name>.tenant.column";
+    public static final String CDC_METADATA_COLUMN = "cdc.sources.<name>.metadata.column";
+    public static final String CDC_METADATA_COLUMNS = "cdc.sources.<name>.metadata.columns";
+    public static final String CDC_VERSION_COLUMN = "cdc.sources.<name>.version.column";
+    public static final String CDC_SOFT_DELETE_COLUMN = "cdc.sources.<name>.soft.delete.column";
+    public static final String CDC_SOFT_DELETE_VALUE = "cdc.sources.<name>.soft.delete.value";
+    public static final String CDC_TRUNCATE = "cdc.sources.<name>.truncate";
     // qa
     public static final String QA_APPLICATION_ID = "qa.application.id";
     public static final String QA_TOP_K_DEFAULT = "qa.top.k.default";
@@ -108,7 +128,13 @@ public final class ConfigCatalog {
             key(TOPICS_DOCUMENTS, "streamrag.documents",
                     "Document changes (`DocumentChange`), keyed by document id; compacted."),
             key(TOPICS_CDC, "",
-                    "Comma-separated Debezium change topics the ingest role also reads (e.g. `pg.public.articles`)."),
+                    "Comma-separated Debezium change topics of tables shaped like the sample `documents` table "
+                            + "(Avro; columns `id`, `title`, `body`, `tenant`, `metadata`, `updated_at`, "
+                            + "`deleted`). Any other table: a source under `cdc.sources`."),
+            key(TOPICS_CAPTURED_DOCUMENTS, "streamrag.captured-documents",
+                    "Compacted: the ingest writes every CDC change it takes here as a `DocumentChange` (a tombstone "
+                            + "for a delete), in the same transaction; `reindex` reads it with `topics.documents`, so "
+                            + "CDC documents need no new database snapshot."),
             key(TOPICS_QUESTIONS, "streamrag.questions", "Questions (`Question`), keyed by question id."),
             key(TOPICS_ANSWERS, "streamrag.answers", "Answers (`Answer`), keyed by question id."),
             key(TOPICS_DEAD_LETTERS, "streamrag.dead-letters",
@@ -134,6 +160,45 @@ public final class ConfigCatalog {
                     "Longer document bodies are dead-lettered instead of indexed."),
             key(INGEST_BATCH_MAX_SIZE, "32", "Document changes flushed together: their chunks are embedded in one call and written in one store batch."),
             key(INGEST_BATCH_MAX_WAIT_MS, "50", "Linger: how long the oldest pending change waits for a batch to fill before it is flushed anyway."),
+
+            key(CDC_TOPICS, "",
+                    "CDC source `<name>` (lower-case letters and digits; in YAML an item of the list `cdc.sources` "
+                            + "with `name: <name>`): comma-separated Debezium topics of one table. This or "
+                            + "`topic.pattern`."),
+            key(CDC_TOPIC_PATTERN, "",
+                    "Regular expression over topic names, instead of `topics` (e.g. `shop\\.public\\..*`)."),
+            key(CDC_FORMAT, "json",
+                    "How Kafka Connect wrote keys and values: `json` (`JsonConverter`, with or without schemas) or "
+                            + "`avro` (Confluent wire format, schemas from `schema.registry.url`)."),
+            key(CDC_ENVELOPE, "auto",
+                    "`full` (Debezium change events), `flattened` (rows from `ExtractNewRecordState`) or `auto` "
+                            + "(decided per event)."),
+            key(CDC_ID_COLUMNS, "",
+                    "Required. The primary-key column(s); a composite key's values are joined in this order with "
+                            + "`id.separator` into one document id."),
+            key(CDC_ID_SEPARATOR, ":", "Between the values of a composite key in the document id."),
+            key(CDC_ID_PREFIX, "",
+                    "Put in front of every document id (e.g. `articles:`), to keep several tables' ids apart."),
+            key(CDC_TITLE_COLUMN, "", "Column holding the title (embedded in front of every chunk); empty: none."),
+            key(CDC_BODY_COLUMN, "", "Column holding the text to chunk and embed. This or `body.template`."),
+            key(CDC_BODY_TEMPLATE, "",
+                    "The body made of several columns, e.g. `{headline}\\n\\n{content}` (`\\n` is a line break; "
+                            + "a null column adds nothing)."),
+            key(CDC_TENANT_COLUMN, "", "Column holding the document's tenant; empty: none."),
+            key(CDC_METADATA_COLUMN, "",
+                    "A json/jsonb column whose top-level fields become metadata; empty: none."),
+            key(CDC_METADATA_COLUMNS, "", "Comma-separated columns copied into metadata under their own names."),
+            key(CDC_VERSION_COLUMN, "",
+                    "Strictly increasing row version or updated-at column, used when events carry no LSN or binlog "
+                            + "position (numbers as they are, ISO-8601 timestamps as epoch µs)."),
+            key(CDC_SOFT_DELETE_COLUMN, "", "Column that marks a row deleted (its document is removed)."),
+            key(CDC_SOFT_DELETE_VALUE, "",
+                    "The `soft.delete.column` value (as text) that means deleted; empty: any true value "
+                            + "(`true`, `t`, `1`, `yes`, a non-zero number)."),
+            key(CDC_TRUNCATE, "delete",
+                    "A Debezium truncate (`op = t`): `delete` removes every document of the source (single-partition "
+                            + "topics; Debezium sends a truncate to one partition), `dead-letter` leaves them and "
+                            + "dead-letters the event."),
 
             key(QA_APPLICATION_ID, "streamrag-qa", "Kafka Streams `application.id` of the QA role."),
             key(QA_TOP_K_DEFAULT, "4", "Passages retrieved when a question does not say."),
@@ -185,11 +250,18 @@ public final class ConfigCatalog {
         return KEYS;
     }
 
-    /** The key that governs {@code name}: the key itself or the pass-through prefix it falls under. */
+    /**
+     * The key that governs {@code name}: the key itself, the named-list key it is one item's setting of, or the
+     * pass-through prefix it falls under.
+     */
     public static Optional<ConfigKey> find(String name) {
         ConfigKey exact = BY_NAME.get(name);
         if (exact != null) {
             return Optional.of(exact);
+        }
+        Optional<ConfigKey> named = KEYS.stream().filter(key -> key.matchesNamed(name)).findFirst();
+        if (named.isPresent()) {
+            return named;
         }
         return KEYS.stream()
                 .filter(ConfigKey::isPrefix)
@@ -197,11 +269,11 @@ public final class ConfigCatalog {
                 .findFirst();
     }
 
-    /** Defaults of the plain (non-prefix) keys. */
+    /** Defaults of the plain keys (neither prefixes nor settings of named items). */
     static Map<String, String> defaults() {
         Map<String, String> defaults = new LinkedHashMap<>();
         for (ConfigKey key : KEYS) {
-            if (!key.isPrefix()) {
+            if (!key.isPrefix() && !key.isNamed()) {
                 defaults.put(key.name(), key.defaultValue());
             }
         }

@@ -119,6 +119,10 @@ public final class ConfigLoader {
     }
 
     private static String suggestion(String unknown) {
+        if (unknown.startsWith(ConfigCatalog.CDC_SOURCES_PREFIX)) {
+            return "; a CDC source's settings are " + ConfigCatalog.CDC_SOURCES_PREFIX + "<name>.<setting>, <name> "
+                    + "lower-case letters and digits, <setting> one of those listed in CONFIG.md";
+        }
         Optional<String> parent = ConfigCatalog.keys().stream().map(ConfigKey::name)
                 .filter(known -> unknown.startsWith(known + "."))
                 .findFirst();
@@ -162,12 +166,36 @@ public final class ConfigLoader {
         throw new ConfigException(List.of("config file " + path + " must end in .yaml, .yml or .properties"));
     }
 
-    /** Nested YAML maps become dotted keys; lists become comma-separated values. */
+    /**
+     * Nested YAML maps become dotted keys; lists of scalars become comma-separated values; a list of maps under a
+     * named list ({@code cdc.sources}) becomes one group of keys per item, named by the item's {@code name}:
+     * {@code - name: articles, topics: [a]} is {@code cdc.sources.articles.topics=a}.
+     */
     private static void flatten(String prefix, JsonNode node, Map<String, String> flat, Path path) {
         if (node.isObject()) {
             node.fields().forEachRemaining(field ->
                     flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue(),
                             flat, path));
+        } else if (node.isArray() && isNamedList(prefix)) {
+            for (JsonNode item : node) {
+                JsonNode name = item.get("name");
+                if (!item.isObject() || name == null || !name.isValueNode()
+                        || !name.asText().matches(ConfigKey.ITEM_NAME)) {
+                    throw new ConfigException(List.of("'" + prefix + "' in " + path + " must be a list of maps, each "
+                            + "with a 'name' of lower-case letters and digits (it names the item in keys and "
+                            + "environment variables: " + prefix + ".<name>.*), not " + item));
+                }
+                String itemPrefix = prefix + "." + name.asText();
+                if (flat.keySet().stream().anyMatch(key -> key.startsWith(itemPrefix + "."))) {
+                    throw new ConfigException(List.of("'" + prefix + "' in " + path + " names '" + name.asText()
+                            + "' twice"));
+                }
+                item.fields().forEachRemaining(field -> {
+                    if (!field.getKey().equals("name")) {
+                        flatten(itemPrefix + "." + field.getKey(), field.getValue(), flat, path);
+                    }
+                });
+            }
         } else if (node.isArray()) {
             List<String> items = new ArrayList<>();
             node.forEach(item -> {
@@ -180,6 +208,11 @@ public final class ConfigLoader {
         } else {
             flat.put(prefix, node.isNull() ? "" : node.asText());
         }
+    }
+
+    private static boolean isNamedList(String prefix) {
+        String items = prefix + "." + ConfigKey.NAME_SEGMENT + ".";
+        return ConfigCatalog.keys().stream().anyMatch(key -> key.isNamed() && key.name().startsWith(items));
     }
 
     /** Levenshtein distance, for "did you mean" hints on misspelt keys. */

@@ -113,6 +113,43 @@ final class ConfigReader {
         return parsed;
     }
 
+    /**
+     * The item names that have at least one setting under {@code listPrefix} (e.g. {@code cdc.sources.}), in name
+     * order.
+     */
+    java.util.SortedSet<String> namedItems(String listPrefix) {
+        java.util.SortedSet<String> items = new java.util.TreeSet<>();
+        raw.entries().keySet().forEach(key -> {
+            if (key.startsWith(listPrefix) && ConfigCatalog.find(key).filter(ConfigKey::isNamed).isPresent()) {
+                String rest = key.substring(listPrefix.length());
+                items.add(rest.substring(0, rest.indexOf('.')));
+            }
+        });
+        return items;
+    }
+
+    /** An item's setting of a named key ({@code cdc.sources.<name>.topics} for item {@code articles}), or its default. */
+    String named(String namedKey, String item) {
+        ConfigKey key = ConfigCatalog.find(namedKey).filter(ConfigKey::isNamed)
+                .orElseThrow(() -> new IllegalStateException(namedKey + " is not a named key of the catalogue"));
+        read.add(key.name());
+        return raw.get(key.forItem(item)).map(RawConfig.Entry::value).orElse(key.defaultValue());
+    }
+
+    /** As {@link #named}, split at commas, blanks dropped. */
+    List<String> namedList(String namedKey, String item) {
+        String value = named(namedKey, item);
+        if (value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(part -> !part.isEmpty()).toList();
+    }
+
+    /** Marks the named keys read; they have no value while no item is configured. */
+    void touchNamed() {
+        ConfigCatalog.keys().stream().filter(ConfigKey::isNamed).forEach(key -> read.add(key.name()));
+    }
+
     /** Everything set under a pass-through prefix key such as {@code kafka.client.*}. */
     Map<String, String> passThrough(String prefixKey) {
         ConfigKey key = ConfigCatalog.find(prefixKey).filter(ConfigKey::isPrefix)
@@ -126,6 +163,11 @@ final class ConfigReader {
         RawConfig.Entry entry = raw.get(key).orElse(new RawConfig.Entry("", "default"));
         problems.add(key + "=" + quote(RawConfig.Secrets.mask(key, entry.value())) + " " + reason
                 + " (" + entry.origin() + ")");
+    }
+
+    /** How many problems were recorded so far. */
+    int problemCount() {
+        return problems.size();
     }
 
     /** Records a problem found before typing, e.g. an unknown key. */

@@ -7,6 +7,8 @@ import java.util.Optional;
 /**
  * Topic names, and how the topics the application creates are laid out.
  *
+ * @param cdcSources        {@code topics.cdc}: Debezium topics of tables shaped like the sample {@code documents}
+ * @param capturedDocuments compacted topic of the normalised CDC documents, what reindex reads besides documents
  * @param replicationFactor empty: the broker's default
  */
 public record TopicSettings(
@@ -16,6 +18,7 @@ public record TopicSettings(
         String answers,
         String deadLetters,
         String indexUpdates,
+        String capturedDocuments,
         int partitions,
         Optional<Short> replicationFactor,
         boolean create,

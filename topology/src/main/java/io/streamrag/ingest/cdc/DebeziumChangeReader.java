@@ -7,6 +7,8 @@ import io.streamrag.ingest.RejectReason;
 import io.streamrag.ingest.MappedChange;
 import io.streamrag.ingest.RejectedRecordException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,7 +18,9 @@ import java.util.Map;
  * <p>Accepts the full envelope ({@code before}, {@code after}, {@code op}, {@code source}, {@code ts_ms}) and rows
  * flattened by {@code ExtractNewRecordState} (with the optional {@code __op}, {@code __deleted}, {@code __lsn},
  * {@code __source_ts_ms}, {@code __ts_ms}, {@code __db}, {@code __table} fields). Operations: c, u, r (snapshot) and
- * d; truncate and message events are rejected because the vector store cannot drop a whole table's documents.
+ * d; a truncate ({@link #isTruncate}) is the caller's to apply, since it concerns every document of the source; message
+ * events are rejected. A full row image (create, update, snapshot read) that lacks a column the mapping names is
+ * rejected with the missing names: the mapping does not fit the table, and indexing it would index empty fields.
  *
  * <p>Version: the LSN when the event has one (PostgreSQL), else the binlog position (MySQL, see
  * {@link BinlogPosition}), else the mapping's version column, else the source commit time
@@ -28,10 +32,25 @@ public final class DebeziumChangeReader {
 
     private final String sourceName;
     private final CdcFieldMapping mapping;
+    private final CdcEnvelope envelope;
 
     public DebeziumChangeReader(String sourceName, CdcFieldMapping mapping) {
+        this(sourceName, mapping, CdcEnvelope.AUTO);
+    }
+
+    public DebeziumChangeReader(String sourceName, CdcFieldMapping mapping, CdcEnvelope envelope) {
         this.sourceName = sourceName;
         this.mapping = mapping;
+        this.envelope = envelope;
+    }
+
+    /** Whether the decoded value is a truncate event of the whole table ({@code op = t}, or {@code __op = t}). */
+    public boolean isTruncate(Map<String, Object> value) {
+        if (value == null) {
+            return false;
+        }
+        return isEnvelope(value) ? "t".equals(ColumnValues.text(value.get("op")))
+                : envelope != CdcEnvelope.FULL && "t".equals(ColumnValues.text(value.get("__op")));
     }
 
     /**
@@ -43,12 +62,18 @@ public final class DebeziumChangeReader {
         if (value == null) {
             return new MappedChange(idFromKey(key, null), null);
         }
+        if (envelope == CdcEnvelope.FULL && !isEnvelope(value)) {
+            throw new RejectedRecordException(RejectReason.WRONG_SCHEMA, keyText(key), "source " + sourceName
+                    + " is configured with envelope=full, but the event has no 'op' and 'before'/'after' (fields: "
+                    + value.keySet() + "); a flattened (ExtractNewRecordState) topic needs envelope=flattened");
+        }
         return isEnvelope(value) ? readEnvelope(key, value, recordTimestamp) : readFlattened(key, value,
                 recordTimestamp);
     }
 
-    private static boolean isEnvelope(Map<String, Object> value) {
-        return value.containsKey("op") && (value.containsKey("after") || value.containsKey("before"));
+    private boolean isEnvelope(Map<String, Object> value) {
+        return envelope != CdcEnvelope.FLATTENED && value.containsKey("op")
+                && (value.containsKey("after") || value.containsKey("before"));
     }
 
     @SuppressWarnings("unchecked")
@@ -95,9 +120,11 @@ public final class DebeziumChangeReader {
 
     private MappedChange toChange(Object key, Map<String, Object> row, Operation operation, Position position,
                                   long recordTimestamp) {
-        String id = row.get(mapping.idColumn()) != null ? mapping.idPrefix() + ColumnValues.text(row.get(
-                mapping.idColumn())) : idFromKey(key, operation);
-        if (mapping.softDeleteColumn() != null && ColumnValues.truthy(row.get(mapping.softDeleteColumn()))) {
+        String id = documentId(key, row, operation);
+        if (operation != Operation.DELETE) {
+            requireMappedColumns(id, row);
+        }
+        if (softDeleted(row)) {
             operation = Operation.DELETE;
         }
         Long version = version(id, row, position, operation);
@@ -111,7 +138,7 @@ public final class DebeziumChangeReader {
                 .setDocumentId(id)
                 .setVersion(version)
                 .setTitle(delete ? null : text(id, row, mapping.titleColumn()))
-                .setBody(delete ? null : text(id, row, mapping.bodyColumn()))
+                .setBody(delete ? null : body(id, row))
                 .setTenant(text(id, row, mapping.tenantColumn()))
                 .setMetadata(delete ? Map.of() : metadata(id, row))
                 .setSource(SourceInfo.newBuilder()
@@ -205,18 +232,73 @@ public final class DebeziumChangeReader {
         }
     }
 
-    private String idFromKey(Object key, Operation operation) {
-        Object id = key instanceof Map<?, ?> struct ? struct.get(mapping.idColumn()) : key;
-        if (id == null || ColumnValues.text(id).isBlank()) {
-            throw new RejectedRecordException(RejectReason.NO_ID, null, "no value for id column '"
-                    + mapping.idColumn() + "' in the " + (operation == null ? "tombstone's key" : "row or key"));
+    /** The id from the row's id columns, each taken from the key when the row lacks it (a key-only delete). */
+    private String documentId(Object key, Map<String, Object> row, Operation operation) {
+        List<String> parts = new ArrayList<>(mapping.idColumns().size());
+        for (String column : mapping.idColumns()) {
+            Object value = row.get(column);
+            if (value == null) {
+                value = keyPart(key, column);
+            }
+            String text = value == null ? null : ColumnValues.text(value);
+            if (text == null || text.isBlank()) {
+                throw new RejectedRecordException(RejectReason.NO_ID, null, "source " + sourceName
+                        + ": no value for id column '" + column + "' in the "
+                        + (operation == null ? "tombstone's key" : "row or key"));
+            }
+            parts.add(text);
         }
-        return mapping.idPrefix() + ColumnValues.text(id);
+        return mapping.idPrefix() + String.join(mapping.idSeparator(), parts);
+    }
+
+    private String idFromKey(Object key, Operation operation) {
+        return documentId(key, Map.of(), operation);
+    }
+
+    /** A key struct's column, or a primitive key itself when the id is one column. */
+    private Object keyPart(Object key, String column) {
+        if (key instanceof Map<?, ?> struct) {
+            return struct.get(column);
+        }
+        return mapping.idColumns().size() == 1 ? key : null;
     }
 
     private String keyText(Object key) {
-        Object id = key instanceof Map<?, ?> struct ? struct.get(mapping.idColumn()) : key;
-        return id == null ? null : mapping.idPrefix() + ColumnValues.text(id);
+        try {
+            return idFromKey(key, Operation.UPDATE);
+        } catch (RejectedRecordException noId) {
+            return null;
+        }
+    }
+
+    private void requireMappedColumns(String id, Map<String, Object> row) {
+        List<String> missing = mapping.columns().stream().filter(column -> !row.containsKey(column)).toList();
+        if (!missing.isEmpty()) {
+            List<String> present = row.keySet().stream().filter(column -> !column.startsWith("__")).toList();
+            throw new RejectedRecordException(RejectReason.WRONG_SCHEMA, id, "source " + sourceName
+                    + ": the mapping names column(s) " + missing + " that the table's rows do not have (they have "
+                    + present + "); fix cdc.sources." + sourceName + ".* to the table's column names");
+        }
+    }
+
+    private boolean softDeleted(Map<String, Object> row) {
+        if (mapping.softDeleteColumn() == null) {
+            return false;
+        }
+        Object value = row.get(mapping.softDeleteColumn());
+        if (mapping.softDeleteValue() == null) {
+            return ColumnValues.truthy(value);
+        }
+        return value != null && mapping.softDeleteValue().equals(ColumnValues.text(value));
+    }
+
+    private String body(String id, Map<String, Object> row) {
+        try {
+            return mapping.body().render(row, ColumnValues::text);
+        } catch (IllegalArgumentException e) {
+            throw new RejectedRecordException(RejectReason.BAD_FIELD, id,
+                    "document " + id + ": body " + mapping.body() + ": " + e.getMessage(), e);
+        }
     }
 
     private static Operation operation(String op, String documentId) {
@@ -229,7 +311,8 @@ public final class DebeziumChangeReader {
             case "d" -> Operation.DELETE;
             case "r" -> Operation.SNAPSHOT;
             case "t" -> throw new RejectedRecordException(RejectReason.UNSUPPORTED_OPERATION, documentId,
-                    "TRUNCATE cannot be applied document by document; delete the table's documents explicitly");
+                    "TRUNCATE of the table: this source's truncate policy is dead-letter, so its documents were "
+                            + "left in the index; delete them explicitly (or set truncate=delete)");
             default -> throw new RejectedRecordException(RejectReason.UNSUPPORTED_OPERATION, documentId,
                     "Debezium op '" + op + "' is not a row change");
         };
