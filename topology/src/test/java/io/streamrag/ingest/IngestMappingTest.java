@@ -217,8 +217,11 @@ class IngestMappingTest {
     }
 
     @Test
-    void aTruncateCannotBeAppliedDocumentByDocumentAndIsDeadLettered() {
-        Map<String, Object> truncate = Map.of("op", "t", "source", Map.of("lsn", 5, "ts_ms", 1),
+    void aTruncateRemovesTheDocumentsOfItsSourceOnly() {
+        rig.cdcJson.pipeInput(key(31), DebeziumEvents.envelope("c", null, row(31, "T", "Truncated soon."), 800));
+        rig.cdcFlat.pipeInput(key(32), DebeziumEvents.flattened(row(32, "F", "Another source."), "c", 801));
+        rig.lingerPasses();
+        Map<String, Object> truncate = Map.of("op", "t", "source", Map.of("lsn", 900, "ts_ms", 1),
                 "ts_ms", 1);
         java.util.HashMap<String, Object> event = new java.util.HashMap<>(truncate);
         event.put("before", null);
@@ -226,9 +229,10 @@ class IngestMappingTest {
         rig.cdcJson.pipeInput((byte[]) null, DebeziumEvents.json(event));
         rig.lingerPasses();
 
-        DeadLetter letter = rig.deadLetters.readValue();
-        assertThat(IngestDeadLetterTest.reasonOf(letter)).isEqualTo("unsupported-operation");
-        assertThat(letter.getTopic()).isEqualTo(IngestRig.CDC_JSON);
-        assertThat(rig.updates.isEmpty()).isTrue();
+        assertThat(rig.store.chunksOf("31")).isEmpty();
+        assertThat(rig.store.chunksOf("32")).isNotEmpty();
+        assertThat(rig.deadLetters.isEmpty()).isTrue();
+        assertThat(rig.updates.readValuesToList()).extracting(u -> u.getDocumentId() + "/" + u.getOperation())
+                .containsExactly("31/CREATE", "32/CREATE", "31/DELETE");
     }
 }
