@@ -49,7 +49,7 @@ public final class IngestRole implements RoleTopology {
                 context.meterRegistry(), Clock.systemUTC()).build();
     }
 
-    static IngestSettings settings(AppConfig config, TextEmbedder embedder) {
+    public static IngestSettings settings(AppConfig config, TextEmbedder embedder) {
         var ingest = config.ingest();
         List<CdcSource> cdc = new ArrayList<>(config.cdcSources());
         config.topics().cdcSources().stream()
