@@ -196,7 +196,12 @@ class DeploymentFilesTest {
         String topic = connector.path("topic.prefix").asText() + "." + table;
         assertThat(table).doesNotContain(",");
         assertThat(topic).isEqualTo("cdc.public.documents");
-        assertThat(List.of(ingestEnv.get("STREAMRAG_TOPICS_CDC").toString().split(","))).contains(topic);
+        // the ingest's CDC sources (connectors/streamrag-sources.yaml, mounted at STREAMRAG_CONFIG) read it
+        assertThat(ingestEnv).containsKey("STREAMRAG_CONFIG");
+        io.streamrag.app.config.AppConfig app = new io.streamrag.app.config.ConfigLoader(Map.of(),
+                new java.util.Properties()).load(java.util.Optional.of(root.resolve(
+                "connectors/streamrag-sources.yaml")), Map.of());
+        assertThat(app.cdcSources()).anySatisfy(source -> assertThat(source.topics()).contains(topic));
 
         assertThat(connector.path("connector.class").asText()).endsWith("PostgresConnector");
         assertThat(connector.path("plugin.name").asText()).isEqualTo("pgoutput");
@@ -248,7 +253,7 @@ class DeploymentFilesTest {
             Map<String, Object> env = map(services.get(name).get("environment"), name);
             assertThat(env).containsKeys("STREAMRAG_KAFKA_BOOTSTRAP_SERVERS", "STREAMRAG_SCHEMA_REGISTRY_URL",
                     "STREAMRAG_STORE_TYPE", "STREAMRAG_STORE_QDRANT_HOST", "STREAMRAG_STORE_QDRANT_PORT",
-                    "STREAMRAG_MODELS_EMBEDDER", "STREAMRAG_MODELS_GENERATOR", "STREAMRAG_TOPICS_CDC");
+                    "STREAMRAG_MODELS_EMBEDDER", "STREAMRAG_MODELS_GENERATOR", "STREAMRAG_CONFIG");
             assertThat(env).containsEntry("STREAMRAG_STORE_TYPE", "qdrant");
             assertThat(services).containsKey(env.get("STREAMRAG_STORE_QDRANT_HOST").toString());
             assertThat(services).containsKey(env.get("STREAMRAG_KAFKA_BOOTSTRAP_SERVERS").toString().split(":")[0]);
