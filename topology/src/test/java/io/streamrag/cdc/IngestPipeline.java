@@ -35,12 +35,14 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The ingest topology in Kafka Streams on a real broker, reading the Debezium topic of the sample
- * {@code documents} table (Connect JSON, full envelopes) with the field mapping the app uses by default.
+ * {@code documents} table (Connect JSON, full envelopes) with the field mapping the app uses by default, and keeping
+ * the captured documents for reindex as the app does.
  */
 final class IngestPipeline implements AutoCloseable {
 
     static final String INDEX_UPDATES = "cdc-e2e-index-updates";
     static final String DEAD_LETTERS = "cdc-e2e-dead-letters";
+    static final String CAPTURED_DOCUMENTS = "cdc-e2e-captured-documents";
 
     /** The columns of {@code connectors/sql/documents.sql}; the version comes from the LSN. */
     static final CdcFieldMapping DOCUMENTS = new CdcFieldMapping("id", "title", "body", "tenant", "metadata",
@@ -53,12 +55,13 @@ final class IngestPipeline implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             new TopicAdmin(admin, Duration.ofSeconds(30)).ensureTopics(List.of(
                     new TopicSpec(INDEX_UPDATES, 1, Optional.empty(), Map.of()),
-                    new TopicSpec(DEAD_LETTERS, 1, Optional.empty(), Map.of())));
+                    new TopicSpec(DEAD_LETTERS, 1, Optional.empty(), Map.of()),
+                    new TopicSpec(CAPTURED_DOCUMENTS, 1, Optional.empty(), Map.of("cleanup.policy", "compact"))));
         }
         IngestSettings settings = new IngestSettings(List.of(),
                 List.of(new CdcSource("documents", List.of(PostgresCdc.TOPIC), CdcFormat.JSON, DOCUMENTS)),
                 INDEX_UPDATES, DEAD_LETTERS, ChunkingSettings.DEFAULTS, BatchingSettings.DEFAULTS,
-                IngestSettings.DEFAULT_MAX_BODY_CHARS, "cdc-e2e");
+                IngestSettings.DEFAULT_MAX_BODY_CHARS, "cdc-e2e", CAPTURED_DOCUMENTS);
         IngestSerdes serdes = new IngestSerdes(serde(DocumentChange.class, registryUrl),
                 serde(IndexUpdate.class, registryUrl), serde(DeadLetter.class, registryUrl), null);
         store.ensureCollection(embedder.dimension());
