@@ -247,6 +247,14 @@ public record AppConfig(
                     keyByTopic.put(topic, key);
                 }
             }
+            if (source.topicPattern() != null) {
+                keyByTopic.forEach((topic, owner) -> {
+                    if (source.topicPattern().matcher(topic).matches()) {
+                        r.problem(CDC_TOPIC_PATTERN.replace("<name>", source.name()), "matches '" + topic
+                                + "', already used by " + owner);
+                    }
+                });
+            }
             if (topics.cdcSources().contains(source.name())) {
                 r.problem(key, "CDC source '" + source.name() + "' has the name of a topic in " + TOPICS_CDC
                         + "; rename the source");

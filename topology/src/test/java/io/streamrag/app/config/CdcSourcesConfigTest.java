@@ -130,6 +130,13 @@ class CdcSourcesConfigTest {
                 .hasMessageContaining("cdc.sources.docs.topics=cdc.public.documents,streamrag.documents holds"
                         + " 'streamrag.documents', already used by topics.documents")
                 .hasMessageContaining("holds 'cdc.public.documents', already used by topics.cdc");
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of(
+                "cdc.sources.all.topic.pattern", "streamrag\\..*",
+                "cdc.sources.all.id.columns", "id",
+                "cdc.sources.all.body.column", "body")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cdc.sources.all.topic.pattern=streamrag\\..* matches"
+                        + " 'streamrag.captured-documents', already used by topics.captured.documents");
     }
 
     @Test
