@@ -268,9 +268,13 @@ public final class AppRuntime implements AutoCloseable {
         log.info("Schema registry: {} ({})", schemaRegistry.url(), schemaRegistry.embedded()
                 ? "embedded, journal in " + config.schemaRegistryDir().toAbsolutePath()
                 : "external");
-        log.info("Topics: documents={} questions={} answers={} dead-letters={} index-updates={} cdc-sources={}",
-                config.topics().documents(), config.topics().questions(), config.topics().answers(),
-                config.topics().deadLetters(), config.topics().indexUpdates(), config.topics().cdcSources());
+        log.info("Topics: documents={} questions={} answers={} dead-letters={} index-updates={} captured-documents={}"
+                        + " cdc={}", config.topics().documents(), config.topics().questions(),
+                config.topics().answers(), config.topics().deadLetters(), config.topics().indexUpdates(),
+                config.topics().capturedDocuments(), config.topics().cdcSources());
+        config.cdcSources().forEach(source -> log.info("CDC source {}: {} ({}, envelope {}), id {} prefix '{}', "
+                + "truncate {}", source.name(), source.describeTopics(), source.format(), source.envelope(),
+                source.mapping().idColumns(), source.mapping().idPrefix(), source.truncate()));
         log.info("Vector store: {}", config.store());
         log.info("Models: embedder={} generator={} device={} precision={}", config.models().embedder().spec(),
                 config.models().generator().map(ModelSource::spec).orElse("<none: extractive answers>"),

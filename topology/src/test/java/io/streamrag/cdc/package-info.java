@@ -15,6 +15,14 @@
  *       snapshot. {@code DocumentsDatabaseIT}: a PostgreSQL left behind by a killed JVM. {@code
  *       CdcQuestionAnsweringIT}: the whole way to answers (ingest + QA topologies, default MiniLM embedder,
  *       Lucene store, extractive answers) and a COMMIT-to-searchable freshness table.</li>
+ *   <li>{@code CustomTablesCdcIT}: a user's own tables configured as CDC sources ({@code cdc.sources} YAML):
+ *       composite key, body template, tenant and soft-delete columns, captured with the JSON converter and as Avro
+ *       ({@link io.streamrag.cdc.RegistryAvroConverter}, a stand-in for Confluent's converter), a second table in a
+ *       second source; inserts, updates, soft and hard deletes, a primary-key update and a truncate compared with
+ *       the tables row by row; then reindex from the captured-documents topic with the database stopped.</li>
+ *   <li>{@code ShippedSourcesTest}: the shipped connectors, tables and {@code connectors/streamrag-sources.yaml}
+ *       agree; the MySQL source maps MySQL-shaped events (written by hand in Debezium's documented shape: no MySQL
+ *       or MariaDB server runs in this build).</li>
  * </ul>
  *
  * Run them with:
