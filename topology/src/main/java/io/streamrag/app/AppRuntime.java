@@ -205,7 +205,8 @@ public final class AppRuntime implements AutoCloseable {
 
     private void createTopics() {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            new TopicAdmin(admin, config.kafka().adminTimeout()).ensureTopics(AppTopics.specs(config.topics(), config.cdcSources()));
+            new TopicAdmin(admin, config.kafka().adminTimeout())
+                    .ensureTopics(AppTopics.specs(config.topics(), config.cdcSources()));
         }
     }
 

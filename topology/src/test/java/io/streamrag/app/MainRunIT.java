@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class MainRunIT {
 
     private static final Set<String> APP_TOPICS = Set.of("streamrag.documents", "streamrag.questions",
-            "streamrag.answers", "streamrag.dead-letters", "streamrag.index-updates");
+            "streamrag.answers", "streamrag.dead-letters", "streamrag.index-updates",
+            "streamrag.captured-documents");
 
     @TempDir
     Path workDir;

@@ -209,6 +209,11 @@ class CustomTablesCdcIT {
         awaitIndexMatchesTables();
         assertThat(indexed("news:")).containsOnlyKeys("news:eu/5", "news:us/2");
         assertThat(indexed("faq:")).as("another source's documents stay").hasSize(2);
+        try (AvroTopicLog<DeadLetter> deadLetters = new AvroTopicLog<>(KAFKA.bootstrapServers(), REGISTRY,
+                config.topics().deadLetters(), DeadLetter.class)) {
+            deadLetters.poll(Duration.ofMillis(500));
+            assertThat(deadLetters.values()).as("dead letters of the whole history").isEmpty();
+        }
     }
 
     @Test

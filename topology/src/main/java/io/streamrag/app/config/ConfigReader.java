@@ -128,7 +128,7 @@ final class ConfigReader {
         return items;
     }
 
-    /** An item's setting of a named key ({@code cdc.sources.<name>.topics} for item {@code articles}), or its default. */
+    /** An item's setting of a named key ({@code cdc.sources.<name>.topics} for {@code articles}), or its default. */
     String named(String namedKey, String item) {
         ConfigKey key = ConfigCatalog.find(namedKey).filter(ConfigKey::isNamed)
                 .orElseThrow(() -> new IllegalStateException(namedKey + " is not a named key of the catalogue"));

@@ -1,6 +1,6 @@
 package io.streamrag.ingest.cdc;
 
-/** Whether a CDC topic's values are Debezium's full change events or rows flattened by {@code ExtractNewRecordState}. */
+/** Whether a CDC topic's values are Debezium's full change events or rows flattened by ExtractNewRecordState. */
 public enum CdcEnvelope {
     /**
      * Decide per event: a value with {@code op} and {@code before} or {@code after} is an envelope, anything else a

@@ -19,7 +19,8 @@ public record CdcSource(String name, List<String> topics, Pattern topicPattern, 
 
     public CdcSource {
         if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
-            throw new IllegalArgumentException("a CDC source needs a name of letters, digits, '.', '_' or '-': " + name);
+            throw new IllegalArgumentException("a CDC source needs a name of letters, digits, '.', '_' or '-': "
+                    + name);
         }
         topics = topics == null ? List.of() : List.copyOf(topics);
         if (topics.isEmpty() == (topicPattern == null)) {
