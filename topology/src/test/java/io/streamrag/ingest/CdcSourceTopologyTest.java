@@ -206,6 +206,34 @@ class CdcSourceTopologyTest {
                 .contains("truncate policy is dead-letter");
     }
 
+    @Test
+    void aLateOrRepeatedChangeIsNotCapturedAgainSoReindexCannotResurrectADeletedRow() {
+        byte[] created = event("c", null, article("eu", 8, "Late", "Written first.", "draft"));
+        news.pipeInput(newsKey("eu", 8), created);
+        byte[] deleted = event("d", Map.of("region", "eu", "article_id", 8), null);
+        news.pipeInput(newsKey("eu", 8), deleted);
+        // a redelivery of both, as after a connector restart from older offsets
+        news.pipeInput(newsKey("eu", 8), created);
+        news.pipeInput(newsKey("eu", 8), deleted);
+        flush();
+
+        assertThat(store.chunksOf("news:eu/8")).isEmpty();
+        assertThat(captured.readKeyValuesToList()).extracting(kv -> kv.key + "=" + (kv.value == null ? "tombstone"
+                : kv.value.getOperation())).containsExactly("news:eu/8=CREATE", "news:eu/8=tombstone");
+    }
+
+    @Test
+    void aSourceStatedAsFullEnvelopesDeadLettersAFlattenedRow() {
+        Map<String, Object> row = article("eu", 9, "Flat", "A flattened row.", "draft");
+        news.pipeInput(newsKey("eu", 9), json(row));
+        flush();
+
+        DeadLetter letter = deadLetters.readValue();
+        assertThat(IngestDeadLetterTest.reasonOf(letter)).isEqualTo("wrong-schema");
+        assertThat(letter.getErrorMessage()).contains("source news is configured with envelope=full");
+        assertThat(store.all()).isEmpty();
+    }
+
     private void flush() {
         driver.advanceWallClockTime(IngestRig.LINGER);
     }
