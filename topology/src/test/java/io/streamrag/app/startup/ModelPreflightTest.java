@@ -53,7 +53,8 @@ class ModelPreflightTest {
 
         assertThatThrownBy(() -> preflight.check(config))
                 .isInstanceOf(StartupException.class)
-                .hasMessageStartingWith("cannot load models.generator=hf://facebook/bart-base: ")
+                .hasMessageStartingWith("cannot load models.generator=hf://facebook/bart-base@main: the hub at"
+                        + " http://127.0.0.1:" + closedPort + " could not be reached")
                 .hasMessageNotContaining("\n");
     }
 
