@@ -118,17 +118,23 @@ public final class AskCommand implements Callable<Integer> {
                     }
                 }
             }
-            err.println("no answer to question " + questionId + " within " + timeout);
+            err.println("no answer to question " + questionId + " within " + readable(timeout)
+                    + " — is the app's qa role running? (`streamrag run`)");
             return 2;
         } catch (ExecutionException | TimeoutException | KafkaException e) {
             err.println("could not publish the question to '" + questionsTopic + "' at "
-                    + connection.bootstrapServers() + " within " + timeout + ": "
+                    + connection.bootstrapServers() + " within " + readable(timeout) + ": "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
             return 2;
         } catch (IllegalStateException e) {
             err.println(e.getMessage());
             return 2;
         }
+    }
+
+    /** "30s", "1m30s" rather than ISO-8601's "PT1M30S". */
+    static String readable(Duration duration) {
+        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
     private static Duration remaining(long giveUpAt) {

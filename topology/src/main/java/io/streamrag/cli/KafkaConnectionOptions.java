@@ -56,10 +56,11 @@ public final class KafkaConnectionOptions {
         long ms = Math.max(1_000, timeout.toMillis());
         long request = Math.min(ms, 30_000);
         Map<String, Object> config = clientConfig();
-        config.putIfAbsent("max.block.ms", ms);
-        config.putIfAbsent("request.timeout.ms", request);
+        // as strings: Kafka parses them into its own int/long types (a Long for an int key is rejected)
+        config.putIfAbsent("max.block.ms", Long.toString(ms));
+        config.putIfAbsent("request.timeout.ms", Long.toString(request));
         // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms
-        config.putIfAbsent("delivery.timeout.ms", Math.max(ms, request + 1_000));
+        config.putIfAbsent("delivery.timeout.ms", Long.toString(Math.max(ms, request + 1_000)));
         return config;
     }
 
@@ -67,8 +68,8 @@ public final class KafkaConnectionOptions {
     Map<String, Object> consumerConfig(java.time.Duration timeout) {
         long ms = Math.max(1_000, timeout.toMillis());
         Map<String, Object> config = clientConfig();
-        config.putIfAbsent("default.api.timeout.ms", ms);
-        config.putIfAbsent("request.timeout.ms", Math.min(ms, 30_000));
+        config.putIfAbsent("default.api.timeout.ms", Long.toString(ms));
+        config.putIfAbsent("request.timeout.ms", Long.toString(Math.min(ms, 30_000)));
         return config;
     }
 
