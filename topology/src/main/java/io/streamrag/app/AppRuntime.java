@@ -40,8 +40,9 @@ import org.slf4j.MDC;
  * <p>Start-up order: the data directory's lock, then the checks that need nothing started (ports free, models
  * resolvable and fit for the configuration), so a person's mistake costs one line and no half-started broker; then
  * the broker in the background while the schema registry and metrics endpoint start and every role loads its models
- * and builds its topology; then topics and the roles' Streams instances. Readiness stays DOWN (check {@code startup}) until every
- * role has built its topology (models loaded) and started. Shutdown is the reverse: every role's
+ * and builds its topology; then topics and the roles' Streams instances. Readiness stays DOWN (check
+ * {@code startup}) until every role has built its topology (models loaded) and started. Shutdown is the reverse:
+ * every role's
  * Streams instance (leaving its group) and its resources, the metrics endpoint, the registry, then the broker, each
  * bounded by
  * {@code kafka.shutdown.timeout.ms}. {@link #close()} is idempotent and safe from a shutdown hook; a hook registered
