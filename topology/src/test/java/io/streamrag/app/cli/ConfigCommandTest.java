@@ -64,7 +64,8 @@ class ConfigCommandTest {
     @Test
     void writeDocsReplacesOnlyTheTableBetweenTheMarkers(@TempDir Path dir) throws Exception {
         Path readme = dir.resolve("README.md");
-        Files.writeString(readme, "before\n" + ConfigDocs.TABLE_START + "\nstale\n" + ConfigDocs.TABLE_END + "\nafter\n");
+        Files.writeString(readme,
+                "before\n" + ConfigDocs.TABLE_START + "\nstale\n" + ConfigDocs.TABLE_END + "\nafter\n");
 
         assertThat(execute("config", "--write-docs", readme.toString())).isZero();
 
