@@ -8,16 +8,23 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.ModelSource;
+import io.streamrag.app.startup.DataDirectoryLock;
+import io.streamrag.app.startup.ModelPreflight;
+import io.streamrag.app.startup.PortCheck;
 import io.streamrag.kafka.TopicAdmin;
 import io.streamrag.kafka.deadletter.DeadLetterRouter;
 import io.streamrag.observability.ApplicationHealth;
 import io.streamrag.observability.ApplicationMetrics;
+import io.streamrag.observability.CheckResult;
+import io.streamrag.observability.HealthCheck;
 import io.streamrag.observability.MetricsServer;
 import io.streamrag.observability.StreamsStateSource;
 import org.apache.kafka.clients.admin.Admin;
@@ -30,7 +37,12 @@ import org.slf4j.MDC;
 /**
  * The running application: Kafka (embedded or not), its topics, and one Kafka Streams instance per role.
  *
- * <p>Start-up order: broker, schema registry, metrics endpoint, topics, roles. Shutdown is the reverse: every role's
+ * <p>Start-up order: the data directory's lock, then the checks that need nothing started (ports free, models
+ * resolvable and fit for the configuration), so a person's mistake costs one line and no half-started broker; then
+ * the broker in the background while the schema registry and metrics endpoint start and every role loads its models
+ * and builds its topology; then topics and the roles' Streams instances. Readiness stays DOWN (check
+ * {@code startup}) until every role has built its topology (models loaded) and started. Shutdown is the reverse:
+ * every role's
  * Streams instance (leaving its group) and its resources, the metrics endpoint, the registry, then the broker, each
  * bounded by
  * {@code kafka.shutdown.timeout.ms}. {@link #close()} is idempotent and safe from a shutdown hook; a hook registered
@@ -49,15 +61,24 @@ public final class AppRuntime implements AutoCloseable {
     private final List<RoleRuntime> roles = Collections.synchronizedList(new ArrayList<>());
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<RoleRuntime> failedRole = new AtomicReference<>();
+    private final ModelPreflight modelPreflight;
+    private DataDirectoryLock dataDirectoryLock;
+    private volatile String startupPhase = "not started";
+    private volatile boolean started;
     private boolean closed;
 
-    private AppRuntime(AppConfig config) {
+    private AppRuntime(AppConfig config, ModelPreflight modelPreflight) {
         this.config = config;
+        this.modelPreflight = modelPreflight;
+        // without it readiness said UP (no checks yet) for the ~20 s before any role existed
+        health.addReadinessCheck(HealthCheck.of("startup", () -> started
+                ? CheckResult.up("every role started, its models loaded")
+                : CheckResult.down(startupPhase)));
     }
 
     /** A runtime that has started nothing yet: register its {@link #close()} as shutdown hook, then {@link #start}. */
     public static AppRuntime create(AppConfig config) {
-        return new AppRuntime(config);
+        return new AppRuntime(config, ModelPreflight.fromEnvironment());
     }
 
     /** {@link #create} and {@link #start(List)} in one go. */
@@ -75,31 +96,84 @@ public final class AppRuntime implements AutoCloseable {
      *                               when the runtime was started or closed before
      */
     public synchronized void start(List<RoleTopology> roleTopologies) {
-        if (closed || kafka != null) {
+        if (closed || dataDirectoryLock != null) {
             throw new IllegalStateException("The runtime can start once, and not after close()");
         }
         try (MDC.MDCCloseable ignored = MDC.putCloseable("role", "app")) {
-            kafka = KafkaEndpoint.open(config.kafka());
+            StartupTimer timer = new StartupTimer();
+            phase("locking the data directory");
+            dataDirectoryLock = DataDirectoryLock.acquire(config.kafka().dataDir());
+            CompletableFuture<KafkaEndpoint> kafkaStarting;
             try {
+                phase("checking ports and models");
+                PortCheck.requireFree(PortCheck.listeners(config));
+                modelPreflight.check(config);
+                timer.lap("checks");
+                // the broker (6-9 s cold) starts while the roles load their models: neither needs the other
+                kafkaStarting = CompletableFuture.supplyAsync(() -> {
+                    try (MDC.MDCCloseable role = MDC.putCloseable("role", "app")) {
+                        return KafkaEndpoint.open(config.kafka());
+                    }
+                }, runnable -> new Thread(runnable, "streamrag-kafka-start").start());
+            } catch (RuntimeException e) {
+                dataDirectoryLock.close();
+                throw e;
+            }
+            List<BuiltRole> built = new ArrayList<>();
+            try {
+                phase("starting the schema registry");
                 schemaRegistry = SchemaRegistryEndpoint.open(config.registry(), config.schemaRegistryDir());
-                logWhereThingsAre();
                 startMetricsServer();
-                if (config.topics().create()) {
-                    createTopics();
-                }
+                timer.lap("registry+metrics");
                 for (RoleTopology roleTopology : roleTopologies) {
-                    startRole(roleTopology);
+                    phase("role " + roleTopology.role().cliName() + ": loading models, building the topology");
+                    built.add(buildRole(roleTopology));
+                    timer.lap("models " + roleTopology.role().cliName());
                 }
+                phase("starting Kafka");
+                kafka = awaitKafka(kafkaStarting);
+                timer.lap("kafka wait");
+                logWhereThingsAre();
+                if (config.topics().create()) {
+                    phase("creating topics");
+                    createTopics();
+                    timer.lap("topics");
+                }
+                while (!built.isEmpty()) {
+                    BuiltRole next = built.remove(0);
+                    phase("starting role " + next.role().cliName());
+                    startRole(next);
+                }
+                timer.lap("streams");
                 if (roleTopologies.isEmpty()) {
                     log.info("No roles to run: Kafka and the topics are up, nothing consumes them");
                 }
+                started = true;
+                phase("started");
+                log.info("Started in {}", timer);
             } catch (RuntimeException e) {
+                built.forEach(role -> role.context().close());
+                if (kafka == null) {
+                    // let close() stop a broker that came up after all
+                    kafka = kafkaStarting.handle((endpoint, failure) -> endpoint).join();
+                }
                 close();
                 throw e;
             }
         } catch (RuntimeException e) {
             // also when Kafka itself did not start: wake whoever waits for termination
             stopped.countDown();
+            throw e;
+        }
+    }
+
+    private static KafkaEndpoint awaitKafka(CompletableFuture<KafkaEndpoint> starting) {
+        try {
+            return starting.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
             throw e;
         }
     }
@@ -174,12 +248,14 @@ public final class AppRuntime implements AutoCloseable {
         }
         closed = true;
         try (MDC.MDCCloseable ignored = MDC.putCloseable("role", "app")) {
-            if (kafka == null) {
+            if (kafka == null && schemaRegistry == null && metricsServer == null) {
                 log.info("Stopping before anything started");
                 return;
             }
-            log.info("Stopping: {} role(s), then {}", roles().size(),
-                    kafka.embedded() ? "the embedded broker" : "disconnecting from " + kafka.bootstrapServers());
+            phase("stopping");
+            started = false;
+            log.info("Stopping: {} role(s), then {}", roles().size(), kafka == null ? "the registry"
+                    : kafka.embedded() ? "the embedded broker" : "disconnecting from " + kafka.bootstrapServers());
             List<RoleRuntime> running = new ArrayList<>(roles());
             Collections.reverse(running);
             for (RoleRuntime role : running) {
@@ -195,9 +271,14 @@ public final class AppRuntime implements AutoCloseable {
             if (schemaRegistry != null) {
                 schemaRegistry.close();
             }
-            kafka.close();
+            if (kafka != null) {
+                kafka.close();
+            }
             log.info("Stopped");
         } finally {
+            if (dataDirectoryLock != null) {
+                dataDirectoryLock.close();
+            }
             metrics.close();
             stopped.countDown();
         }
@@ -225,17 +306,26 @@ public final class AppRuntime implements AutoCloseable {
                 address.getHostString(), metricsServer.port());
     }
 
-    private void startRole(RoleTopology roleTopology) {
+    /** A role whose models are loaded and topology built, not yet running. */
+    private record BuiltRole(Role role, RoleContext context, Topology topology) {
+    }
+
+    private BuiltRole buildRole(RoleTopology roleTopology) {
         Role role = roleTopology.role();
         RoleContext context = new RoleContext(role, config, schemaRegistry.serdeConfig(), metrics.registry(), health);
-        Topology topology;
         try {
-            topology = roleTopology.build(context);
+            return new BuiltRole(role, context, roleTopology.build(context));
         } catch (Exception e) {
             context.close();
             throw new IllegalStateException("Role " + role.cliName() + " could not build its topology: "
                     + e.getMessage(), e);
         }
+    }
+
+    private void startRole(BuiltRole built) {
+        Role role = built.role();
+        RoleContext context = built.context();
+        Topology topology = built.topology();
         try {
             Properties props = StreamsProperties.forRole(role, config, kafka, schemaRegistry.serdeConfig());
             props.put(DeadLetterRouter.METER_REGISTRY_CONFIG, metrics.registry());
@@ -245,13 +335,23 @@ public final class AppRuntime implements AutoCloseable {
                         health.addStreams(role.cliName(), StreamsStateSource.of(streams));
                     });
             roles.add(runtime);
-            log.info("Role {} started as application.id={} with state in {}; topology:\n{}", role.cliName(),
-                    runtime.applicationId(), config.kafka().streamsStateDir().resolve(runtime.applicationId()),
-                    topology.describe());
+            log.info("Role {} started as application.id={} with state in {}", role.cliName(),
+                    runtime.applicationId(), config.kafka().streamsStateDir().resolve(runtime.applicationId()));
+            // the full dump is for whoever debugs the topology, not for every start
+            log.debug("Role {} topology:\n{}", role.cliName(), topology.describe());
         } catch (RuntimeException e) {
             context.close();
             throw new IllegalStateException("Role " + role.cliName() + " could not start: " + e.getMessage(), e);
         }
+    }
+
+    private void phase(String phase) {
+        startupPhase = phase;
+    }
+
+    /** True once {@link #start} has started every role (their models loaded); readiness also needs them RUNNING. */
+    public boolean started() {
+        return started;
     }
 
     private void roleFailed(RoleRuntime role) {

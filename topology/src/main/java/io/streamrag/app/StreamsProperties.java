@@ -19,9 +19,10 @@ public final class StreamsProperties {
     /** @param serdeConfig the registry settings every serde uses (URL of the running registry, auth) */
     public static Properties forRole(Role role, AppConfig config, KafkaEndpoint kafka, Map<String, Object> serdeConfig) {
         Properties props = new Properties();
-        // micro-batches flush from wall-clock punctuations, which cannot fire while a thread blocks in poll():
-        // a short poll keeps a batch's linger close to its configured wait (users may still tune it)
-        props.put(StreamsConfig.POLL_MS_CONFIG, 5L);
+        // micro-batches flush from wall-clock punctuations, which cannot fire while a thread blocks in poll(): a
+        // poll as long as the role's batch linger wakes the thread when a lone record's batch is due, and an idle
+        // thread wakes 20-50 times a second instead of 200 (5 ms cost ~4 % of a core per idle stream thread)
+        props.put(StreamsConfig.POLL_MS_CONFIG, pollMs(role, config));
         // lowest precedence: user tuning, then the application's own settings on top
         props.putAll(config.kafka().streamsProperties());
         props.putAll(kafka.clientProperties());
@@ -47,5 +48,10 @@ public final class StreamsProperties {
         // the handlers build their dead-letter serde from these (schema.registry.url and auth)
         serdeConfig.forEach(props::put);
         return props;
+    }
+
+    static long pollMs(Role role, AppConfig config) {
+        java.time.Duration linger = role == Role.INGEST ? config.ingest().batchMaxWait() : config.qa().batchMaxWait();
+        return Math.max(1, linger.toMillis());
     }
 }

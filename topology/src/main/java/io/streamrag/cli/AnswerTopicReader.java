@@ -20,16 +20,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class AnswerTopicReader implements AutoCloseable {
 
-    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(15);
-
     private final KafkaConsumer<String, Answer> consumer;
 
     private AnswerTopicReader(KafkaConsumer<String, Answer> consumer) {
         this.consumer = consumer;
     }
 
-    static AnswerTopicReader open(KafkaConnectionOptions connection, String topic, boolean fromBeginning) {
-        Map<String, Object> config = new HashMap<>(connection.clientConfig());
+    /** @param timeout bounds each metadata and position look-up (the command's {@code --timeout}) */
+    static AnswerTopicReader open(KafkaConnectionOptions connection, String topic, boolean fromBeginning,
+                                  Duration timeout) {
+        Map<String, Object> config = new HashMap<>(connection.consumerConfig(timeout));
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
         // the app may write answers in transactions (exactly-once); never show an aborted one
@@ -39,7 +39,7 @@ final class AnswerTopicReader implements AutoCloseable {
         KafkaConsumer<String, Answer> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 serde.deserializer());
         try {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
             if (partitions == null || partitions.isEmpty()) {
                 throw new IllegalStateException("answers topic '" + topic + "' does not exist at "
                         + connection.bootstrapServers() + ": is the app running?");
@@ -53,7 +53,7 @@ final class AnswerTopicReader implements AutoCloseable {
                 consumer.seekToEnd(assigned);
             }
             for (TopicPartition partition : assigned) {
-                consumer.position(partition, METADATA_TIMEOUT);
+                consumer.position(partition, timeout);
             }
             return new AnswerTopicReader(consumer);
         } catch (RuntimeException e) {

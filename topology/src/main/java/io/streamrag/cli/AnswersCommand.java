@@ -39,12 +39,22 @@ public final class AnswersCommand implements Callable<Integer> {
             description = "Stop after this many answers (default: 0 = follow until interrupted).")
     long maxAnswers;
 
+    @Option(names = "--timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long to wait for the broker when connecting (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        CliLogging.quietKafkaClients();
         connection.warnIfInProcessRegistry(spec.commandLine().getErr());
+        java.util.Optional<String> unreachable = ClusterProbe.problem(connection, timeout);
+        if (unreachable.isPresent()) {
+            spec.commandLine().getErr().println(unreachable.get());
+            return 2;
+        }
         CountDownLatch closed = new CountDownLatch(1);
-        try (AnswerTopicReader answers = AnswerTopicReader.open(connection, answersTopic, fromBeginning)) {
+        try (AnswerTopicReader answers = AnswerTopicReader.open(connection, answersTopic, fromBeginning, timeout)) {
             Thread stopper = new Thread(() -> {
                 answers.wakeup();
                 awaitQuietly(closed);

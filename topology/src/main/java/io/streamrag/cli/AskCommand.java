@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -81,7 +83,14 @@ public final class AskCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        CliLogging.quietKafkaClients();
         connection.warnIfInProcessRegistry(err);
+        long giveUpAt = System.nanoTime() + timeout.toNanos();
+        Optional<String> unreachable = ClusterProbe.problem(connection, timeout);
+        if (unreachable.isPresent()) {
+            err.println(unreachable.get());
+            return 2;
+        }
         String questionId = UUID.randomUUID().toString();
         Question question = Question.newBuilder()
                 .setQuestionId(questionId)
@@ -93,12 +102,11 @@ public final class AskCommand implements Callable<Integer> {
                 .setDeadlineMs(deadline == null ? null : deadline.toMillis())
                 .build();
 
-        long giveUpAt = System.nanoTime() + timeout.toNanos();
-        // listen first, then ask: the answer cannot slip in between
-        try (AnswerTopicReader answers = AnswerTopicReader.open(connection, answersTopic, false);
-             KafkaProducer<String, Question> producer = producer()) {
+        // listen first, then ask: the answer cannot slip in between; every wait takes from the one --timeout
+        try (AnswerTopicReader answers = AnswerTopicReader.open(connection, answersTopic, false, remaining(giveUpAt));
+             KafkaProducer<String, Question> producer = producer(remaining(giveUpAt))) {
             producer.send(new ProducerRecord<>(questionsTopic, questionId, question))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    .get(remaining(giveUpAt).toMillis(), TimeUnit.MILLISECONDS);
             while (System.nanoTime() < giveUpAt) {
                 long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(giveUpAt - System.nanoTime()));
                 for (ConsumerRecord<String, Answer> record
@@ -110,13 +118,27 @@ public final class AskCommand implements Callable<Integer> {
                     }
                 }
             }
-            err.println("no answer to question " + questionId + " within " + timeout);
+            err.println("no answer to question " + questionId + " within " + readable(timeout)
+                    + " — is the app's qa role running? (`streamrag run`)");
             return 2;
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
             err.println("could not publish the question to '" + questionsTopic + "' at "
-                    + connection.bootstrapServers() + ": " + (e.getCause() != null ? e.getCause() : e));
+                    + connection.bootstrapServers() + " within " + readable(timeout) + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+            return 2;
+        } catch (IllegalStateException e) {
+            err.println(e.getMessage());
             return 2;
         }
+    }
+
+    /** "30s", "1m30s" rather than ISO-8601's "PT1M30S". */
+    static String readable(Duration duration) {
+        return duration.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static Duration remaining(long giveUpAt) {
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), giveUpAt - System.nanoTime()));
     }
 
     private void print(Answer answer, PrintWriter out) {
@@ -131,8 +153,8 @@ public final class AskCommand implements Callable<Integer> {
         return status == AnswerStatus.OK || status == AnswerStatus.NO_CONTEXT ? 0 : 1;
     }
 
-    private KafkaProducer<String, Question> producer() {
-        Map<String, Object> config = new HashMap<>(connection.clientConfig());
+    private KafkaProducer<String, Question> producer(Duration timeout) {
+        Map<String, Object> config = new HashMap<>(connection.producerConfig(timeout));
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "streamrag-cli-ask");
         return new KafkaProducer<>(config, new StringSerializer(),

@@ -48,6 +48,31 @@ public final class KafkaConnectionOptions {
         return config;
     }
 
+    /**
+     * Producer settings whose every wait ends within {@code timeout} (metadata, buffer space, delivery), so a
+     * command's {@code --timeout} bounds it; -X settings still win.
+     */
+    Map<String, Object> producerConfig(java.time.Duration timeout) {
+        long ms = Math.max(1_000, timeout.toMillis());
+        long request = Math.min(ms, 30_000);
+        Map<String, Object> config = clientConfig();
+        // as strings: Kafka parses them into its own int/long types (a Long for an int key is rejected)
+        config.putIfAbsent("max.block.ms", Long.toString(ms));
+        config.putIfAbsent("request.timeout.ms", Long.toString(request));
+        // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms
+        config.putIfAbsent("delivery.timeout.ms", Long.toString(Math.max(ms, request + 1_000)));
+        return config;
+    }
+
+    /** Consumer settings whose blocking calls default to {@code timeout}; -X settings still win. */
+    Map<String, Object> consumerConfig(java.time.Duration timeout) {
+        long ms = Math.max(1_000, timeout.toMillis());
+        Map<String, Object> config = clientConfig();
+        config.putIfAbsent("default.api.timeout.ms", Long.toString(ms));
+        config.putIfAbsent("request.timeout.ms", Long.toString(Math.min(ms, 30_000)));
+        return config;
+    }
+
     /** Serde settings: the registry URL plus any registry extras given with -X. */
     Map<String, Object> serdeConfig() {
         Map<String, Object> config = new HashMap<>(clientProperties);

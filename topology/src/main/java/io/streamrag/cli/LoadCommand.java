@@ -3,10 +3,16 @@ package io.streamrag.cli;
 import io.streamrag.contracts.DocumentChange;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import me.tongfei.progressbar.ProgressBar;
@@ -15,6 +21,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,40 +60,83 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Do not draw the progress bar.")
     boolean noProgress;
 
+    @Option(names = "--timeout", defaultValue = "60s", converter = DurationConverter.class,
+            description = "How long the broker may take to acknowledge the documents (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        CliLogging.quietKafkaClients();
         connection.warnIfInProcessRegistry(err);
+        if (!Files.exists(path)) {
+            err.println("cannot load " + path + ": no such file or folder");
+            return 2;
+        }
         List<DocumentChange> documents;
         try {
             documents = DocumentFiles.read(path, tenant);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             err.println("cannot load " + path + ": " + e.getMessage());
             return 2;
         }
+        Optional<String> unreachable = ClusterProbe.problem(connection, timeout);
+        if (unreachable.isPresent()) {
+            err.println(unreachable.get());
+            return 2;
+        }
 
+        // counted in the producer's callbacks: only what the broker acknowledged is "published"
+        AtomicInteger acknowledged = new AtomicInteger();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        AtomicBoolean finished = new AtomicBoolean();
+        Thread interrupted = new Thread(() -> {
+            if (!finished.get()) {
+                err.printf("%ninterrupted: %d of %d documents acknowledged by %s (the rest may or may not have"
+                        + " arrived; loading again is safe, document ids are keys)%n", acknowledged.get(),
+                        documents.size(), connection.bootstrapServers());
+                err.flush();
+            }
+        }, "streamrag-load-interrupted");
+        Runtime.getRuntime().addShutdownHook(interrupted);
         try (KafkaProducer<String, DocumentChange> producer = producer();
              ProgressBar progress = progressBar(documents.size())) {
             for (DocumentChange document : documents) {
                 producer.send(new ProducerRecord<>(documentsTopic, document.getDocumentId(), document),
                         (metadata, error) -> {
                             if (error != null) {
-                                failures.add(document.getDocumentId() + ": " + error);
+                                failures.add(document.getDocumentId() + ": " + error.getMessage());
+                                return;
                             }
+                            acknowledged.incrementAndGet();
                             if (progress != null) {
                                 progress.step();
                             }
                         });
             }
             producer.flush();
+        } catch (KafkaException e) {
+            failures.add(e.getMessage());
+        } finally {
+            finished.set(true);
+            removeHook(interrupted);
         }
-        failures.forEach(failure -> err.println("failed: " + failure));
-        out.printf("published %d of %d documents to %s%n", documents.size() - failures.size(), documents.size(),
-                documentsTopic);
+        failures.stream().distinct().limit(5).forEach(failure -> err.println("failed: " + failure));
+        if (failures.size() > 5) {
+            err.println("... and " + (failures.size() - 5) + " more failures");
+        }
+        out.printf("published %d of %d documents to %s%n", acknowledged.get(), documents.size(), documentsTopic);
         out.flush();
-        return failures.isEmpty() ? 0 : 1;
+        return acknowledged.get() == documents.size() ? 0 : 1;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is running and prints the count
+        }
     }
 
     private ProgressBar progressBar(int total) {
@@ -98,7 +148,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     private KafkaProducer<String, DocumentChange> producer() {
-        Map<String, Object> config = new HashMap<>(connection.clientConfig());
+        Map<String, Object> config = new HashMap<>(connection.producerConfig(timeout));
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);

@@ -29,6 +29,8 @@ public final class ApplicationMetrics implements AutoCloseable {
     private final List<AutoCloseable> binders = new ArrayList<>();
 
     public ApplicationMetrics() {
+        // before any meter exists: filters apply at registration
+        registry.config().meterFilter(new StateStoreTags());
         new JvmMemoryMetrics().bindTo(registry);
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(registry);

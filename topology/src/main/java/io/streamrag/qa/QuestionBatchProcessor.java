@@ -4,6 +4,7 @@ import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.AnswerStatus;
 import io.streamrag.contracts.DeadLetter;
 import io.streamrag.contracts.Question;
+import io.streamrag.kafka.LingerTimer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -50,6 +50,7 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Long, PendingQuestion> buffer;
     private long nextSequence;
+    private LingerTimer lingerTimer;
 
     QuestionBatchProcessor(QaSettings settings, QuestionAnswerer answerer, QaMetrics metrics, WallClock clock,
                            Serializer<Question> questionSerializer, String bufferStoreName, String answersSink,
@@ -73,8 +74,12 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
             nextSequence = newest.hasNext() ? newest.next().key + 1 : 0;
         }
         Duration check = settings.batchLinger().dividedBy(2);
-        context.schedule(check.isZero() ? Duration.ofMillis(1) : check, PunctuationType.WALL_CLOCK_TIME,
+        // scheduled only while questions wait: an idle punctuation costs an empty transaction per commit interval
+        lingerTimer = new LingerTimer(context, check.isZero() ? Duration.ofMillis(1) : check,
                 timestamp -> drainIfOldestWaitedLongEnough());
+        if (nextSequence > 0) { // questions restored from the changelog still wait
+            lingerTimer.arm();
+        }
     }
 
     @Override
@@ -101,6 +106,7 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
             return;
         }
         buffer.put(nextSequence++, new PendingQuestion(question, record.key(), now, topic, partition, offset));
+        lingerTimer.arm();
         if (buffer.approximateNumEntries() >= settings.batchMaxSize()) {
             drain();
         }
@@ -110,6 +116,7 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
         PendingQuestion oldest;
         try (KeyValueIterator<Long, PendingQuestion> waiting = buffer.all()) {
             if (!waiting.hasNext()) {
+                lingerTimer.disarm();
                 return;
             }
             oldest = waiting.next().value;
@@ -124,6 +131,7 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
         while (true) {
             List<KeyValue<Long, PendingQuestion>> batch = nextBatch();
             if (batch.isEmpty()) {
+                lingerTimer.disarm();
                 return;
             }
             List<PendingQuestion> questions = batch.stream().map(entry -> entry.value).toList();

@@ -22,4 +22,14 @@ class AppRuntimeTest {
         assertThatThrownBy(() -> runtime.start(List.of())).hasMessageContaining("not after close()");
         assertThatThrownBy(runtime::bootstrapServers).hasMessageContaining("has not started");
     }
+
+    @Test
+    void readinessIsDownUntilEveryRoleHasStarted() {
+        AppRuntime runtime = AppRuntime.create(AppConfig.defaults());
+
+        // before: no role is registered yet, and an empty readiness report used to read UP
+        assertThat(runtime.health().readiness().up()).isFalse();
+        assertThat(runtime.health().readiness().checks().get("startup").detail()).isEqualTo("not started");
+        runtime.close();
+    }
 }

@@ -30,7 +30,12 @@ public final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (docsFile != null) {
-            ConfigDocs.write(docsFile);
+            try {
+                ConfigDocs.write(docsFile);
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return 2;
+            }
             return 0;
         }
         config.load();

@@ -20,17 +20,27 @@ public final class ConfigDocs {
     private ConfigDocs() {
     }
 
-    /** Replaces the generated table in {@code file} (or writes the whole page when the file is new). */
+    /**
+     * Replaces the generated table in {@code file} (or writes the whole page when the file is new).
+     *
+     * @throws IllegalArgumentException when the file exists but lacks the table markers: overwriting it would lose a
+     *                                  document someone wrote (a mistyped path to README.md did exactly that)
+     */
     public static void write(Path file) throws IOException {
-        String page = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : page();
+        if (!Files.exists(file)) {
+            Files.writeString(file, page(), StandardCharsets.UTF_8);
+            return;
+        }
+        String page = Files.readString(file, StandardCharsets.UTF_8);
         int start = page.indexOf(TABLE_START);
         int end = page.indexOf(TABLE_END);
         if (start < 0 || end < start) {
-            page = page();
-        } else {
-            page = page.substring(0, start) + table() + page.substring(end + TABLE_END.length());
+            throw new IllegalArgumentException(file + " has no configuration table markers (" + TABLE_START + " ... "
+                    + TABLE_END + "); not overwriting it. Add the two marker lines where the table belongs, or"
+                    + " name a new file");
         }
-        Files.writeString(file, page, StandardCharsets.UTF_8);
+        Files.writeString(file, page.substring(0, start) + table() + page.substring(end + TABLE_END.length()),
+                StandardCharsets.UTF_8);
     }
 
     /** The table between its markers, markers included. */

@@ -4,10 +4,10 @@ import io.streamrag.contracts.DocumentChange;
 import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.ingest.IngestMetrics;
 import io.streamrag.ingest.VersionGate;
+import io.streamrag.kafka.LingerTimer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,7 +20,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Each change passes the {@link VersionGate} against the pending and applied versions; stale ones are counted
  * and dropped. Admitted changes go to the pending store (document id to latest pending change, so repeated changes
  * of one document coalesce). The buffer is flushed when it holds {@code maxDocuments} documents or its oldest change
- * has waited {@code linger} (wall-clock punctuation). A flush, in this order: apply the batch to the vector store
+ * has waited {@code linger} (a wall-clock punctuation, scheduled only while changes wait: see {@link LingerTimer}).
+ * A flush, in this order: apply the batch to the vector store
  * and flush it ({@link BatchIndexer}), record the applied versions, emit one {@link IndexUpdate} per change, clear
  * the buffer. Both stores are changelogged, so under exactly_once_v2 a crash anywhere in between rolls the stores
  * and the outputs back to the last commit and the batch is applied again, idempotently. A failing flush throws: the
@@ -38,6 +39,7 @@ public final class DocumentIndexer implements Processor<String, DocumentChange, 
     private KeyValueStore<String, DocumentChange> pending;
     private int pendingCount;
     private long oldestPendingSince;
+    private LingerTimer lingerTimer;
 
     public DocumentIndexer(String appliedStoreName, String pendingStoreName, BatchingSettings batching,
                            BatchIndexer indexer, IngestMetrics metrics) {
@@ -60,7 +62,10 @@ public final class DocumentIndexer implements Processor<String, DocumentChange, 
             }
         }
         oldestPendingSince = context.currentSystemTimeMs();
-        context.schedule(batching.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::flushIfLingered);
+        lingerTimer = new LingerTimer(context, batching.punctuationInterval(), this::flushIfLingered);
+        if (pendingCount > 0) {
+            lingerTimer.arm();
+        }
     }
 
     @Override
@@ -81,6 +86,7 @@ public final class DocumentIndexer implements Processor<String, DocumentChange, 
         } else {
             if (pendingCount == 0) {
                 oldestPendingSince = context.currentSystemTimeMs();
+                lingerTimer.arm();
             }
             pendingCount++;
         }
@@ -91,7 +97,9 @@ public final class DocumentIndexer implements Processor<String, DocumentChange, 
     }
 
     private void flushIfLingered(long now) {
-        if (pendingCount > 0 && now - oldestPendingSince >= batching.linger().toMillis()) {
+        if (pendingCount == 0) {
+            lingerTimer.disarm();
+        } else if (now - oldestPendingSince >= batching.linger().toMillis()) {
             flush();
         }
     }
@@ -103,6 +111,7 @@ public final class DocumentIndexer implements Processor<String, DocumentChange, 
         }
         if (batch.isEmpty()) {
             pendingCount = 0;
+            lingerTimer.disarm();
             return;
         }
         List<IndexUpdate> updates = indexer.apply(batch.stream().map(entry -> entry.value).toList());
@@ -114,5 +123,6 @@ public final class DocumentIndexer implements Processor<String, DocumentChange, 
             pending.delete(entry.key);
         }
         pendingCount = 0;
+        lingerTimer.disarm();
     }
 }
