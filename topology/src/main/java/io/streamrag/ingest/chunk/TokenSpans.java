@@ -58,8 +58,9 @@ final class TokenSpans {
                 if (attention[i] == 0 || special[i] == 1 || spans[i] == null) {
                     continue;
                 }
-                starts[n] = utf16Index[spans[i].getStart()];
-                ends[n] = utf16Index[spans[i].getEnd()];
+                // clamped: an offset past the text (never seen) must not fail the document
+                starts[n] = utf16Index[Math.min(spans[i].getStart(), utf16Index.length - 1)];
+                ends[n] = utf16Index[Math.min(spans[i].getEnd(), utf16Index.length - 1)];
                 words[n] = wordIds[i];
                 n++;
             }

@@ -103,4 +103,36 @@ class ChunkTextFidelityTest {
         assertPassagesAreTheBody(body, chunks);
         assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.text()).endsWith("."));
     }
+
+    @Test
+    void randomTextInAnyScriptIsChunkedIntoPiecesOfItself() {
+        java.util.Random random = new java.util.Random(20261202);
+        int[][] ranges = {{0x20, 0x7e}, {0x300, 0x36f}, {0x590, 0x5ff}, {0x600, 0x6ff}, {0x3040, 0x30ff},
+                {0x4e00, 0x4fff}, {0x1f300, 0x1f6ff}, {0x1d400, 0x1d4ff}, {0xd800, 0xdfff}};
+        for (int round = 0; round < 100; round++) {
+            StringBuilder body = new StringBuilder();
+            int length = 1 + random.nextInt(400);
+            for (int i = 0; i < length; i++) {
+                int[] range = ranges[random.nextInt(ranges.length)];
+                int codePoint = range[0] + random.nextInt(range[1] - range[0] + 1);
+                if (codePoint >= 0xd800 && codePoint <= 0xdfff) {
+                    body.append((char) codePoint); // a lone surrogate: malformed, but a String can hold it
+                } else {
+                    body.appendCodePoint(codePoint);
+                }
+                if (random.nextInt(6) == 0) {
+                    body.append(random.nextInt(10) == 0 ? "\n\n" : random.nextBoolean() ? ". " : " ");
+                }
+            }
+            String text = body.toString();
+            List<Chunk> chunks = chunk(text, 16);
+            String joined = chunks.stream().map(Chunk::text).collect(Collectors.joining());
+            assertThat(chunks).allSatisfy(chunk -> {
+                assertThat(text).contains(chunk.text());
+                assertThat(chunk.tokenCount()).isBetween(1, 16);
+            });
+            assertThat(withoutWhitespace(joined).length()).as("round %d: %s", round, text)
+                    .isLessThanOrEqualTo(withoutWhitespace(text).length());
+        }
+    }
 }
