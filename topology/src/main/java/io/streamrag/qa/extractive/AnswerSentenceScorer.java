@@ -1,6 +1,7 @@
 package io.streamrag.qa.extractive;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,7 +98,7 @@ final class AnswerSentenceScorer {
     double overlap(String sentence, String title) {
         double total = 0;
         double shared = 0;
-        Set<String> terms = new java.util.HashSet<>(QuestionTerms.of(sentence));
+        Set<String> terms = new HashSet<>(QuestionTerms.of(sentence));
         if (title != null) {
             terms.addAll(QuestionTerms.of(title));
         }

@@ -14,8 +14,8 @@ import java.util.Map;
  * The answer when no generator is configured: the sentence of the retrieved passages that best answers the question,
  * by {@link AnswerSentenceScorer} (cosine similarity under the same embedder that retrieved the passages, plus
  * question-term overlap, an answer-type cue and the passage's retrieval score; ties go to the better-ranked passage,
- * then the earlier sentence). Its posterior treats the sentence as the answer y with p(y|x,d) = 1 if passage d contains it
- * and 0 otherwise, so p(d|x,y) is p(d|x) renormalised over the passages holding that sentence.
+ * then the earlier sentence). Its posterior treats the sentence as the answer y with p(y|x,d) = 1 if passage d
+ * contains it and 0 otherwise, so p(d|x,y) is p(d|x) renormalised over the passages holding that sentence.
  */
 public final class ExtractiveComposer implements AnswerComposer {
 

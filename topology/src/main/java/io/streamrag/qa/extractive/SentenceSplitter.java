@@ -1,6 +1,7 @@
 package io.streamrag.qa.extractive;
 
 import io.streamrag.text.SentenceSegmenter;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Splits a passage into trimmed, non-blank sentences (ICU rules with abbreviation suppressions). */
@@ -8,7 +9,7 @@ public final class SentenceSplitter {
 
     public List<String> split(String passage) {
         if (passage == null || passage.isBlank()) {
-            return new java.util.ArrayList<>();
+            return new ArrayList<>();
         }
         return SentenceSegmenter.sentences(passage);
     }
