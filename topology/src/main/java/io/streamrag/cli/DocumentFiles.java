@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>a folder: every {@code .txt} and {@code .md} file below it; id = path relative to the folder ('/'
  *       separated), title = the first Markdown heading or else the file name without extension, version = the
- *       file's modification time in microseconds;</li>
+ *       file's modification time in microseconds. A {@code .md} file's body is its text without Markdown syntax
+ *       (see {@link MarkdownDocument}), so list markers, emphasis, links and fences never reach passages, embeddings
+ *       or answers;</li>
  *   <li>a {@code .jsonl} file: one {@code {"id","title","body","tenant","metadata"}} object per line (optional
  *       {@code "version"}); version defaults to the file's modification time in microseconds plus the line index,
  *       so a later line for the same id wins.</li>
@@ -74,9 +76,15 @@ public final class DocumentFiles {
         String id = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
         long modifiedMicros = Files.getLastModifiedTime(file).to(TimeUnit.MICROSECONDS);
         String fileName = file.getFileName().toString();
+        boolean markdown = fileName.toLowerCase(Locale.ROOT).endsWith(".md");
         Map<String, String> metadata = new HashMap<>();
         metadata.put("path", id);
-        metadata.put("format", fileName.toLowerCase(Locale.ROOT).endsWith(".md") ? "markdown" : "text");
+        metadata.put("format", markdown ? "markdown" : "text");
+        if (markdown) {
+            MarkdownDocument document = MarkdownDocument.parse(body);
+            String title = document.title() != null ? document.title() : titleOf("", fileName);
+            return change(id, title, document.body(), tenant, metadata, modifiedMicros, file.toString());
+        }
         return change(id, titleOf(body, fileName), body, tenant, metadata, modifiedMicros, file.toString());
     }
 

@@ -33,7 +33,7 @@ class DocumentFilesTest {
         assertThat(documents).extracting(DocumentChange::getDocumentId).containsExactly("guides/setup.md", "notes.txt");
         DocumentChange setup = documents.get(0);
         assertThat(setup.getTitle()).isEqualTo("Setting up");
-        assertThat(setup.getBody()).isEqualTo("Intro line\n\n## Setting up  \nDo this.");
+        assertThat(setup.getBody()).isEqualTo("Intro line\n\n## Setting up\n\nDo this.");
         assertThat(setup.getTenant()).isEqualTo("acme");
         assertThat(setup.getOperation()).isEqualTo(Operation.CREATE);
         assertThat(setup.getMetadata()).containsEntry("format", "markdown").containsEntry("path", "guides/setup.md");
@@ -80,5 +80,61 @@ class DocumentFilesTest {
     void titleIsTheFirstHeadingOrTheFileName() {
         assertThat(DocumentFiles.titleOf("# Top\n## Sub", "x.md")).isEqualTo("Top");
         assertThat(DocumentFiles.titleOf("no heading", "report.final.txt")).isEqualTo("report.final");
+    }
+
+    @Test
+    void markdownSyntaxNeverReachesTheBody() throws Exception {
+        Files.writeString(dir.resolve("etna.md"), """
+                # Mount *Etna*
+
+                Mount Etna is an **active** stratovolcano on the east coast of [Sicily](https://en.wikipedia.org/wiki/Sicily),
+                about `3,357` metres high. ![a photo of Etna](etna.png)
+
+                ## Eruptions
+
+                - Etna erupts _frequently_.
+                - Its lava flows have shaped the farmland.
+
+                1. First step.
+                2. Second step.
+
+                > Quoted **words**.
+
+                ```bash
+                echo lava
+                ```
+
+                <div>raw html</div>
+
+                ---
+                """);
+
+        DocumentChange etna = DocumentFiles.read(dir, null).get(0);
+
+        assertThat(etna.getTitle()).isEqualTo("Mount Etna");
+        assertThat(etna.getBody()).isEqualTo("""
+                Mount Etna is an active stratovolcano on the east coast of Sicily, about 3,357 metres high. \
+                a photo of Etna
+
+                ## Eruptions
+
+                Etna erupts frequently.
+                Its lava flows have shaped the farmland.
+
+                First step.
+                Second step.
+
+                Quoted words.
+
+                echo lava""");
+        assertThat(etna.getMetadata()).containsEntry("format", "markdown");
+    }
+
+    @Test
+    void aMarkdownFileWithoutHeadingIsTitledByItsName() throws Exception {
+        Files.writeString(dir.resolve("plain-notes.md"), "Just *one* paragraph.\n");
+        DocumentChange notes = DocumentFiles.read(dir, null).get(0);
+        assertThat(notes.getTitle()).isEqualTo("plain-notes");
+        assertThat(notes.getBody()).isEqualTo("Just one paragraph.");
     }
 }

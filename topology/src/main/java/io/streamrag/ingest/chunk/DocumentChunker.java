@@ -8,12 +8,15 @@ import java.util.List;
 /**
  * Cuts a document body into passages of at most {@code chunkTokens} tokens of the embedder's own tokenizer.
  *
- * <p>A chunk ends at the last sentence start that leaves it at least half full; failing that at the last word start;
- * failing that (one enormous word) at the token budget. The next chunk starts at the earliest sentence start within
- * the last {@code overlapTokens} tokens of the previous chunk, else at the earliest word start there, so overlaps
- * repeat whole sentences where they can. The budget shrinks when the title prefix plus the passage plus the model's
- * special tokens would not fit the model's maximum input, so no chunk is ever truncated by the embedder. Titles longer
- * than a quarter of the model's input are shortened in the prefix. Thread-safe.
+ * <p>The body is read as sections (headings and paragraphs, see {@link Outline}); each section is cut on its
+ * paragraph and sentence structure with content-defined boundaries (see {@link ChunkBoundaries}), so chunks end
+ * between sentences (between words only inside a sentence longer than a chunk, between tokens only inside one
+ * enormous word) and an edit in one paragraph leaves the text of the chunks elsewhere unchanged. A passage is the body
+ * text exactly as written, whatever the script (indices are converted from the tokenizer's code points, see
+ * {@link TokenSpans}). What is embedded is the title and the section heading in front of the passage. The budget
+ * shrinks when that prefix plus the passage plus the model's special tokens would not fit the model's maximum input,
+ * so no chunk is ever truncated by the embedder; titles longer than a quarter of the model's input are shortened in
+ * the prefix, and a heading that would push the prefix past that quarter is left out of it. Thread-safe.
  */
 public final class DocumentChunker {
 
@@ -37,58 +40,30 @@ public final class DocumentChunker {
         if (body == null || body.isBlank()) {
             return List.of();
         }
-        String prefix = titlePrefix(title);
-        int prefixTokens = prefix.isEmpty() ? 0 : TokenSpans.of(tokenizer, prefix).size();
-        int budget = Math.min(settings.chunkTokens(), maxModelTokens - specialTokens - prefixTokens);
-        int overlap = Math.min(settings.overlapTokens(), budget / 2);
-
+        String titlePrefix = titlePrefix(title);
         TokenSpans tokens = TokenSpans.of(tokenizer, body);
         List<Chunk> chunks = new ArrayList<>();
-        int start = 0;
-        while (start < tokens.size()) {
-            int end = chunkEnd(tokens, start, budget);
-            String text = tokens.slice(body, start, end);
-            int index = chunks.size();
-            chunks.add(new Chunk(index, ChunkIds.of(documentId, index), text, prefix + text, end - start));
-            if (end == tokens.size()) {
-                break;
+        for (Outline.Section section : Outline.of(tokens)) {
+            String prefix = sectionPrefix(titlePrefix, title, section.heading());
+            int prefixTokens = prefix.isEmpty() ? 0 : TokenSpans.of(tokenizer, prefix).size();
+            int budget = Math.min(settings.chunkTokens(), maxModelTokens - specialTokens - prefixTokens);
+            int overlap = Math.min(settings.overlapTokens(), budget / 2);
+            for (int[] range : ChunkBoundaries.of(tokens, section.paragraphs(), budget, overlap)) {
+                String text = tokens.slice(range[0], range[1]);
+                int index = chunks.size();
+                chunks.add(new Chunk(index, ChunkIds.of(documentId, index), text, prefix + text, range[1] - range[0]));
             }
-            start = overlap == 0 ? end : nextStart(tokens, start, end, overlap);
         }
         return chunks;
     }
 
-    private static int chunkEnd(TokenSpans tokens, int start, int budget) {
-        int limit = start + budget;
-        if (limit >= tokens.size()) {
-            return tokens.size();
+    /** Title, then the section heading unless it only repeats the title or would make the prefix too long. */
+    private String sectionPrefix(String titlePrefix, String title, String heading) {
+        if (heading == null || Outline.repeats(heading, title)) {
+            return titlePrefix;
         }
-        for (int end = limit; end >= start + Math.max(1, budget / 2); end--) {
-            if (tokens.startsSentence(end)) {
-                return end;
-            }
-        }
-        for (int end = limit; end > start; end--) {
-            if (tokens.startsWord(end)) {
-                return end;
-            }
-        }
-        return limit;
-    }
-
-    private static int nextStart(TokenSpans tokens, int start, int end, int overlap) {
-        int from = Math.max(start + 1, end - overlap);
-        for (int next = from; next < end; next++) {
-            if (tokens.startsSentence(next)) {
-                return next;
-            }
-        }
-        for (int next = from; next < end; next++) {
-            if (tokens.startsWord(next)) {
-                return next;
-            }
-        }
-        return from;
+        String prefix = titlePrefix + EmbeddingText.prefix(heading);
+        return TokenSpans.of(tokenizer, prefix).size() <= maxModelTokens / 4 ? prefix : titlePrefix;
     }
 
     private String titlePrefix(String title) {
@@ -98,7 +73,7 @@ public final class DocumentChunker {
         }
         TokenSpans titleTokens = TokenSpans.of(tokenizer, title.strip());
         int cap = maxModelTokens / 4;
-        return titleTokens.size() <= cap ? prefix : EmbeddingText.prefix(titleTokens.slice(title.strip(), 0, cap));
+        return titleTokens.size() <= cap ? prefix : EmbeddingText.prefix(titleTokens.slice(0, cap));
     }
 
     private static int countSpecialTokens(HuggingFaceTokenizer tokenizer) {

@@ -11,20 +11,31 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The answer when no generator is configured: the sentence of the retrieved passages closest to the question by
- * cosine similarity under the same embedder that retrieved them (ties go to the better-ranked passage, then the
- * earlier sentence). Its posterior treats the sentence as the answer y with p(y|x,d) = 1 if passage d contains it
- * and 0 otherwise, so p(d|x,y) is p(d|x) renormalised over the passages holding that sentence.
+ * The answer when no generator is configured: the sentence of the retrieved passages that best answers the question,
+ * by {@link AnswerSentenceScorer} (cosine similarity under the same embedder that retrieved the passages, plus
+ * question-term overlap, an answer-type cue and the passage's retrieval score; ties go to the better-ranked passage,
+ * then the earlier sentence). Its posterior treats the sentence as the answer y with p(y|x,d) = 1 if passage d
+ * contains it and 0 otherwise, so p(d|x,y) is p(d|x) renormalised over the passages holding that sentence.
  */
 public final class ExtractiveComposer implements AnswerComposer {
 
     private static final int SENTENCE_CACHE_CAPACITY = 50_000;
 
+    /** How sentences are ranked: {@link #ANSWER} in the application; {@link #SIMILARITY} is the earlier baseline. */
+    public enum Ranking { SIMILARITY, ANSWER }
+
     private final SentenceSplitter splitter = new SentenceSplitter();
     private final SentenceVectorCache cache;
+    private final Ranking ranking;
 
     public ExtractiveComposer(TextEmbedder embedder) {
+        this(embedder, Ranking.ANSWER);
+    }
+
+    /** For benchmarks comparing rankings; the application uses {@link Ranking#ANSWER}. */
+    public ExtractiveComposer(TextEmbedder embedder, Ranking ranking) {
         this.cache = new SentenceVectorCache(embedder, SENTENCE_CACHE_CAPACITY);
+        this.ranking = ranking;
     }
 
     @Override
@@ -54,21 +65,31 @@ public final class ExtractiveComposer implements AnswerComposer {
 
         List<ComposedAnswer> answers = new ArrayList<>(contexts.size());
         for (int q = 0; q < contexts.size(); q++) {
-            answers.add(bestSentence(contexts.get(q), sentences.get(q), vectors));
+            answers.add(bestSentence(contexts.get(q), sentences.get(q), vectors, ranking));
         }
         return answers;
     }
 
     private static ComposedAnswer bestSentence(RetrievalContext context, List<List<String>> perPassage,
-                                               Map<String, float[]> vectors) {
+                                               Map<String, float[]> vectors, Ranking ranking) {
         float[] question = context.questionVector();
+        List<String> candidates = perPassage.stream().flatMap(List::stream).toList();
+        AnswerSentenceScorer scorer = new AnswerSentenceScorer(context.question(), candidates);
+        boolean onlyFragments = candidates.stream().allMatch(AnswerSentenceScorer::isFragment);
         String best = null;
-        double bestCosine = Double.NEGATIVE_INFINITY;
-        for (List<String> passage : perPassage) {
-            for (String sentence : passage) {
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int d = 0; d < perPassage.size(); d++) {
+            double passageScore = context.hits().get(d).score();
+            String title = context.hits().get(d).chunk().title();
+            for (String sentence : perPassage.get(d)) {
                 double cosine = cosine(question, vectors.get(sentence));
-                if (cosine > bestCosine) {
-                    bestCosine = cosine;
+                double score = switch (ranking) {
+                    case SIMILARITY -> cosine;
+                    case ANSWER -> !onlyFragments && AnswerSentenceScorer.isFragment(sentence)
+                            ? Double.NEGATIVE_INFINITY : scorer.score(sentence, title, cosine, passageScore);
+                };
+                if (best == null || score > bestScore) {
+                    bestScore = score;
                     best = sentence;
                 }
             }

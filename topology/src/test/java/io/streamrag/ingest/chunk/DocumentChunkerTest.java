@@ -155,4 +155,89 @@ class DocumentChunkerTest {
         assertThat(chunker.chunk("doc", "Title", "   ")).isEmpty();
         assertThat(chunker.chunk("doc", "Title", null)).isEmpty();
     }
+
+    /** Thirty paragraphs of 2-7 sentences with varied words, the same for every run. */
+    static List<String> paragraphs(int count, long seed) {
+        String[] words = {"river", "volcano", "harbour", "senate", "engine", "library", "orchard", "comet", "treaty",
+                "glacier", "market", "cathedral", "signal", "meadow", "bridge", "archive", "lantern", "canal"};
+        java.util.Random random = new java.util.Random(seed);
+        List<String> paragraphs = new java.util.ArrayList<>();
+        for (int p = 0; p < count; p++) {
+            StringBuilder paragraph = new StringBuilder();
+            int sentences = 2 + random.nextInt(6);
+            for (int s = 0; s < sentences; s++) {
+                paragraph.append("The ").append(words[random.nextInt(words.length)]).append(" of paragraph ")
+                        .append(p).append(" met the ").append(words[random.nextInt(words.length)]);
+                for (int w = random.nextInt(8); w > 0; w--) {
+                    paragraph.append(' ').append(words[random.nextInt(words.length)]);
+                }
+                paragraph.append(". ");
+            }
+            paragraphs.add(paragraph.toString().strip());
+        }
+        return paragraphs;
+    }
+
+    private static long survivors(List<Chunk> before, List<Chunk> after) {
+        java.util.Set<String> texts = new java.util.HashSet<>(before.stream().map(Chunk::text).toList());
+        return after.stream().map(Chunk::text).filter(texts::contains).count();
+    }
+
+    @Test
+    void anEditInOneParagraphLeavesTheChunksOfTheOtherParagraphsAsTheyWere() {
+        DocumentChunker chunker = new DocumentChunker(tokenizer, 256, new ChunkingSettings(128, 16));
+        List<String> paragraphs = paragraphs(40, 7);
+        List<Chunk> before = chunker.chunk("doc", "Title", String.join("\n\n", paragraphs));
+        assertThat(before).hasSizeGreaterThanOrEqualTo(20);
+
+        List<String> edited = new java.util.ArrayList<>(paragraphs);
+        edited.set(7, edited.get(7).replace("The ", "One more ") + " A sentence was added here.");
+        List<Chunk> afterEdit = chunker.chunk("doc", "Title", String.join("\n\n", edited));
+        assertThat(survivors(before, afterEdit)).as("chunks kept after editing paragraph 7")
+                .isGreaterThanOrEqualTo(afterEdit.size() - 3L);
+
+        List<String> inserted = new java.util.ArrayList<>(paragraphs);
+        inserted.add(0, "A new opening paragraph that was not there before. It pushes everything down.");
+        List<Chunk> afterInsert = chunker.chunk("doc", "Title", String.join("\n\n", inserted));
+        assertThat(survivors(before, afterInsert)).as("chunks kept after inserting a paragraph at the top")
+                .isGreaterThanOrEqualTo(afterInsert.size() - 3L);
+        // and the chunks behind the change are the same chunks, in the same order
+        assertThat(afterInsert.get(afterInsert.size() - 1).text()).isEqualTo(before.get(before.size() - 1).text());
+    }
+
+    @Test
+    void chunksEndAtSentenceBoundariesAndNeverCutAWord() {
+        List<String> paragraphs = paragraphs(30, 11);
+        String body = String.join("\n\n", paragraphs);
+        List<Chunk> chunks = new DocumentChunker(tokenizer, 256, new ChunkingSettings(48, 0)).chunk("doc", null, body);
+        assertThat(chunks).hasSizeGreaterThan(10).allSatisfy(chunk -> {
+            assertThat(chunk.text()).startsWith("The ").endsWith(".");
+            assertThat(chunk.tokenCount()).isLessThanOrEqualTo(48);
+        });
+    }
+
+    @Test
+    void headingsBecomeContextOfTheirSectionAndLeaveThePassages() {
+        String body = "# Mount Etna\n\nMount Etna is an active stratovolcano on the east coast of Sicily.\n\n"
+                + "## Eruptions\n\nEtna erupts frequently. Its lava flows have shaped the farmland.\n\n"
+                + "Height\n\nIt is about 3,357 metres high.";
+        List<Chunk> chunks = new DocumentChunker(tokenizer, 256, new ChunkingSettings(64, 0))
+                .chunk("doc", "Mount Etna", body);
+
+        assertThat(chunks).extracting(Chunk::text).containsExactly(
+                "Mount Etna is an active stratovolcano on the east coast of Sicily.",
+                "Etna erupts frequently. Its lava flows have shaped the farmland.",
+                "It is about 3,357 metres high.");
+        assertThat(chunks).extracting(Chunk::embeddingText).containsExactly(
+                "Mount Etna. Mount Etna is an active stratovolcano on the east coast of Sicily.",
+                "Mount Etna. Eruptions. Etna erupts frequently. Its lava flows have shaped the farmland.",
+                "Mount Etna. Height. It is about 3,357 metres high.");
+    }
+
+    @Test
+    void aShortLastParagraphOrAShortLineEndingInPunctuationIsText() {
+        List<Chunk> chunks = new DocumentChunker(tokenizer, 256, new ChunkingSettings(64, 0))
+                .chunk("doc", null, "Yes, indeed.\n\nThe answer follows.\n\nThe End");
+        assertThat(chunks).extracting(Chunk::text).containsExactly("Yes, indeed.\n\nThe answer follows.\n\nThe End");
+    }
 }
