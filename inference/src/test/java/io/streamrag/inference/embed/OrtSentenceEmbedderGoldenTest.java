@@ -1,0 +1,93 @@
+package io.streamrag.inference.embed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamrag.inference.bert.MiniLmFixture;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ONNX graph we build from the Hugging Face checkpoint, on ONNX Runtime, must give the vectors of the original
+ * Hugging Face ONNX export (the bundled model) and of our Java BERT on PyTorch, text for text.
+ */
+class OrtSentenceEmbedderGoldenTest {
+    private static final int MAX_TOKENS = 512;
+    static OrtSentenceEmbedder built;
+    static SentenceEmbedder java;
+    static OnnxEmbedder exported;
+
+    @BeforeAll
+    static void open() throws Exception {
+        EmbedderOptions options = EmbedderOptions.defaults().withCacheDirectory(ModelCache.directory())
+                .withMaxTokens(MAX_TOKENS).withMeterRegistry(new SimpleMeterRegistry());
+        built = OrtSentenceEmbedder.open(MiniLmFixture.folder(), options);
+        java = SentenceEmbedder.open(MiniLmFixture.folder(), options);
+        exported = BundledMiniLm.open(options);
+    }
+
+    @AfterAll
+    static void close() {
+        built.close();
+        java.close();
+        exported.close();
+    }
+
+    @Test
+    void builtGraphMatchesTheHuggingFaceExportAndTheJavaEncoderOnVariedTexts() {
+        List<String> texts = GoldenSentences.all();
+        for (List<Integer> idx : similarLengthBatches(texts)) {
+            List<String> batch = idx.stream().map(texts::get).collect(Collectors.toList());
+            List<float[]> fromGraph = built.embed(batch);
+            List<float[]> fromExport = exported.embed(batch);
+            List<float[]> fromJava = java.embed(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                String label = "text #" + idx.get(i);
+                assertThat(fromGraph.get(i)).as(label).hasSize(384);
+                assertThat(Vectors.cosine(fromGraph.get(i), fromExport.get(i))).as(label)
+                        .isGreaterThanOrEqualTo(0.99999);
+                assertThat(Vectors.cosine(fromGraph.get(i), fromJava.get(i))).as(label)
+                        .isGreaterThanOrEqualTo(0.99999);
+                assertThat(Vectors.maxAbsDifference(fromGraph.get(i), fromExport.get(i))).as(label).isLessThan(1e-4);
+                assertThat(Vectors.norm(fromGraph.get(i))).as(label).isCloseTo(1.0, offset(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void paddingInABatchDoesNotChangeAVector() {
+        String shortText = "Who won the world series in 2020?";
+        float[] alone = built.embed(List.of(shortText)).get(0);
+        float[] padded = built.embed(List.of(GoldenSentences.all().get(5), shortText)).get(1);
+        assertThat(Vectors.maxAbsDifference(alone, padded)).isLessThan(1e-5);
+    }
+
+    @Test
+    void readsTheSentenceTransformersSettingsOfTheFolder() {
+        assertThat(built.pooling()).isEqualTo(Pooling.MEAN);
+        assertThat(built.normalizes()).isTrue();
+        assertThat(built.dimension()).isEqualTo(384);
+        assertThat(built.maxTokens()).isEqualTo(MAX_TOKENS);
+        assertThat(built.modelName()).isEqualTo("all-MiniLM-L6-v2");
+    }
+
+    /** As the batching worker forms them: similar lengths, the texts past 512 tokens together. */
+    private static List<List<Integer>> similarLengthBatches(List<String> texts) {
+        List<Integer> order = IntStream.range(0, texts.size()).boxed()
+                .sorted(Comparator.comparingInt(i -> texts.get(i).length())).collect(Collectors.toList());
+        List<List<Integer>> batches = new ArrayList<>();
+        int longFrom = order.size() - GoldenSentences.LONG_COUNT;
+        for (int from = 0; from < longFrom; from += 9) {
+            batches.add(order.subList(from, Math.min(longFrom, from + 9)));
+        }
+        batches.add(order.subList(longFrom, order.size()));
+        return batches;
+    }
+}
