@@ -24,8 +24,10 @@ import java.util.Random;
  * ONNX Runtime on the bundled ONNX export, and our Java BERT encoder on DJL PyTorch. Not a test: prints a table.
  *
  * <pre>
- * ./mvnw -o -q -pl inference test-compile exec:java -Dexec.classpathScope=test -Dai.djl.offline=true \
- *     -Dexec.mainClass=io.streamrag.inference.bench.EmbedderBenchmark -Dexec.args="--threads 1 --iterations 5"
+ * ./mvnw -B -o -q -pl inference -am test-compile
+ * ./mvnw -B -o -q -pl inference dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -Xmx3g -Dai.djl.offline=true -cp inference/target/classes:inference/target/test-classes:$(cat /tmp/cp.txt) \
+ *   io.streamrag.inference.bench.EmbedderBenchmark --threads 1 --iterations 7
  * </pre>
  */
 public final class EmbedderBenchmark {
