@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.offset;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.inference.bert.MiniLmFixture;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +40,7 @@ class OrtSentenceEmbedderGoldenTest {
     @Test
     void builtGraphMatchesTheHuggingFaceExportAndTheJavaEncoderOnVariedTexts() {
         List<String> texts = GoldenSentences.all();
-        for (List<Integer> idx : similarLengthBatches(texts)) {
+        for (List<Integer> idx : GoldenSentences.similarLengthBatches()) {
             List<String> batch = idx.stream().map(texts::get).collect(Collectors.toList());
             List<float[]> fromGraph = built.embed(batch);
             List<float[]> fromExport = exported.embed(batch);
@@ -76,18 +73,5 @@ class OrtSentenceEmbedderGoldenTest {
         assertThat(built.dimension()).isEqualTo(384);
         assertThat(built.maxTokens()).isEqualTo(MAX_TOKENS);
         assertThat(built.modelName()).isEqualTo("all-MiniLM-L6-v2");
-    }
-
-    /** As the batching worker forms them: similar lengths, the texts past 512 tokens together. */
-    private static List<List<Integer>> similarLengthBatches(List<String> texts) {
-        List<Integer> order = IntStream.range(0, texts.size()).boxed()
-                .sorted(Comparator.comparingInt(i -> texts.get(i).length())).collect(Collectors.toList());
-        List<List<Integer>> batches = new ArrayList<>();
-        int longFrom = order.size() - GoldenSentences.LONG_COUNT;
-        for (int from = 0; from < longFrom; from += 9) {
-            batches.add(order.subList(from, Math.min(longFrom, from + 9)));
-        }
-        batches.add(order.subList(longFrom, order.size()));
-        return batches;
     }
 }
