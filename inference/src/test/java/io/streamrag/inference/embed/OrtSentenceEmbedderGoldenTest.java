@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamrag.inference.bert.MiniLmFixture;
+import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -12,8 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ONNX graph we build from the Hugging Face checkpoint, on ONNX Runtime, must give the vectors of the original
- * Hugging Face ONNX export (the bundled model) and of our Java BERT on PyTorch, text for text.
+ * The ONNX graph we build from the Hugging Face checkpoint, on ONNX Runtime, must give the vectors of Hugging Face
+ * transformers (committed reference vectors), of the original Hugging Face ONNX export (the bundled model) and of our
+ * Java BERT on PyTorch, text for text.
  */
 class OrtSentenceEmbedderGoldenTest {
     private static final int MAX_TOKENS = 512;
@@ -55,6 +60,27 @@ class OrtSentenceEmbedderGoldenTest {
                 assertThat(Vectors.maxAbsDifference(fromGraph.get(i), fromExport.get(i))).as(label).isLessThan(1e-4);
                 assertThat(Vectors.norm(fromGraph.get(i))).as(label).isCloseTo(1.0, offset(1e-5));
             }
+        }
+    }
+
+    @Test
+    void builtGraphMatchesHuggingFaceTransformersVectors() throws Exception {
+        // made by inference/src/test/python/make_minilm_hf_vectors.py with transformers' BertModel
+        JsonNode golden;
+        try (InputStream in = getClass().getResourceAsStream("/embed/minilm_hf_vectors.json")) {
+            golden = new ObjectMapper().readTree(in);
+        }
+        List<String> texts = new ArrayList<>();
+        golden.get("texts").forEach(t -> texts.add(t.asText()));
+        List<float[]> fromGraph = built.embed(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            JsonNode expectedNode = golden.get("vectors").get(i);
+            float[] expected = new float[expectedNode.size()];
+            for (int d = 0; d < expected.length; d++) {
+                expected[d] = (float) expectedNode.get(d).asDouble();
+            }
+            assertThat(Vectors.cosine(fromGraph.get(i), expected)).as("text #%d", i).isGreaterThanOrEqualTo(0.99999);
+            assertThat(Vectors.maxAbsDifference(fromGraph.get(i), expected)).as("text #%d", i).isLessThan(1e-4);
         }
     }
 
