@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -127,36 +126,10 @@ public final class BartGenerator implements TextGenerator {
 
     /** {@link #encode} on already tokenised inputs. */
     public EncodedInputs encodeIds(int[][] inputIds) {
-        BartDecoderState encoded = model.encode(inputIds);
-        return new EncodedInputs() {
-            @Override
-            public int size() {
-                return encoded.rows();
-            }
-
-            @Override
-            public List<List<GeneratedSequence>> generate(GenerationSettings settings) {
-                requireDecoderRoom(settings);
-                int[] all = new int[encoded.rows()];
-                Arrays.setAll(all, i -> i);
-                // search grows and reorders its rows; it works on a copy so the encoding stays reusable
-                return search(encoded.copyRows(all), settings);
-            }
-
-            @Override
-            public double[] sequenceLogLikelihood(int[] inputIndexes, List<int[]> targets) {
-                return inputIndexes.length == 0 ? new double[0]
-                        : model.teacherForcedLogLikelihood(encoded, inputIndexes, targets);
-            }
-
-            @Override
-            public void close() {
-                encoded.close();
-            }
-        };
+        return new BartEncodedInputs(this, model.encode(inputIds));
     }
 
-    private void requireDecoderRoom(GenerationSettings settings) {
+    void requireDecoderRoom(GenerationSettings settings) {
         if (settings.effectiveMaxLength() > model.config().maxPositionEmbeddings()) {
             throw new IllegalArgumentException("max length " + settings.effectiveMaxLength()
                     + " exceeds the decoder's max_position_embeddings " + model.config().maxPositionEmbeddings());
@@ -164,7 +137,7 @@ public final class BartGenerator implements TextGenerator {
     }
 
     /** Greedy or beam search from a fresh encoder state, which it takes over and closes. */
-    private List<List<GeneratedSequence>> search(BartDecoderState state, GenerationSettings settings) {
+    List<List<GeneratedSequence>> search(BartDecoderState state, GenerationSettings settings) {
         List<List<ScoredTokens>> found;
         try (BartDecodingSession session = new BartDecodingSession(model, state)) {
             if (settings.numBeams() == 1) {
