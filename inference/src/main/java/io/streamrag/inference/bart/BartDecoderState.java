@@ -67,6 +67,33 @@ public final class BartDecoderState implements AutoCloseable {
     }
 
     /**
+     * A new state with its own manager whose row {@code i} is a copy of this state's row {@code sourceRows[i]}
+     * (cross-attention keys/values, encoder mask and any self-attention cache); this state is left as it is. Lets
+     * one encoding serve several decodings: generation, then teacher-forced passes over chosen rows.
+     */
+    public BartDecoderState copyRows(int[] sourceRows) {
+        NDManager copyManager = manager.getParentManager().newSubManager();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray index = indexArray(scope, sourceRows);
+            NDArray[][] cross = new NDArray[layers.length][];
+            for (int i = 0; i < layers.length; i++) {
+                cross[i] = new NDArray[] {copyOf(layers[i].crossKeysTransposed, index, copyManager),
+                        copyOf(layers[i].crossValues, index, copyManager)};
+            }
+            BartDecoderState copy = new BartDecoderState(copyManager, cross, copyOf(encoderMask, index, copyManager));
+            for (int i = 0; i < layers.length; i++) {
+                copy.layers[i].selfKeysTransposed = copyOf(layers[i].selfKeysTransposed, index, copyManager);
+                copy.layers[i].selfValues = copyOf(layers[i].selfValues, index, copyManager);
+            }
+            copy.length = length;
+            return copy;
+        } catch (RuntimeException e) {
+            copyManager.close();
+            throw e;
+        }
+    }
+
+    /**
      * Beam reordering: makes row {@code i}'s self-attention cache old row {@code sourceRows[i]}'s. The
      * cross-attention state is left in place, which is right only when every source row belongs to the same
      * input as its target row (beam search never moves a hypothesis to another input; use
@@ -124,6 +151,15 @@ public final class BartDecoderState implements AutoCloseable {
         NDArray gathered = array.get(index);
         gathered.attach(manager);
         array.close();
+        return gathered;
+    }
+
+    private static NDArray copyOf(NDArray array, NDArray index, NDManager target) {
+        if (array == null) {
+            return null;
+        }
+        NDArray gathered = array.get(index);
+        gathered.attach(target);
         return gathered;
     }
 

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.streamrag.inference.generate.BeamSearch;
+import io.streamrag.inference.generate.EncodedInputs;
 import io.streamrag.inference.generate.GeneratedSequence;
 import io.streamrag.inference.generate.GenerationConfigFiles;
 import io.streamrag.inference.generate.GenerationSettings;
@@ -113,12 +114,32 @@ public final class BartGenerator implements TextGenerator {
 
     /** {@link #generate} on already tokenised inputs. */
     public List<List<GeneratedSequence>> generateIds(int[][] inputIds, GenerationSettings settings) {
+        requireDecoderRoom(settings);
+        return search(model.encode(inputIds), settings);
+    }
+
+    /** Tokenises and encodes once; generation and teacher forcing on the result share the encoder states. */
+    @Override
+    public EncodedInputs encode(List<String> inputs) {
+        return encodeIds(tokenize(inputs));
+    }
+
+    /** {@link #encode} on already tokenised inputs. */
+    public EncodedInputs encodeIds(int[][] inputIds) {
+        return new BartEncodedInputs(this, model.encode(inputIds));
+    }
+
+    void requireDecoderRoom(GenerationSettings settings) {
         if (settings.effectiveMaxLength() > model.config().maxPositionEmbeddings()) {
             throw new IllegalArgumentException("max length " + settings.effectiveMaxLength()
                     + " exceeds the decoder's max_position_embeddings " + model.config().maxPositionEmbeddings());
         }
+    }
+
+    /** Greedy or beam search from a fresh encoder state, which it takes over and closes. */
+    List<List<GeneratedSequence>> search(BartDecoderState state, GenerationSettings settings) {
         List<List<ScoredTokens>> found;
-        try (BartDecodingSession session = new BartDecodingSession(model, model.encode(inputIds))) {
+        try (BartDecodingSession session = new BartDecodingSession(model, state)) {
             if (settings.numBeams() == 1) {
                 found = new ArrayList<>();
                 for (ScoredTokens t : GreedySearch.run(session, settings)) {

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * BART ({@code BartForConditionalGeneration}) on DJL NDArrays: encoder, cached decoder and tied LM head. Knows
@@ -176,12 +178,45 @@ public final class BartModel implements AutoCloseable {
         if (inputIds.length != targets.size()) {
             throw new IllegalArgumentException(inputIds.length + " inputs but " + targets.size() + " targets");
         }
-        double[] sums = new double[inputIds.length];
+        // each distinct input is encoded once, however many targets it is paired with
+        Map<List<Integer>, Integer> distinct = new LinkedHashMap<>();
+        int[] rows = new int[inputIds.length];
+        for (int i = 0; i < inputIds.length; i++) {
+            rows[i] = distinct.computeIfAbsent(Arrays.stream(inputIds[i]).boxed().toList(), k -> distinct.size());
+        }
+        int[][] distinctIds = new int[distinct.size()][];
+        for (int i = 0; i < inputIds.length; i++) {
+            distinctIds[rows[i]] = inputIds[i];
+        }
+        try (BartDecoderState encoded = encode(distinctIds)) {
+            return teacherForcedLogLikelihood(encoded, rows, targets, logitsBudget);
+        }
+    }
+
+    /**
+     * Teacher-forced log-likelihoods of the pairs ({@code encoded} row {@code rows[i]}, {@code targets[i]}) from
+     * encoder states computed before (by {@link #encode}, never decoded from): the rows are copied out for each
+     * chunk, the encoder does not run again. {@code encoded} is left as it is.
+     */
+    public double[] teacherForcedLogLikelihood(BartDecoderState encoded, int[] rows, List<int[]> targets) {
+        return teacherForcedLogLikelihood(encoded, rows, targets, LOGITS_BUDGET);
+    }
+
+    private double[] teacherForcedLogLikelihood(BartDecoderState encoded, int[] rows, List<int[]> targets,
+                                                long logitsBudget) {
+        if (rows.length != targets.size()) {
+            throw new IllegalArgumentException(rows.length + " rows but " + targets.size() + " targets");
+        }
+        if (encoded.length() != 0) {
+            throw new IllegalArgumentException("teacher forcing needs an encoder state with nothing decoded yet, got "
+                    + encoded.length() + " cached positions");
+        }
+        double[] sums = new double[rows.length];
         int from = 0;
-        while (from < inputIds.length) {
+        while (from < rows.length) {
             int to = from + 1;
             int width = Math.max(1, targets.get(from).length);
-            while (to < inputIds.length) {
+            while (to < rows.length) {
                 int wider = Math.max(width, targets.get(to).length);
                 if ((long) (to + 1 - from) * wider * config.vocabSize() > logitsBudget) {
                     break;
@@ -189,14 +224,15 @@ public final class BartModel implements AutoCloseable {
                 width = wider;
                 to++;
             }
-            double[] chunk = scoreTargets(Arrays.copyOfRange(inputIds, from, to), targets.subList(from, to), width);
+            double[] chunk = scoreTargets(encoded, Arrays.copyOfRange(rows, from, to), targets.subList(from, to),
+                    width);
             System.arraycopy(chunk, 0, sums, from, chunk.length);
             from = to;
         }
         return sums;
     }
 
-    private double[] scoreTargets(int[][] inputIds, List<int[]> targets, int width) {
+    private double[] scoreTargets(BartDecoderState encoded, int[] rows, List<int[]> targets, int width) {
         int[][] decoderInputs = new int[targets.size()][width];
         long[] picks = new long[targets.size() * width];
         for (int r = 0; r < decoderInputs.length; r++) {
@@ -210,7 +246,7 @@ public final class BartModel implements AutoCloseable {
                 picks[r * width + i] = t[i];
             }
         }
-        try (BartDecoderState state = encode(inputIds); NDManager scope = manager.newSubManager()) {
+        try (BartDecoderState state = encoded.copyRows(rows); NDManager scope = manager.newSubManager()) {
             NDArray logits = decode(state, decoderInputs, scope);
             NDArray index = scope.create(picks, new Shape(targets.size(), width, 1));
             float[] picked = logits.logSoftmax(2).gather(index, 2).toFloatArray();

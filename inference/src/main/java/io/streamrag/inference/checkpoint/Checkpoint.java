@@ -77,6 +77,11 @@ public final class Checkpoint {
         return file(name).loadFloat32(name, manager);
     }
 
+    /** Reads a tensor as a float32 Java array (row-major), for graph builders that do not run on DJL. */
+    public float[] readFloat32(String name) {
+        return file(name).readFloat32(name);
+    }
+
     private SafetensorsFile file(String name) {
         SafetensorsFile file = fileByTensor.get(name);
         if (file == null) {

@@ -124,19 +124,36 @@ public final class SafetensorsFile {
     /** The tensor as float32 on the manager's device; F16 and BF16 are widened in Java (DJL has no BF16 path). */
     public NDArray loadFloat32(String name, NDManager manager) {
         TensorInfo info = info(name);
+        // copied into engine memory: a tensor viewing the mapping would dangle once the mapping is collected
+        return manager.create(floats(info), new Shape(info.shape()), DataType.FLOAT32);
+    }
+
+    /** The tensor as a float32 Java array (row-major, as stored); F16 and BF16 are widened. */
+    public float[] readFloat32(String name) {
+        TensorInfo info = info(name);
+        if (info.elementCount() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(path + ": tensor " + name + " has " + info.elementCount()
+                    + " elements, more than a Java array holds");
+        }
+        FloatBuffer values = floats(info);
+        float[] out = new float[values.remaining()];
+        values.get(out);
+        return out;
+    }
+
+    /** F32 as a view of the mapping; F16 and BF16 widened onto the heap. */
+    private FloatBuffer floats(TensorInfo info) {
         ByteBuffer bytes = map(info);
-        Shape shape = new Shape(info.shape());
         switch (info.dtype()) {
             case "F32":
-                // copied into engine memory: a tensor viewing the mapping would dangle once the mapping is collected
-                return manager.create(bytes.asFloatBuffer(), shape, DataType.FLOAT32);
+                return bytes.asFloatBuffer();
             case "F16": {
                 ShortBuffer halves = bytes.asShortBuffer();
                 FloatBuffer out = FloatBuffer.allocate(halves.remaining());
                 while (halves.hasRemaining()) {
                     out.put(HalfFloats.toFloat(halves.get()));
                 }
-                return manager.create(out.flip(), shape);
+                return out.flip();
             }
             case "BF16": {
                 ShortBuffer halves = bytes.asShortBuffer();
@@ -144,10 +161,10 @@ public final class SafetensorsFile {
                 while (halves.hasRemaining()) {
                     out.put(Float.intBitsToFloat((halves.get() & 0xFFFF) << 16));
                 }
-                return manager.create(out.flip(), shape);
+                return out.flip();
             }
             default:
-                throw new IllegalArgumentException(path + ": tensor " + name + " has dtype " + info.dtype()
+                throw new IllegalArgumentException(path + ": tensor " + info.name() + " has dtype " + info.dtype()
                         + "; only F32, F16 and BF16 weights are supported");
         }
     }

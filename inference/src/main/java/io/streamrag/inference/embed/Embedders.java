@@ -2,6 +2,7 @@ package io.streamrag.inference.embed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrag.inference.device.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +15,9 @@ import java.util.stream.Stream;
  * Opens the embedder a configuration names:
  * <ul>
  *   <li>{@code default}: the bundled all-MiniLM-L6-v2 on ONNX Runtime (CPU);</li>
- *   <li>a folder with {@code model.safetensors} (or a sharded index) and {@code config.json}: our BERT encoder on
- *       DJL PyTorch ({@link SentenceEmbedder}), on any device and precision;</li>
+ *   <li>a folder with {@code model.safetensors} (or a sharded index) and {@code config.json}: on CPU in fp32, the
+ *       encoder's ONNX graph built from the checkpoint, on ONNX Runtime ({@link OrtSentenceEmbedder}); on a GPU or
+ *       in fp16, our BERT encoder on DJL PyTorch ({@link SentenceEmbedder});</li>
  *   <li>a folder with {@code model.onnx} (also {@code onnx/model.onnx}) or one TorchScript {@code *.pt} file plus
  *       {@code tokenizer.json}: the DJL Criteria path ({@link OnnxEmbedder}).</li>
  * </ul>
@@ -37,7 +39,8 @@ public final class Embedders {
         }
         if (Files.isRegularFile(folder.resolve("model.safetensors"))
                 || Files.isRegularFile(folder.resolve("model.safetensors.index.json"))) {
-            return SentenceEmbedder.open(folder, options);
+            return onOnnxRuntime(options) ? OrtSentenceEmbedder.open(folder, options)
+                    : SentenceEmbedder.open(folder, options);
         }
         Optional<Path> onnx = Stream.of(folder.resolve("model.onnx"), folder.resolve("onnx").resolve("model.onnx"))
                 .filter(Files::isRegularFile).findFirst();
@@ -50,6 +53,14 @@ public final class Embedders {
         }
         throw new IOException("embedding model folder " + folder + " has no model.safetensors, model.onnx or single"
                 + " *.pt file (found " + torchScript.size() + " .pt files)");
+    }
+
+    /**
+     * ONNX Runtime's CPU kernels are about twice libtorch's on CPU, so they take every fp32 CPU model; libtorch keeps
+     * GPUs (only ONNX Runtime's CPU build is on the classpath) and fp16.
+     */
+    static boolean onOnnxRuntime(EmbedderOptions options) {
+        return !options.device().device().isGpu() && options.device().precision() == Precision.FP32;
     }
 
     private static TextEmbedder openExported(Path folder, Path modelFile, String engine, EmbedderOptions options)

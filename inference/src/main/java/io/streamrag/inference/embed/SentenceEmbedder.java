@@ -50,7 +50,8 @@ public final class SentenceEmbedder implements TextEmbedder {
         return new SentenceEmbedder(name, model, pipeline);
     }
 
-    private static int maxTokens(EmbedderOptions options, Optional<SentenceTransformersConfig> st, BertConfig config,
+    /** The configured limit (checked against the model's positions), else sentence-transformers', else positions. */
+    static int maxTokens(EmbedderOptions options, Optional<SentenceTransformersConfig> st, BertConfig config,
                                  Path directory) {
         int positions = config.maxPositions();
         if (options.maxTokens() != null) {

@@ -33,6 +33,14 @@ public interface TextGenerator extends AutoCloseable {
      */
     double[] sequenceLogLikelihood(List<String> inputs, List<int[]> targets);
 
+    /**
+     * Encodes the inputs once, to generate from them and score targets under them without re-encoding. Generators
+     * that cannot keep encoder states pass every call on as text (so the results are the same either way).
+     */
+    default EncodedInputs encode(List<String> inputs) {
+        return new ReencodingInputs(this, inputs);
+    }
+
     @Override
     void close();
 }

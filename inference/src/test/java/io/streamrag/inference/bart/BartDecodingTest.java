@@ -8,6 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import io.streamrag.inference.generate.EncodedInputs;
 import io.streamrag.inference.generate.GeneratedSequence;
 import io.streamrag.inference.generate.GenerationSettings;
 import io.streamrag.inference.generate.GenerationSettings.EarlyStopping;
@@ -109,6 +110,62 @@ class BartDecodingTest {
         double[] chunked = model.teacherForcedLogLikelihood(GOLDENS.inputIds(), GOLDENS.targets(),
                 model.config().vocabSize() * 8L);
         assertThat(chunked).containsExactly(whole, Offset.offset(1e-5));
+    }
+
+    @Test
+    void encodedOnceGeneratesExactlyWhatGenerateDoesAndScoresWhatReencodingEachPairScores() {
+        List<String> inputs = GOLDENS.inputs();
+        GenerationSettings beams = settings(3, 3, EarlyStopping.FALSE, 0);
+        List<List<GeneratedSequence>> direct = generator.generate(inputs, beams);
+        int before = model.manager().getManagedArrays().size();
+        try (EncodedInputs encoded = generator.encode(inputs)) {
+            List<List<GeneratedSequence>> reused = encoded.generate(beams);
+            // twice from one encoding: generation must not disturb the encoder states
+            List<List<GeneratedSequence>> again = encoded.generate(beams);
+            for (int i = 0; i < inputs.size(); i++) {
+                for (int k = 0; k < direct.get(i).size(); k++) {
+                    assertThat(reused.get(i).get(k).tokenIds()).containsExactly(direct.get(i).get(k).tokenIds());
+                    assertThat(reused.get(i).get(k).logLikelihood()).isEqualTo(direct.get(i).get(k).logLikelihood());
+                    assertThat(again.get(i).get(k).logLikelihood()).isEqualTo(direct.get(i).get(k).logLikelihood());
+                }
+            }
+            // every candidate of every input under every input, as RAG-Sequence's thorough rescoring asks
+            List<Integer> rows = new java.util.ArrayList<>();
+            List<int[]> targets = new java.util.ArrayList<>();
+            for (List<GeneratedSequence> perInput : direct) {
+                for (GeneratedSequence candidate : perInput) {
+                    for (int d = 0; d < inputs.size(); d++) {
+                        rows.add(d);
+                        targets.add(candidate.tokenIds());
+                    }
+                }
+            }
+            double[] scored = encoded.sequenceLogLikelihood(rows.stream().mapToInt(Integer::intValue).toArray(),
+                    targets);
+            assertThat(scored).hasSize(targets.size());
+            for (int p = 0; p < targets.size(); p++) {
+                double alone = generator.sequenceLogLikelihood(List.of(inputs.get(rows.get(p))),
+                        List.of(targets.get(p)))[0];
+                assertThat(scored[p]).as("pair %d", p).isCloseTo(alone, Offset.offset(1e-5));
+            }
+        }
+        assertThat(model.manager().getManagedArrays()).hasSize(before);
+    }
+
+    @Test
+    void rescoringEncodesEachDistinctInputOnceAndMatchesTheGoldens() {
+        List<String> inputs = GOLDENS.inputs();
+        List<int[]> targets = GOLDENS.targets();
+        // every input twice, each time with its own golden target: the repeats must score what the first ones do
+        List<String> doubled = new java.util.ArrayList<>(inputs);
+        doubled.addAll(inputs);
+        List<int[]> doubledTargets = new java.util.ArrayList<>(targets);
+        doubledTargets.addAll(targets);
+        double[] expected = GOLDENS.targetLogLikelihood();
+        double[] actual = generator.sequenceLogLikelihood(doubled, doubledTargets);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat(actual[i]).as("pair %d", i).isCloseTo(expected[i % expected.length], Offset.offset(1e-4));
+        }
     }
 
     @Test

@@ -2,8 +2,10 @@ package io.streamrag.inference.bench;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.streamrag.inference.bart.BartDecoderState;
 import io.streamrag.inference.bart.BartGenerator;
 import io.streamrag.inference.bart.ComputePrecision;
+import io.streamrag.inference.generate.EncodedInputs;
 import io.streamrag.inference.generate.GeneratedSequence;
 import io.streamrag.inference.generate.GenerationSettings;
 import io.streamrag.inference.rag.RagTokenGenerator;
@@ -45,10 +47,11 @@ import java.util.stream.Stream;
  * Batch: that many questions in one call.
  *
  * <p>rag-sequence and concat live in the topology module ({@code io.streamrag.qa.rag}), which this module cannot
- * depend on; their rows run the generator calls those composers make, on token ids: rag-sequence thorough = one
- * {@code generate} over questions x k inputs with {@code num_return_sequences = num_beams}, the candidates pooled
- * per question by token ids, then one teacher-forced pass over every (candidate, passage) pair (the port's
- * {@code sequenceLogLikelihood}, which encodes each pair); fast = the {@code generate} call alone; concat = one
+ * depend on; their rows run the generator calls those composers make, on token ids: rag-sequence thorough = the
+ * inputs encoded once, one {@code generate} over questions x k inputs with {@code num_return_sequences =
+ * num_beams}, the candidates pooled per question by token ids, then one teacher-forced pass over every (candidate,
+ * passage) pair on the same encoder states; "re-encoding" is how thorough ran before, the encoder run again for
+ * every pair (generate on its own encoding); fast = the {@code generate} call alone; concat = one
  * {@code generate} on one input holding the question's k passages. The composers' own bookkeeping (formatting,
  * marginalising a few numbers) is left out; it is negligible next to these calls.
  */
@@ -81,8 +84,11 @@ public final class RagModesBench {
                     GenerationSettings one = settings(bart, beams, 1);
                     GenerationSettings all = settings(bart, beams, beams);
                     modes.add(new Mode("rag-token, " + search, qs -> rag.generateIds(qs, one)));
-                    modes.add(new Mode("rag-sequence thorough, " + search, qs -> ragSequence(bart, qs, all, true)));
-                    modes.add(new Mode("rag-sequence fast, " + search, qs -> ragSequence(bart, qs, all, false)));
+                    modes.add(new Mode("rag-sequence thorough, " + search,
+                            qs -> ragSequence(bart, qs, all, Rescoring.ENCODED_ONCE)));
+                    modes.add(new Mode("rag-seq. thorough re-encoding, " + search,
+                            qs -> ragSequence(bart, qs, all, Rescoring.REENCODING_PAIRS)));
+                    modes.add(new Mode("rag-sequence fast, " + search, qs -> ragSequence(bart, qs, all, Rescoring.NONE)));
                     modes.add(new Mode("concat, " + search, qs -> concat(bart, qs, one)));
                 }
                 measure(modes, bart.model().config().vocabSize(), requests, batch);
@@ -154,34 +160,65 @@ public final class RagModesBench {
         }
     }
 
+    /** How thorough rag-sequence scores the pooled candidates, if at all. */
+    private enum Rescoring {
+        /** fast mode: the generate call alone */
+        NONE,
+        /** the composer now: each passage encoded once, for generate and the teacher-forced pass */
+        ENCODED_ONCE,
+        /** the composer before: generate, then every (candidate, passage) pair encoded again */
+        REENCODING_PAIRS
+    }
+
     /** The generator calls of the QA module's {@code RagSequenceComposer}, on ids. */
     private static void ragSequence(BartGenerator bart, List<RetrievedContext> questions, GenerationSettings settings,
-            boolean thorough) {
+            Rescoring rescoring) {
         List<int[]> inputs = new ArrayList<>();
         questions.forEach(q -> inputs.addAll(q.inputIds()));
-        List<List<GeneratedSequence>> hypotheses = bart.generateIds(inputs.toArray(new int[0][]), settings);
-        if (!thorough) {
+        if (rescoring == Rescoring.NONE) {
+            bart.generateIds(inputs.toArray(new int[0][]), settings);
             return;
         }
-        List<int[]> pairInputs = new ArrayList<>();
-        List<int[]> pairTargets = new ArrayList<>();
-        int offset = 0;
-        for (RetrievedContext q : questions) {
-            Map<List<Integer>, int[]> pooled = new LinkedHashMap<>();
-            for (int d = 0; d < q.documents(); d++) {
-                for (GeneratedSequence s : hypotheses.get(offset + d)) {
-                    pooled.putIfAbsent(Arrays.stream(s.tokenIds()).boxed().toList(), s.tokenIds());
+        EncodedInputs encoded = rescoring == Rescoring.ENCODED_ONCE ? bart.encodeIds(inputs.toArray(new int[0][]))
+                : null;
+        try {
+            List<List<GeneratedSequence>> hypotheses = encoded != null
+                    ? encoded.generate(settings) : bart.generateIds(inputs.toArray(new int[0][]), settings);
+            List<int[]> pairInputs = new ArrayList<>();
+            List<Integer> pairRows = new ArrayList<>();
+            List<int[]> pairTargets = new ArrayList<>();
+            int offset = 0;
+            for (RetrievedContext q : questions) {
+                Map<List<Integer>, int[]> pooled = new LinkedHashMap<>();
+                for (int d = 0; d < q.documents(); d++) {
+                    for (GeneratedSequence s : hypotheses.get(offset + d)) {
+                        pooled.putIfAbsent(Arrays.stream(s.tokenIds()).boxed().toList(), s.tokenIds());
+                    }
+                }
+                for (int[] candidate : pooled.values()) {
+                    for (int d = 0; d < q.documents(); d++) {
+                        pairInputs.add(q.inputIds().get(d));
+                        pairRows.add(offset + d);
+                        pairTargets.add(candidate);
+                    }
+                }
+                offset += q.documents();
+            }
+            if (encoded != null) {
+                encoded.sequenceLogLikelihood(pairRows.stream().mapToInt(Integer::intValue).toArray(), pairTargets);
+            } else {
+                // the old port call: the encoder runs once per pair
+                int[] identity = new int[pairInputs.size()];
+                Arrays.setAll(identity, i -> i);
+                try (BartDecoderState perPair = bart.model().encode(pairInputs.toArray(new int[0][]))) {
+                    bart.model().teacherForcedLogLikelihood(perPair, identity, pairTargets);
                 }
             }
-            for (int[] candidate : pooled.values()) {
-                for (int[] input : q.inputIds()) {
-                    pairInputs.add(input);
-                    pairTargets.add(candidate);
-                }
+        } finally {
+            if (encoded != null) {
+                encoded.close();
             }
-            offset += q.documents();
         }
-        bart.model().teacherForcedLogLikelihood(pairInputs.toArray(new int[0][]), pairTargets);
     }
 
     /** The generator call of the QA module's {@code ConcatComposer}: the k passages in one input. */

@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /** A random two-layer BERT in Hugging Face layout, with whatever name prefix a checkpoint head uses. */
-final class TinyBert {
-    static final int VOCAB = 40;
-    static final int HIDDEN = 8;
+public final class TinyBert {
+    public static final int VOCAB = 40;
+    public static final int HIDDEN = 8;
     static final int HEADS = 2;
     static final int INTERMEDIATE = 16;
     static final int LAYERS = 2;
-    static final int POSITIONS = 16;
+    public static final int POSITIONS = 16;
 
     private TinyBert() {
     }
@@ -22,7 +22,7 @@ final class TinyBert {
      * @param oldNorms  name LayerNorm parameters gamma/beta as pre-2019 checkpoints do
      * @param withExtras add a pooler and a classifier head that the encoder must ignore
      */
-    static Path write(Path folder, String prefix, String modelType, boolean oldNorms, boolean withExtras, long seed)
+    public static Path write(Path folder, String prefix, String modelType, boolean oldNorms, boolean withExtras, long seed)
             throws IOException {
         Random random = new Random(seed);
         SafetensorsWriter w = new SafetensorsWriter();

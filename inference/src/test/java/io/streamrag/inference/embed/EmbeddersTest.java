@@ -24,15 +24,31 @@ class EmbeddersTest {
     }
 
     @Test
-    void aSafetensorsFolderOpensTheJavaEncoderWithItsSentenceTransformersSettings() throws Exception {
+    void aSafetensorsFolderOpensTheBuiltOnnxGraphOnCpuWithItsSentenceTransformersSettings() throws Exception {
         try (TextEmbedder embedder = Embedders.open(MiniLmFixture.folder().toString(), options())) {
-            assertThat(embedder).isInstanceOf(SentenceEmbedder.class);
-            SentenceEmbedder sentence = (SentenceEmbedder) embedder;
+            assertThat(embedder).isInstanceOf(OrtSentenceEmbedder.class);
+            OrtSentenceEmbedder sentence = (OrtSentenceEmbedder) embedder;
             assertThat(sentence.pooling()).isEqualTo(Pooling.MEAN);
             assertThat(sentence.normalizes()).isTrue();
             assertThat(sentence.maxTokens()).isEqualTo(512);
             assertThat(sentence.modelName()).isEqualTo("all-MiniLM-L6-v2");
             assertThat(sentence.dimension()).isEqualTo(384);
+        }
+    }
+
+    @Test
+    void halfPrecisionAndGpusStayOnTheJavaEncoder() {
+        assertThat(Embedders.onOnnxRuntime(options())).isTrue();
+        assertThat(Embedders.onOnnxRuntime(options().withDevice(DeviceSettings.parse("cpu", "fp16")))).isFalse();
+        assertThat(Embedders.onOnnxRuntime(options().withDevice(DeviceSettings.parse("cuda:0", "fp32")))).isFalse();
+    }
+
+    @Test
+    void aSafetensorsFolderInHalfPrecisionOpensTheJavaEncoder() throws Exception {
+        try (TextEmbedder embedder = Embedders.open(MiniLmFixture.folder().toString(),
+                options().withDevice(DeviceSettings.parse("cpu", "fp16")))) {
+            assertThat(embedder).isInstanceOf(SentenceEmbedder.class);
+            assertThat(((SentenceEmbedder) embedder).pooling()).isEqualTo(Pooling.MEAN);
         }
     }
 

@@ -1,7 +1,10 @@
 package io.streamrag.inference.embed;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /** Varied inputs for the golden tests: empty, short, long past 512 tokens, non-Latin scripts, symbols and code. */
 final class GoldenSentences {
@@ -79,5 +82,22 @@ final class GoldenSentences {
         }
         s.add(justOver.toString());
         return s;
+    }
+
+    /**
+     * Indexes of {@link #all()} in batches of similar length, as the batching worker forms them: every batch still
+     * has padding, and the texts past 512 tokens go together so the short ones are not padded to 512.
+     */
+    static List<List<Integer>> similarLengthBatches() {
+        List<String> texts = all();
+        List<Integer> order = IntStream.range(0, texts.size()).boxed()
+                .sorted(Comparator.comparingInt(i -> texts.get(i).length())).collect(Collectors.toList());
+        List<List<Integer>> batches = new ArrayList<>();
+        int longFrom = order.size() - LONG_COUNT;
+        for (int from = 0; from < longFrom; from += 9) {
+            batches.add(order.subList(from, Math.min(longFrom, from + 9)));
+        }
+        batches.add(order.subList(longFrom, order.size()));
+        return batches;
     }
 }

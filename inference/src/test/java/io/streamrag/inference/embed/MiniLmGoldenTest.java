@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.offset;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.inference.bert.MiniLmFixture;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,16 +40,7 @@ class MiniLmGoldenTest {
     void javaEncoderMatchesOnnxRuntimeOnVariedTexts() {
         List<String> texts = GoldenSentences.all();
         assertThat(texts).hasSizeGreaterThanOrEqualTo(50);
-        // batches of similar length, as the batching worker forms them; every batch still has padding, and the
-        // texts past 512 tokens go together so the short ones are not padded to 512
-        List<Integer> order = IntStream.range(0, texts.size()).boxed()
-                .sorted(Comparator.comparingInt(i -> texts.get(i).length())).collect(Collectors.toList());
-        List<List<Integer>> batches = new ArrayList<>();
-        int longFrom = order.size() - GoldenSentences.LONG_COUNT;
-        for (int from = 0; from < longFrom; from += 9) {
-            batches.add(order.subList(from, Math.min(longFrom, from + 9)));
-        }
-        batches.add(order.subList(longFrom, order.size()));
+        List<List<Integer>> batches = GoldenSentences.similarLengthBatches();
         for (List<Integer> idx : batches) {
             List<String> batch = idx.stream().map(texts::get).collect(Collectors.toList());
             List<float[]> expected = onnx.embed(batch);

@@ -1,5 +1,6 @@
 package io.streamrag.qa.rag;
 
+import io.streamrag.inference.generate.EncodedInputs;
 import io.streamrag.inference.generate.GeneratedSequence;
 import io.streamrag.inference.generate.GenerationSettings;
 import io.streamrag.inference.generate.TextGenerator;
@@ -26,7 +27,9 @@ import java.util.Map;
  * Fast decoding uses the log-likelihoods beam search already computed and gives p(y|x,d) = 0 where d's beams did not
  * produce y; its sums keep the BOS term.
  *
- * <p>All generator work of a micro-batch is two calls: one {@code generate}, one {@code sequenceLogLikelihood}.
+ * <p>All generator work of a micro-batch is two calls: one {@code generate}, one {@code sequenceLogLikelihood}. In
+ * thorough mode both run on one {@link EncodedInputs}: each passage is encoded once per question and the
+ * teacher-forced pass selects its rows, instead of re-tokenising and re-encoding every (candidate, passage) pair.
  */
 public final class RagSequenceComposer implements AnswerComposer {
 
@@ -73,10 +76,21 @@ public final class RagSequenceComposer implements AnswerComposer {
             inputsPerQuestion.add(inputs);
             allInputs.addAll(inputs);
         }
-        List<List<GeneratedSequence>> hypotheses = generator.generate(allInputs, settings);
-        if (hypotheses.size() != allInputs.size()) {
+        if (decoding == RagDecoding.THOROUGH) {
+            try (EncodedInputs encoded = generator.encode(allInputs)) {
+                return compose(contexts, inputsPerQuestion, encoded.generate(settings), encoded);
+            }
+        }
+        return compose(contexts, inputsPerQuestion, generator.generate(allInputs, settings), null);
+    }
+
+    /** @param encoded the inputs' encoder states for thorough rescoring; null in fast mode */
+    private List<ComposedAnswer> compose(List<RetrievalContext> contexts, List<List<String>> inputsPerQuestion,
+                                         List<List<GeneratedSequence>> hypotheses, EncodedInputs encoded) {
+        int inputCount = inputsPerQuestion.stream().mapToInt(List::size).sum();
+        if (hypotheses.size() != inputCount) {
             throw new IllegalStateException("generator returned " + hypotheses.size() + " hypothesis lists for "
-                    + allInputs.size() + " inputs");
+                    + inputCount + " inputs");
         }
 
         List<List<Candidate>> candidatesPerQuestion = new ArrayList<>(contexts.size());
@@ -86,8 +100,8 @@ public final class RagSequenceComposer implements AnswerComposer {
             offset += inputs.size();
         }
 
-        List<double[][]> logLikelihoods = decoding == RagDecoding.THOROUGH
-                ? rescore(inputsPerQuestion, candidatesPerQuestion)
+        List<double[][]> logLikelihoods = encoded != null
+                ? rescore(encoded, inputsPerQuestion, candidatesPerQuestion)
                 : fastScores(candidatesPerQuestion);
 
         List<ComposedAnswer> answers = new ArrayList<>(contexts.size());
@@ -130,31 +144,38 @@ public final class RagSequenceComposer implements AnswerComposer {
         return scores;
     }
 
-    /** Thorough decoding: every candidate under every passage, all pairs of the micro-batch in one forced pass. */
-    private List<double[][]> rescore(List<List<String>> inputsPerQuestion, List<List<Candidate>> candidates) {
-        List<String> pairInputs = new ArrayList<>();
+    /**
+     * Thorough decoding: every candidate under every passage, all pairs of the micro-batch in one forced pass on the
+     * encoder states {@code generate} used (input i of question q is row offset(q) + i).
+     */
+    private List<double[][]> rescore(EncodedInputs encoded, List<List<String>> inputsPerQuestion,
+                                     List<List<Candidate>> candidates) {
+        List<Integer> pairRows = new ArrayList<>();
         List<int[]> pairTargets = new ArrayList<>();
         boolean[] excludeBos = new boolean[candidates.size()];
+        int offset = 0;
         for (int q = 0; q < candidates.size(); q++) {
-            List<String> inputs = inputsPerQuestion.get(q);
+            int documents = inputsPerQuestion.get(q).size();
             for (Candidate candidate : candidates.get(q)) {
-                for (String input : inputs) {
-                    pairInputs.add(input);
+                for (int d = 0; d < documents; d++) {
+                    pairRows.add(offset + d);
                     pairTargets.add(candidate.tokenIds);
                 }
             }
             excludeBos[q] = bosTokenId != null && candidates.get(q).stream()
                     .allMatch(c -> c.tokenIds.length > 0 && c.tokenIds[0] == bosTokenId);
             if (excludeBos[q]) {
-                for (String input : inputs) {
-                    pairInputs.add(input);
+                for (int d = 0; d < documents; d++) {
+                    pairRows.add(offset + d);
                     pairTargets.add(new int[] {bosTokenId});
                 }
             }
+            offset += documents;
         }
-        double[] logLikelihoods = generator.sequenceLogLikelihood(pairInputs, pairTargets);
-        if (logLikelihoods.length != pairInputs.size()) {
-            throw new IllegalStateException("generator scored " + logLikelihoods.length + " of " + pairInputs.size()
+        double[] logLikelihoods = encoded.sequenceLogLikelihood(
+                pairRows.stream().mapToInt(Integer::intValue).toArray(), pairTargets);
+        if (logLikelihoods.length != pairTargets.size()) {
+            throw new IllegalStateException("generator scored " + logLikelihoods.length + " of " + pairTargets.size()
                     + " (input, candidate) pairs");
         }
 

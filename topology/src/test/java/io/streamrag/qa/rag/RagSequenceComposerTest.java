@@ -84,6 +84,24 @@ class RagSequenceComposerTest {
     }
 
     @Test
+    void thoroughDecodingEncodesTheMicroBatchOnceForGenerationAndRescoring() {
+        ScriptedGenerator generator = generator(BOS);
+        composer(generator, RagDecoding.THOROUGH, BOS, 2).compose(List.of(context, context));
+
+        assertThat(generator.encodeCalls()).as("one encoding of the 2 questions x 2 passages")
+                .containsExactly(List.of(INPUT_1, INPUT_2, INPUT_1, INPUT_2));
+    }
+
+    @Test
+    void fastDecodingNeedsNoKeptEncoding() {
+        ScriptedGenerator generator = generator(BOS);
+        composer(generator, RagDecoding.FAST, BOS, 1).compose(List.of(context));
+
+        assertThat(generator.encodeCalls()).isEmpty();
+        assertThat(generator.generateCalls()).hasSize(1);
+    }
+
+    @Test
     void withoutBosExclusionTheWholeSequenceIsScored() {
         ComposedAnswer answer = composer(generator(BOS), RagDecoding.THOROUGH, null, 2)
                 .compose(List.of(context)).get(0);

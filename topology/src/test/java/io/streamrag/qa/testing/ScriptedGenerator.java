@@ -1,6 +1,7 @@
 package io.streamrag.qa.testing;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.streamrag.inference.generate.EncodedInputs;
 import io.streamrag.inference.generate.GeneratedSequence;
 import io.streamrag.inference.generate.GenerationSettings;
 import io.streamrag.inference.generate.TextGenerator;
@@ -21,6 +22,7 @@ public final class ScriptedGenerator implements TextGenerator {
     private final Map<String, Double> logLikelihoods = new HashMap<>();
     private final List<List<String>> generateCalls = new ArrayList<>();
     private final List<List<String>> scoreCalls = new ArrayList<>();
+    private final List<List<String>> encodeCalls = new ArrayList<>();
     private final HuggingFaceTokenizer tokenizer;
     private final int maxInputTokens;
     private final Integer forcedBos;
@@ -47,6 +49,17 @@ public final class ScriptedGenerator implements TextGenerator {
 
     public synchronized List<List<String>> scoreCalls() {
         return List.copyOf(scoreCalls);
+    }
+
+    /** Inputs of every {@link #encode} call (its generate and score calls are recorded as the plain ones). */
+    public synchronized List<List<String>> encodeCalls() {
+        return List.copyOf(encodeCalls);
+    }
+
+    @Override
+    public synchronized EncodedInputs encode(List<String> inputs) {
+        encodeCalls.add(List.copyOf(inputs));
+        return TextGenerator.super.encode(inputs);
     }
 
     @Override

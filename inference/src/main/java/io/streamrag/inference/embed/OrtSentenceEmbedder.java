@@ -1,0 +1,169 @@
+package io.streamrag.inference.embed;
+
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.streamrag.inference.bert.BertConfig;
+import io.streamrag.inference.onnx.BertOnnxGraph;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A sentence embedder for a Hugging Face BERT-family folder on ONNX Runtime: the encoder's ONNX graph is built in
+ * memory from {@code config.json} + safetensors ({@link BertOnnxGraph}, pooling inside the graph) and run with ONNX
+ * Runtime's fused CPU kernels. The CPU fp32 default for such folders: ONNX Runtime's MLAS GEMM is about twice
+ * libtorch's on one core (see docs/benchmarks.md); {@link SentenceEmbedder} stays the GPU and fp16 path.
+ *
+ * <p>Thread-safe: an {@link OrtSession} may run concurrently, and each call has its own NDManager scope.
+ */
+public final class OrtSentenceEmbedder implements TextEmbedder {
+    private final String name;
+    private final int dimension;
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final NDManager arrays;
+    private final EmbeddingPipeline pipeline;
+
+    private OrtSentenceEmbedder(String name, int dimension, OrtEnvironment environment, OrtSession session,
+                                NDManager arrays, EmbeddingPipeline pipeline) {
+        this.name = name;
+        this.dimension = dimension;
+        this.environment = environment;
+        this.session = session;
+        this.arrays = arrays;
+        this.pipeline = pipeline;
+    }
+
+    public static OrtSentenceEmbedder open(Path directory, EmbedderOptions options) throws IOException {
+        OnnxEmbedder.requireSupportedDevice(directory.toString(), OnnxEmbedder.ONNX_RUNTIME, options);
+        String name = directory.toAbsolutePath().normalize().getFileName().toString();
+        Optional<SentenceTransformersConfig> st = SentenceTransformersConfig.read(directory);
+        BertConfig config = BertConfig.read(directory.resolve("config.json"));
+        int maxTokens = SentenceEmbedder.maxTokens(options, st, config, directory);
+        Pooling pooling = options.poolingOr(st.map(SentenceTransformersConfig::pooling).orElse(Pooling.MEAN));
+        boolean normalize = options.normalizeOr(st.map(SentenceTransformersConfig::normalize).orElse(false));
+
+        byte[] model = BertOnnxGraph.build(directory, pooling == Pooling.CLS
+                ? BertOnnxGraph.Pooling.CLS : BertOnnxGraph.Pooling.MEAN);
+        // One OrtEnvironment per process, and DJL's engine insists on creating it (with its global thread pools):
+        // start the engine first, then share its environment.
+        Engine.getEngine(OnnxEmbedder.ONNX_RUNTIME);
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
+            if (options.onnxThreads() > 0) {
+                sessionOptions.setIntraOpNumThreads(options.onnxThreads());
+                sessionOptions.setInterOpNumThreads(1);
+            }
+            session = environment.createSession(model, sessionOptions);
+        } catch (OrtException e) {
+            throw new IOException("ONNX Runtime refused the graph built from " + directory + ": " + e.getMessage(), e);
+        }
+        NDManager arrays = null;
+        EmbeddingTokenizer tokenizer = null;
+        try {
+            // token ids, pooled vectors and normalisation live in PyTorch arrays, as for every other embedder
+            arrays = NDManager.newBaseManager(ai.djl.Device.cpu(), OnnxEmbedder.PYTORCH);
+            tokenizer = EmbeddingTokenizer.open(directory.resolve("tokenizer.json"), maxTokens, name,
+                    options.meterRegistry());
+            EmbeddingPipeline pipeline = new EmbeddingPipeline(tokenizer, pooling, normalize, arrays, name,
+                    options.meterRegistry());
+            return new OrtSentenceEmbedder(name, config.hiddenSize(), environment, session, arrays, pipeline);
+        } catch (IOException | RuntimeException e) {
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+            if (arrays != null) {
+                arrays.close();
+            }
+            try {
+                session.close();
+            } catch (OrtException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** Runs the graph on int64 [batch, length] inputs; returns the pooled [batch, hidden] vectors. */
+    private NDArray encode(NDArray ids, NDArray typeIds, NDArray attentionMask) {
+        long[] shape = ids.getShape().getShape();
+        try (OnnxTensor idTensor = tensor(ids, shape);
+             OnnxTensor maskTensor = tensor(attentionMask, shape);
+             OnnxTensor typeTensor = tensor(typeIds, shape);
+             OrtSession.Result result = session.run(Map.of("input_ids", idTensor, "attention_mask", maskTensor,
+                     "token_type_ids", typeTensor), Set.of(BertOnnxGraph.SENTENCE_EMBEDDING))) {
+            OnnxTensor pooled = (OnnxTensor) result.get(0);
+            FloatBuffer values = pooled.getFloatBuffer();
+            return ids.getManager().create(values, new Shape(pooled.getInfo().getShape()));
+        } catch (OrtException e) {
+            throw new IllegalStateException("model " + name + " failed on a batch of " + shape[0] + " texts: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private OnnxTensor tensor(NDArray values, long[] shape) throws OrtException {
+        return OnnxTensor.createTensor(environment, LongBuffer.wrap(values.toLongArray()), shape);
+    }
+
+    /** The manager every call's scope hangs from; tests count its arrays. */
+    NDManager manager() {
+        return arrays;
+    }
+
+    public Pooling pooling() {
+        return pipeline.pooling();
+    }
+
+    public boolean normalizes() {
+        return pipeline.normalize();
+    }
+
+    @Override
+    public String modelName() {
+        return name;
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public int maxTokens() {
+        return pipeline.tokenizer().maxTokens();
+    }
+
+    @Override
+    public HuggingFaceTokenizer tokenizer() {
+        return pipeline.tokenizer().plain();
+    }
+
+    @Override
+    public List<float[]> embed(List<String> texts) {
+        return pipeline.embed(texts, this::encode);
+    }
+
+    @Override
+    public void close() {
+        pipeline.close();
+        arrays.close();
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot close the ONNX Runtime session: " + e.getMessage(), e);
+        }
+    }
+}
