@@ -226,7 +226,8 @@ public final class AppRuntime implements AutoCloseable {
 
     private void startRole(RoleTopology roleTopology) {
         Role role = roleTopology.role();
-        RoleContext context = new RoleContext(role, config, schemaRegistry.serdeConfig(), metrics.registry(), health);
+        RoleContext context = new RoleContext(role, config, schemaRegistry.serdeConfig(), metrics.registry(), health,
+                kafka.clientProperties());
         Topology topology;
         try {
             topology = roleTopology.build(context);

@@ -1,5 +1,10 @@
 package io.streamrag.app;
 
+import io.streamrag.contracts.DeadLetter;
+import io.streamrag.kafka.deadletter.BoundedDeadLetterSerializer;
+import io.streamrag.kafka.deadletter.DeadLetterBound;
+import org.apache.kafka.common.serialization.Serdes;
+
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -32,10 +37,18 @@ public final class RoleContext implements AutoCloseable {
     private final MeterRegistry meterRegistry;
     private final ApplicationHealth health;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final Map<String, Object> kafkaClientConfig;
 
     /** With the running registry's serde settings, the meter registry and health probes (what the runtime passes). */
     public RoleContext(Role role, AppConfig config, Map<String, Object> serdeConfig, MeterRegistry meterRegistry,
                        ApplicationHealth health) {
+        this(role, config, serdeConfig, meterRegistry, health, config.kafka().clientConfig());
+    }
+
+    /** ... and the settings of the Kafka the roles run on (the embedded broker's actual address when it runs). */
+    public RoleContext(Role role, AppConfig config, Map<String, Object> serdeConfig, MeterRegistry meterRegistry,
+                       ApplicationHealth health, Map<String, Object> kafkaClientConfig) {
+        this.kafkaClientConfig = Map.copyOf(kafkaClientConfig);
         this.role = Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
         this.serdeConfig = Map.copyOf(serdeConfig);
@@ -59,6 +72,21 @@ public final class RoleContext implements AutoCloseable {
     /** Settings for {@code SpecificAvroSerde.configure(...)}: the registry's URL and auth. */
     public Map<String, Object> serdeConfig() {
         return serdeConfig;
+    }
+
+    /** Settings for an admin, producer or consumer of the cluster the role runs on. */
+    public Map<String, Object> kafkaClientConfig() {
+        return kafkaClientConfig;
+    }
+
+    /**
+     * The dead-letter value serde: the registry format, each dead letter bounded to
+     * {@code failures.dead.letter.max.bytes} so that one for an oversized record can still be written.
+     */
+    public Serde<DeadLetter> deadLetterSerde() {
+        Serde<DeadLetter> serde = valueSerde(DeadLetter.class);
+        return Serdes.serdeFrom(new BoundedDeadLetterSerializer(serde.serializer(),
+                new DeadLetterBound(config.failures().deadLetterMaxBytes())), serde.deserializer());
     }
 
     /** A registry serde for record values of a generated contract class, configured from {@code schema.registry.*}. */

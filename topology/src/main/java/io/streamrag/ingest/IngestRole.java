@@ -54,7 +54,8 @@ public final class IngestRole implements RoleTopology {
         return new IngestSettings(List.of(config.topics().documents()), cdc, config.topics().indexUpdates(),
                 config.topics().deadLetters(),
                 new ChunkingSettings(ingest.chunkSizeTokens(), ingest.chunkOverlapTokens()),
-                new BatchingSettings(ingest.batchMaxSize(), ingest.batchMaxWait(), MAX_EMBED_TEXTS),
+                new BatchingSettings(ingest.batchMaxSize(), ingest.batchMaxWait(), MAX_EMBED_TEXTS,
+                        ingest.batchMaxTokens(), config.kafka().transactionTimeout().dividedBy(2)),
                 ingest.maxBodyChars(), RoleResources.collection(config.store(), embedder));
     }
 
@@ -62,6 +63,6 @@ public final class IngestRole implements RoleTopology {
         GenericAvroDeserializer cdcRecords = new GenericAvroDeserializer();
         cdcRecords.configure(context.serdeConfig(), false);
         return new IngestSerdes(context.valueSerde(DocumentChange.class), context.valueSerde(IndexUpdate.class),
-                context.valueSerde(DeadLetter.class), cdcRecords);
+                context.deadLetterSerde(), cdcRecords);
     }
 }

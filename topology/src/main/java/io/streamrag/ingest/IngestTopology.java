@@ -8,6 +8,9 @@ import io.streamrag.ingest.cdc.CdcChangeReader;
 import io.streamrag.ingest.cdc.CdcFormat;
 import io.streamrag.ingest.cdc.CdcSource;
 import io.streamrag.ingest.chunk.DocumentChunker;
+import io.streamrag.kafka.RedoCounter;
+import io.streamrag.kafka.WorkBudget;
+import io.streamrag.observability.StreamragMetrics;
 import io.streamrag.store.VectorStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -49,6 +52,7 @@ public final class IngestTopology {
     private final TextEmbedder embedder;
     private final VectorStore store;
     private final IngestMetrics metrics;
+    private final MeterRegistry meters;
     private final Clock clock;
 
     public IngestTopology(IngestSettings settings, IngestSerdes serdes, TextEmbedder embedder, VectorStore store,
@@ -58,6 +62,7 @@ public final class IngestTopology {
         this.embedder = embedder;
         this.store = store;
         this.metrics = new IngestMetrics(meters);
+        this.meters = meters;
         this.clock = clock;
         boolean avroCdc = settings.cdcSources().stream().anyMatch(source -> source.format() == CdcFormat.AVRO);
         if (avroCdc && serdes.avroRecords() == null) {
@@ -92,9 +97,12 @@ public final class IngestTopology {
 
         DocumentChunker chunker = new DocumentChunker(embedder.tokenizer(), embedder.maxTokens(),
                 settings.chunking());
+        // one budget and one redo memory for all stream threads: they share the embedder
+        WorkBudget budget = new WorkBudget(settings.batching().maxTokens(), settings.batching().timeBudget());
+        RedoCounter redo = new RedoCounter(StreamragMetrics.redoneRecords(meters, "ingest"));
         topology.addProcessor(INDEXER, () -> new DocumentIndexer(APPLIED_VERSIONS_STORE, PENDING_CHANGES_STORE,
                 settings.batching(), new BatchIndexer(chunker, embedder, store, settings.batching().maxEmbedTexts(),
-                metrics, clock, settings.collection()), metrics), readers.toArray(String[]::new));
+                metrics, clock, settings.collection()), metrics, budget, redo), readers.toArray(String[]::new));
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(APPLIED_VERSIONS_STORE),
                 Serdes.String(), serdes.indexUpdates()), INDEXER);
         // the buffer is small and rewritten all the time: in memory, restored from its changelog after a crash

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.streamrag.kafka.RedoCounter;
+import io.streamrag.kafka.WorkBudget;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
@@ -31,6 +33,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * that answered whatever was there would make batches of one. Invalid questions are answered INVALID
  * at once and dead-lettered. A failing batch is retried question by question so one bad question cannot fail the
  * others; a question that still fails is answered ERROR and dead-lettered. Every question gets an answer.
+ *
+ * <p>A question's {@code replyTo} is followed only when {@link ReplyTargets} allows it (checked on arrival and again
+ * before the answer is sent, since topics can be deleted meanwhile); otherwise the answer goes to the answers topic,
+ * INVALID on arrival, and a dead letter says why. A batch holds at most {@code batchMaxSize} questions and at most
+ * the {@link WorkBudget}'s tokens, so one batch's inference fits well inside the transaction that carries it.
  */
 final class QuestionBatchProcessor implements Processor<String, Question, String, SpecificRecord> {
 
@@ -46,6 +53,9 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
     private final String bufferStoreName;
     private final String answersSink;
     private final String deadLetterSink;
+    private final ReplyTargets replyTargets;
+    private final WorkBudget budget;
+    private final RedoCounter redo;
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Long, PendingQuestion> buffer;
@@ -53,7 +63,10 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
 
     QuestionBatchProcessor(QaSettings settings, QuestionAnswerer answerer, QaMetrics metrics, WallClock clock,
                            Serializer<Question> questionSerializer, String bufferStoreName, String answersSink,
-                           String deadLetterSink) {
+                           String deadLetterSink, ReplyTargets replyTargets, WorkBudget budget, RedoCounter redo) {
+        this.replyTargets = replyTargets;
+        this.budget = budget;
+        this.redo = redo;
         this.settings = settings;
         this.clock = clock;
         this.validator = new QuestionValidator(settings);
@@ -91,11 +104,12 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
                     "validate", "InvalidQuestion", "question is null (tombstone)", now), now), deadLetterSink);
             return;
         }
-        Optional<String> problem = validator.problemWith(question);
+        Optional<String> problem = validator.problemWith(question)
+                .or(() -> replyTargets.problemWith(question.getReplyTo()));
         if (problem.isPresent()) {
             Answer invalid = answerer.assembler().answer(question, AnswerStatus.INVALID, null,
                     problem.get(), List.of(), AnswerAssembler.timings(0, 0, 0, 0, 0), now);
-            publish(invalid, question);
+            publish(invalid, null);
             context.forward(new Record<>(record.key(), deadLetter(topic, partition, offset, record.key(), question,
                     "validate", "InvalidQuestion", problem.get(), now), now), deadLetterSink);
             return;
@@ -120,18 +134,38 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
     }
 
     /** Answers everything waiting, in arrival order, batchMaxSize at a time. */
+    /**
+     * Answers waiting questions in arrival order, batchMaxSize at a time, until the work budget of this call is spent
+     * (the first batch always goes); the rest waits for the next punctuation, after Streams has had a chance to
+     * commit, so no transaction carries more inference than the budget.
+     */
     private void drain() {
-        while (true) {
-            List<KeyValue<Long, PendingQuestion>> batch = nextBatch();
+        long allowance = budget.allowance();
+        long spent = 0;
+        while (spent < allowance) {
+            List<KeyValue<Long, PendingQuestion>> batch = nextBatch(allowance - spent);
             if (batch.isEmpty()) {
                 return;
             }
             List<PendingQuestion> questions = batch.stream().map(entry -> entry.value).toList();
             metrics.batch(questions.size());
-            for (AnsweredQuestion answered : answerIsolatingFailures(questions)) {
-                publish(answered.answer(), answered.pending().question());
+            long started = System.nanoTime();
+            List<AnsweredQuestion> answers = answerIsolatingFailures(questions);
+            long tokens = questions.stream().mapToLong(this::tokens).sum();
+            budget.record(tokens, Duration.ofNanos(System.nanoTime() - started));
+            spent += tokens;
+            for (AnsweredQuestion answered : answers) {
+                PendingQuestion pending = answered.pending();
+                redo.completed(pending.topic() + "-" + pending.partition() + "@" + pending.offset());
+                Optional<String> replyProblem = replyTargets.problemWith(pending.question().getReplyTo());
+                publish(answered.answer(), replyProblem.isEmpty() ? pending.question().getReplyTo() : null);
+                if (replyProblem.isPresent()) {
+                    context.forward(new Record<>(pending.key(), deadLetter(pending.topic(), pending.partition(),
+                            pending.offset(), pending.key(), pending.question(), "reply", "InvalidReplyTopic",
+                            replyProblem.get() + "; answered on " + settings.answersTopic() + " instead",
+                            clock.nowMs()), clock.nowMs()), deadLetterSink);
+                }
                 if (answered.failure() != null) {
-                    PendingQuestion pending = answered.pending();
                     Throwable cause = answered.failure().getCause() != null
                             ? answered.failure().getCause() : answered.failure();
                     context.forward(new Record<>(pending.key(), deadLetter(pending.topic(), pending.partition(),
@@ -146,14 +180,25 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
         }
     }
 
-    private List<KeyValue<Long, PendingQuestion>> nextBatch() {
+    /** The oldest questions, at most batchMaxSize of them and no more than {@code allowance} tokens (at least one). */
+    private List<KeyValue<Long, PendingQuestion>> nextBatch(long allowance) {
         List<KeyValue<Long, PendingQuestion>> batch = new ArrayList<>();
         try (KeyValueIterator<Long, PendingQuestion> waiting = buffer.all()) {
             while (waiting.hasNext() && batch.size() < settings.batchMaxSize()) {
                 batch.add(waiting.next());
             }
         }
-        return batch;
+        return batch.subList(0, WorkBudget.fitting(batch, entry -> tokens(entry.value), allowance));
+    }
+
+    /**
+     * The work a question makes, in tokens: its own (about four characters each) plus top-k retrieved passages of
+     * {@code passageTokens}, which every answering mode reads.
+     */
+    private long tokens(PendingQuestion pending) {
+        Question question = pending.question();
+        long own = question.getText() == null ? 1 : question.getText().length() / 4 + 2;
+        return own + (long) validator.topKOf(question) * settings.passageTokens();
     }
 
     private record AnsweredQuestion(PendingQuestion pending, Answer answer, StageFailure failure) {
@@ -186,10 +231,11 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
                 ? stageFailure : new StageFailure("answer", String.valueOf(e.getMessage()), e);
     }
 
-    private void publish(Answer answer, Question question) {
+    /** @param replyTo the checked reply topic, or null for the answers topic */
+    private void publish(Answer answer, String replyTo) {
         RecordHeaders headers = new RecordHeaders();
-        if (question.getReplyTo() != null) {
-            headers.add(REPLY_TO_HEADER, question.getReplyTo().getBytes(StandardCharsets.UTF_8));
+        if (replyTo != null) {
+            headers.add(REPLY_TO_HEADER, replyTo.getBytes(StandardCharsets.UTF_8));
         }
         long timestamp = answer.getAnsweredAt().toEpochMilli();
         context.forward(new Record<String, SpecificRecord>(answer.getQuestionId(), answer, timestamp, headers),

@@ -4,6 +4,9 @@ import io.streamrag.contracts.DocumentChange;
 import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.ingest.IngestMetrics;
 import io.streamrag.ingest.VersionGate;
+import io.streamrag.kafka.RedoCounter;
+import io.streamrag.kafka.WorkBudget;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -25,6 +28,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the buffer. Both stores are changelogged, so under exactly_once_v2 a crash anywhere in between rolls the stores
  * and the outputs back to the last commit and the batch is applied again, idempotently. A failing flush throws: the
  * buffer keeps the batch and the stream thread dies without committing past it.
+ *
+ * <p>A flush applies at most {@code maxDocuments} changes and no more than the {@link WorkBudget} allows (at least
+ * one change); what is left stays pending and goes at the next punctuation, after Streams had the chance to commit.
+ * So the inference one transaction carries is bounded, and a slow machine cuts its batches instead of being fenced.
+ * Flushes start where the previous one stopped (in document id order, wrapping around), so no document starves.
  */
 public final class DocumentIndexer implements Processor<String, DocumentChange, String, IndexUpdate> {
 
@@ -33,6 +41,9 @@ public final class DocumentIndexer implements Processor<String, DocumentChange, 
     private final BatchingSettings batching;
     private final BatchIndexer indexer;
     private final IngestMetrics metrics;
+    private final WorkBudget budget;
+    private final RedoCounter redo;
+    private String lastFlushed;
     private ProcessorContext<String, IndexUpdate> context;
     private KeyValueStore<String, IndexUpdate> applied;
     private KeyValueStore<String, DocumentChange> pending;
@@ -40,7 +51,9 @@ public final class DocumentIndexer implements Processor<String, DocumentChange, 
     private long oldestPendingSince;
 
     public DocumentIndexer(String appliedStoreName, String pendingStoreName, BatchingSettings batching,
-                           BatchIndexer indexer, IngestMetrics metrics) {
+                           BatchIndexer indexer, IngestMetrics metrics, WorkBudget budget, RedoCounter redo) {
+        this.budget = budget;
+        this.redo = redo;
         this.appliedStoreName = appliedStoreName;
         this.pendingStoreName = pendingStoreName;
         this.batching = batching;
@@ -97,22 +110,54 @@ public final class DocumentIndexer implements Processor<String, DocumentChange, 
     }
 
     private void flush() {
-        List<KeyValue<String, DocumentChange>> batch = new ArrayList<>(pendingCount);
+        List<KeyValue<String, DocumentChange>> waiting = new ArrayList<>(pendingCount);
         try (KeyValueIterator<String, DocumentChange> all = pending.all()) {
-            all.forEachRemaining(batch::add);
+            all.forEachRemaining(waiting::add);
         }
-        if (batch.isEmpty()) {
+        if (waiting.isEmpty()) {
             pendingCount = 0;
             return;
         }
-        List<IndexUpdate> updates = indexer.apply(batch.stream().map(entry -> entry.value).toList());
+        long allowance = budget.allowance();
+        long tokens = 0;
+        List<KeyValue<String, DocumentChange>> batch = new ArrayList<>();
+        List<BatchIndexer.PlannedChange> plans = new ArrayList<>();
+        for (KeyValue<String, DocumentChange> entry : fromLastFlushed(waiting)) {
+            BatchIndexer.PlannedChange plan = indexer.plan(entry.value);
+            if (!plans.isEmpty() && (tokens + plan.tokens() > allowance || plans.size() >= batching.maxDocuments())) {
+                break;
+            }
+            batch.add(entry);
+            plans.add(plan);
+            tokens += plan.tokens();
+        }
+        long started = System.nanoTime();
+        List<IndexUpdate> updates = indexer.applyPlanned(plans);
+        budget.record(tokens, Duration.ofNanos(System.nanoTime() - started));
         for (IndexUpdate update : updates) {
             applied.put(update.getDocumentId(), update);
+            redo.completed(update.getDocumentId() + "@" + update.getVersion() + ":" + update.getOperation());
             context.forward(new Record<>(update.getDocumentId(), update, update.getAppliedTime().toEpochMilli()));
         }
         for (KeyValue<String, DocumentChange> entry : batch) {
             pending.delete(entry.key);
         }
-        pendingCount = 0;
+        lastFlushed = batch.get(batch.size() - 1).key;
+        pendingCount = waiting.size() - batch.size();
+        // what is left has waited at least as long as the linger: the next punctuation flushes it
+    }
+
+    /** The waiting changes (in key order) rotated to start after the last flushed document. */
+    private List<KeyValue<String, DocumentChange>> fromLastFlushed(List<KeyValue<String, DocumentChange>> waiting) {
+        if (lastFlushed == null) {
+            return waiting;
+        }
+        int start = 0;
+        while (start < waiting.size() && waiting.get(start).key.compareTo(lastFlushed) <= 0) {
+            start++;
+        }
+        List<KeyValue<String, DocumentChange>> rotated = new ArrayList<>(waiting.subList(start, waiting.size()));
+        rotated.addAll(waiting.subList(0, start));
+        return rotated;
     }
 }
