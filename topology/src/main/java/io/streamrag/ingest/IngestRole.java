@@ -46,7 +46,8 @@ public final class IngestRole implements RoleTopology {
                 context.meterRegistry(), Clock.systemUTC()).build();
     }
 
-    static IngestSettings settings(AppConfig config, TextEmbedder embedder) {
+    /** The ingest topology's settings from the application's configuration. */
+    public static IngestSettings settings(AppConfig config, TextEmbedder embedder) {
         var ingest = config.ingest();
         List<CdcSource> cdc = config.topics().cdcSources().stream()
                 .map(topic -> new CdcSource(topic, List.of(topic), CdcFormat.AVRO, CdcFieldMapping.DOCUMENTS_TABLE))
