@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Slow inference never fences a transaction: with an embedder that takes 15 s per call (longer than Kafka Streams'
  * exactly-once default transaction timeout of 10 s, which the application used to run with), one ingest batch and
- * one QA batch each complete in their first transaction. Aborted work would show twice to a read_uncommitted reader
+ * one QA batch each complete in their first transaction. (Run with {@code -Dslow.it.kafka.transaction.timeout.ms=10000}
+ * to see the old behaviour fail it.) Aborted work would show twice to a read_uncommitted reader
  * (the aborted attempt and the redo), as extra embedder calls, and in the redo counters; none of it happens.
  */
 class SlowInferenceIT {
@@ -104,8 +105,11 @@ class SlowInferenceIT {
         settings.put("topics.index.updates", prefix + ".index-updates");
         settings.put("ingest.application.id", prefix + "-ingest");
         settings.put("qa.application.id", prefix + "-qa");
-        // the three documents wait for each other, so they make one batch
-        settings.put("ingest.batch.max.wait.ms", "2000");
+        // the third document fills the batch and the question fills its own: each batch is then computed while
+        // the record that filled it has already opened the transaction (its buffer write), the case that fenced
+        settings.put("ingest.batch.max.size", "3");
+        settings.put("ingest.batch.max.wait.ms", "20000");
+        settings.put("qa.embed.batch.size", "1");
         settings.put("metrics.port", "-1");
         System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("slow.it."))
                 .forEach(key -> settings.put(key.substring("slow.it.".length()), System.getProperty(key)));
