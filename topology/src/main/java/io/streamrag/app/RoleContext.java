@@ -3,6 +3,7 @@ package io.streamrag.app;
 import io.streamrag.contracts.DeadLetter;
 import io.streamrag.kafka.deadletter.BoundedDeadLetterSerializer;
 import io.streamrag.kafka.deadletter.DeadLetterBound;
+import io.streamrag.kafka.deadletter.FailureLedger;
 import org.apache.kafka.common.serialization.Serdes;
 
 import java.util.ArrayDeque;
@@ -38,6 +39,7 @@ public final class RoleContext implements AutoCloseable {
     private final ApplicationHealth health;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final Map<String, Object> kafkaClientConfig;
+    private FailureLedger failureLedger;
 
     /** With the running registry's serde settings, the meter registry and health probes (what the runtime passes). */
     public RoleContext(Role role, AppConfig config, Map<String, Object> serdeConfig, MeterRegistry meterRegistry,
@@ -72,6 +74,18 @@ public final class RoleContext implements AutoCloseable {
     /** Settings for {@code SpecificAvroSerde.configure(...)}: the registry's URL and auth. */
     public Map<String, Object> serdeConfig() {
         return serdeConfig;
+    }
+
+    /**
+     * The role's count of records that failed for reasons of their own, kept next to its Streams state so that it
+     * survives restarts: {@code <kafka.data.dir>/streams/<application.id>.failures}.
+     */
+    public synchronized FailureLedger failureLedger() {
+        if (failureLedger == null) {
+            failureLedger = FailureLedger.open(config.kafka().streamsStateDir()
+                    .resolve(role.applicationId(config) + ".failures"), config.failures().quarantineAttempts());
+        }
+        return failureLedger;
     }
 
     /** Settings for an admin, producer or consumer of the cluster the role runs on. */

@@ -43,7 +43,7 @@ public final class IngestRole implements RoleTopology {
         TextEmbedder embedder = RoleResources.embedder(context);
         VectorStore store = RoleResources.store(context, embedder);
         return new IngestTopology(settings(config, embedder), serdes(context), embedder, store,
-                context.meterRegistry(), Clock.systemUTC()).build();
+                context.meterRegistry(), Clock.systemUTC()).withFailureLedger(context.failureLedger()).build();
     }
 
     /** The ingest topology's settings from the application's configuration. */

@@ -46,7 +46,7 @@ public final class QaRole implements RoleTopology {
         KafkaTopicDirectory replyTopics = context.closeOnShutdown(
                 KafkaTopicDirectory.connect(context.kafkaClientConfig(), config.kafka().adminTimeout()));
         return new QaTopology(settings, serdes, embedder, store, generator, context.meterRegistry())
-                .withReplyTopicDirectory(replyTopics).build();
+                .withReplyTopicDirectory(replyTopics).withFailureLedger(context.failureLedger()).build();
     }
 
     private static TextGenerator openGenerator(AppConfig config) throws IOException {

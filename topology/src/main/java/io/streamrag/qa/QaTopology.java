@@ -12,6 +12,7 @@ import io.streamrag.qa.rag.RagSequenceComposer;
 import io.streamrag.qa.rag.RagTokenComposer;
 import io.streamrag.kafka.RedoCounter;
 import io.streamrag.kafka.WorkBudget;
+import io.streamrag.kafka.deadletter.FailureLedger;
 import io.streamrag.observability.StreamragMetrics;
 import io.streamrag.store.VectorStore;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ public final class QaTopology {
     private final MeterRegistry registry;
     private final WallClock clock;
     private TopicDirectory replyTopics = TopicDirectory.ASSUME_EXISTING;
+    private FailureLedger failureLedger = FailureLedger.inMemory(3);
 
     /**
      * @param generator the generator, or null for extractive answers
@@ -68,6 +70,12 @@ public final class QaTopology {
         return this;
     }
 
+    /** Where questions that fail with an Error are counted before quarantine; by default in memory, 3 attempts. */
+    public QaTopology withFailureLedger(FailureLedger ledger) {
+        this.failureLedger = ledger;
+        return this;
+    }
+
     public Topology build() {
         QuestionAnswerer answerer = new QuestionAnswerer(settings, embedder, store, composer());
         QaMetrics metrics = new QaMetrics(registry);
@@ -84,7 +92,7 @@ public final class QaTopology {
                 settings.questionsTopic());
         topology.addProcessor(PROCESSOR, () -> new QuestionBatchProcessor(settings, answerer, metrics, clock,
                 serdes.questions().serializer(), BUFFER_STORE, ANSWERS_SINK, DEAD_LETTER_SINK, replyTargets, budget,
-                redo), SOURCE);
+                redo, failureLedger, StreamragMetrics.quarantinedRecords(registry, "qa")), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE),
                 Serdes.Long(), new PendingQuestionSerde(serdes.questions(), settings.questionsTopic())), PROCESSOR);
         topology.addSink(ANSWERS_SINK, replyTopic, Serdes.String().serializer(), serdes.answers().serializer(),

@@ -11,7 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.micrometer.core.instrument.Counter;
 import io.streamrag.kafka.RedoCounter;
+import io.streamrag.kafka.deadletter.FailureCause;
+import io.streamrag.kafka.deadletter.FailureLedger;
+import io.streamrag.kafka.deadletter.RecordRetryException;
 import io.streamrag.kafka.WorkBudget;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -56,6 +60,8 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
     private final ReplyTargets replyTargets;
     private final WorkBudget budget;
     private final RedoCounter redo;
+    private final FailureLedger ledger;
+    private final Counter quarantined;
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Long, PendingQuestion> buffer;
@@ -63,7 +69,10 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
 
     QuestionBatchProcessor(QaSettings settings, QuestionAnswerer answerer, QaMetrics metrics, WallClock clock,
                            Serializer<Question> questionSerializer, String bufferStoreName, String answersSink,
-                           String deadLetterSink, ReplyTargets replyTargets, WorkBudget budget, RedoCounter redo) {
+                           String deadLetterSink, ReplyTargets replyTargets, WorkBudget budget, RedoCounter redo,
+                           FailureLedger ledger, Counter quarantined) {
+        this.ledger = ledger;
+        this.quarantined = quarantined;
         this.replyTargets = replyTargets;
         this.budget = budget;
         this.redo = redo;
@@ -212,8 +221,17 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
                 answered.add(new AnsweredQuestion(questions.get(i), answers.get(i), null));
             }
             return answered;
-        } catch (RuntimeException batchFailure) {
-            StageFailure failure = asStageFailure(batchFailure);
+        } catch (RuntimeException | Error batchFailure) {
+            if (FailureCause.isInfrastructure(batchFailure)) {
+                if (batchFailure instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) batchFailure;
+            }
+            if (questions.size() == 1 && batchFailure instanceof Error error) {
+                return List.of(quarantineOrRetry(questions.get(0), error));
+            }
+            StageFailure failure = asStageFailure((RuntimeException) batchFailure);
             if (questions.size() == 1) {
                 return List.of(new AnsweredQuestion(questions.get(0),
                         answerer.failed(questions.get(0), failure, clock), failure));
@@ -224,6 +242,27 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
             }
             return answered;
         }
+    }
+
+    /**
+     * A question whose answering threw an {@link Error} (a stack overflow, a native crash surfacing as one): it is not
+     * answered ERROR at once, as the JVM may have been at fault; the failure is counted in the ledger and the stream
+     * thread replaced, until the question has failed the configured number of times, when it is answered ERROR and
+     * dead-lettered. The count survives the restarts in between; without it the question, kept in the buffer's
+     * changelog, would stop the role again after every restart.
+     */
+    private AnsweredQuestion quarantineOrRetry(PendingQuestion pending, Error error) {
+        String record = pending.topic() + "-" + pending.partition() + "@" + pending.offset();
+        int failures = ledger.failed(record);
+        if (failures < ledger.attempts()) {
+            throw new RecordRetryException("question " + pending.question().getQuestionId() + " at " + record
+                    + " failed (" + failures + " of " + ledger.attempts() + " attempts before quarantine)", error);
+        }
+        ledger.settled(record);
+        quarantined.increment();
+        StageFailure failure = new StageFailure("quarantine", "failed " + failures + " times, last with " + error,
+                error);
+        return new AnsweredQuestion(pending, answerer.failed(pending, failure, clock), failure);
     }
 
     private static StageFailure asStageFailure(RuntimeException e) {

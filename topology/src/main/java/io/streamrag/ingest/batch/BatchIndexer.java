@@ -94,7 +94,11 @@ public final class BatchIndexer {
             try {
                 embedded = embedder.embed(slice);
             } catch (RuntimeException e) {
-                throw new BatchFailedException("embedding " + slice.size() + " chunks failed", ids(plans), e);
+                if (isOutage(e)) {
+                    throw new BatchFailedException("embedding " + slice.size() + " chunks failed", ids(plans), e);
+                }
+                throw new UnembeddableBatchException("embedding " + slice.size() + " chunks failed: " + e,
+                        ids(plans), e);
             }
             if (embedded.size() != slice.size()) {
                 throw new BatchFailedException("the embedder returned " + embedded.size() + " vectors for "
@@ -134,6 +138,13 @@ public final class BatchIndexer {
                     vectors.get(plan.firstText() + chunk.index())));
         }
         return chunks;
+    }
+
+    /** The model worker is full or closed, or a remote dependency failed: not the texts' fault. */
+    private static boolean isOutage(RuntimeException e) {
+        return e instanceof io.streamrag.inference.worker.QueueFullException
+                || e instanceof io.streamrag.inference.worker.WorkerClosedException
+                || io.streamrag.kafka.deadletter.FailureCause.isInfrastructure(e);
     }
 
     private static List<String> ids(List<Planned> plans) {
