@@ -93,7 +93,10 @@ public final class QaTopology {
         topology.addProcessor(PROCESSOR, () -> new QuestionBatchProcessor(settings, answerer, metrics, clock,
                 serdes.questions().serializer(), BUFFER_STORE, ANSWERS_SINK, DEAD_LETTER_SINK, replyTargets, budget,
                 redo, failureLedger, StreamragMetrics.quarantinedRecords(registry, "qa")), SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE),
+        // persistent, though small: a topology with a persistent store keeps its Streams process id across restarts,
+        // so the transactional ids stay the same and a restart after a crash fences the dead instance's open
+        // transaction at once instead of waiting out transaction.timeout.ms before the buffer can be restored
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUFFER_STORE),
                 Serdes.Long(), new PendingQuestionSerde(serdes.questions(), settings.questionsTopic())), PROCESSOR);
         topology.addSink(ANSWERS_SINK, replyTopic, Serdes.String().serializer(), serdes.answers().serializer(),
                 PROCESSOR);

@@ -52,6 +52,13 @@ public final class QaTestBed implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "qa-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // the question buffer is a persistent store: each bed its own state directory
+        try {
+            props.put(StreamsConfig.STATE_DIR_CONFIG,
+                    java.nio.file.Files.createTempDirectory("qa-test-bed").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         // the topology's clock is the driver's mock wall clock, moved only by advance()
         driver = new TopologyTestDriver(new QaTopology(settings, serdes, embedder, store, generator, registry,
                 () -> now().toEpochMilli()).withReplyTopicDirectory(replyTopics).build(), props, START);
