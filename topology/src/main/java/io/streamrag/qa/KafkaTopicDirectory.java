@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -63,8 +64,11 @@ public final class KafkaTopicDirectory implements TopicDirectory, AutoCloseable 
             admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (ExecutionException e) {
+            // a topic this application may not even describe is as unusable as a missing one: answering that
+            // question INVALID beats retrying it for ever
             if (e.getCause() instanceof UnknownTopicOrPartitionException
-                    || e.getCause() instanceof InvalidTopicException) {
+                    || e.getCause() instanceof InvalidTopicException
+                    || e.getCause() instanceof TopicAuthorizationException) {
                 return false;
             }
             throw new InfrastructureFailure("cannot tell whether topic " + topic + " exists", e.getCause());
