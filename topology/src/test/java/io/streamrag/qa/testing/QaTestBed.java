@@ -48,6 +48,12 @@ public final class QaTestBed implements AutoCloseable {
 
     /** With the directory reply topics are looked up in. */
     public QaTestBed(QaSettings settings, TextGenerator generator, TopicDirectory replyTopics) {
+        this(settings, generator, replyTopics, io.streamrag.kafka.deadletter.FailureLedger.inMemory(3));
+    }
+
+    /** ... and the ledger failing questions are counted in (a shared one outlives the bed, as across restarts). */
+    public QaTestBed(QaSettings settings, TextGenerator generator, TopicDirectory replyTopics,
+                     io.streamrag.kafka.deadletter.FailureLedger ledger) {
         this.settings = settings;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "qa-test");
@@ -61,7 +67,7 @@ public final class QaTestBed implements AutoCloseable {
         }
         // the topology's clock is the driver's mock wall clock, moved only by advance()
         driver = new TopologyTestDriver(new QaTopology(settings, serdes, embedder, store, generator, registry,
-                () -> now().toEpochMilli()).withReplyTopicDirectory(replyTopics).build(), props, START);
+                () -> now().toEpochMilli()).withReplyTopicDirectory(replyTopics).withFailureLedger(ledger).build(), props, START);
         questions = driver.createInputTopic(settings.questionsTopic(), Serdes.String().serializer(),
                 serdes.questions().serializer());
         answers = driver.createOutputTopic(settings.answersTopic(), Serdes.String().deserializer(),
