@@ -28,7 +28,9 @@ import io.streamrag.observability.HealthCheck;
 import io.streamrag.observability.MetricsServer;
 import io.streamrag.observability.StreamsStateSource;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -312,7 +314,8 @@ public final class AppRuntime implements AutoCloseable {
 
     private BuiltRole buildRole(RoleTopology roleTopology) {
         Role role = roleTopology.role();
-        RoleContext context = new RoleContext(role, config, schemaRegistry.serdeConfig(), metrics.registry(), health);
+        RoleContext context = new RoleContext(role, config, schemaRegistry.serdeConfig(), metrics.registry(), health,
+                kafka.clientProperties());
         try {
             return new BuiltRole(role, context, roleTopology.build(context));
         } catch (Exception e) {
@@ -329,6 +332,11 @@ public final class AppRuntime implements AutoCloseable {
         try {
             Properties props = StreamsProperties.forRole(role, config, kafka, schemaRegistry.serdeConfig());
             props.put(DeadLetterRouter.METER_REGISTRY_CONFIG, metrics.registry());
+            String instanceKey = StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+            if (!props.containsKey(instanceKey) && !props.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)) {
+                props.put(instanceKey, StaticMembership.instanceId(config.kafka().streamsStateDir(),
+                        role.applicationId(config)));
+            }
             RoleRuntime runtime = RoleRuntime.start(role, topology, props, context, config.kafka().shutdownTimeout(),
                     this::roleFailed, streams -> {
                         metrics.bindStreams(role.cliName(), streams);

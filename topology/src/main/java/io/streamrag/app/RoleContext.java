@@ -1,5 +1,11 @@
 package io.streamrag.app;
 
+import io.streamrag.contracts.DeadLetter;
+import io.streamrag.kafka.deadletter.BoundedDeadLetterSerializer;
+import io.streamrag.kafka.deadletter.DeadLetterBound;
+import io.streamrag.kafka.deadletter.FailureLedger;
+import org.apache.kafka.common.serialization.Serdes;
+
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -32,10 +38,19 @@ public final class RoleContext implements AutoCloseable {
     private final MeterRegistry meterRegistry;
     private final ApplicationHealth health;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final Map<String, Object> kafkaClientConfig;
+    private FailureLedger failureLedger;
 
     /** With the running registry's serde settings, the meter registry and health probes (what the runtime passes). */
     public RoleContext(Role role, AppConfig config, Map<String, Object> serdeConfig, MeterRegistry meterRegistry,
                        ApplicationHealth health) {
+        this(role, config, serdeConfig, meterRegistry, health, config.kafka().clientConfig());
+    }
+
+    /** ... and the settings of the Kafka the roles run on (the embedded broker's actual address when it runs). */
+    public RoleContext(Role role, AppConfig config, Map<String, Object> serdeConfig, MeterRegistry meterRegistry,
+                       ApplicationHealth health, Map<String, Object> kafkaClientConfig) {
+        this.kafkaClientConfig = Map.copyOf(kafkaClientConfig);
         this.role = Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
         this.serdeConfig = Map.copyOf(serdeConfig);
@@ -59,6 +74,33 @@ public final class RoleContext implements AutoCloseable {
     /** Settings for {@code SpecificAvroSerde.configure(...)}: the registry's URL and auth. */
     public Map<String, Object> serdeConfig() {
         return serdeConfig;
+    }
+
+    /**
+     * The role's count of records that failed for reasons of their own, kept next to its Streams state so that it
+     * survives restarts: {@code <kafka.data.dir>/streams/<application.id>.failures}.
+     */
+    public synchronized FailureLedger failureLedger() {
+        if (failureLedger == null) {
+            failureLedger = FailureLedger.open(config.kafka().streamsStateDir()
+                    .resolve(role.applicationId(config) + ".failures"), config.failures().quarantineAttempts());
+        }
+        return failureLedger;
+    }
+
+    /** Settings for an admin, producer or consumer of the cluster the role runs on. */
+    public Map<String, Object> kafkaClientConfig() {
+        return kafkaClientConfig;
+    }
+
+    /**
+     * The dead-letter value serde: the registry format, each dead letter bounded to
+     * {@code failures.dead.letter.max.bytes} so that one for an oversized record can still be written.
+     */
+    public Serde<DeadLetter> deadLetterSerde() {
+        Serde<DeadLetter> serde = valueSerde(DeadLetter.class);
+        return Serdes.serdeFrom(new BoundedDeadLetterSerializer(serde.serializer(),
+                new DeadLetterBound(config.failures().deadLetterMaxBytes())), serde.deserializer());
     }
 
     /** A registry serde for record values of a generated contract class, configured from {@code schema.registry.*}. */

@@ -8,6 +8,8 @@ import io.streamrag.kafka.deadletter.DeadLetterDeserializationHandler;
 import io.streamrag.kafka.deadletter.DeadLetterProcessingHandler;
 import io.streamrag.kafka.deadletter.DeadLetterProductionHandler;
 import io.streamrag.kafka.deadletter.DeadLetterRouter;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The Kafka Streams configuration of one role. */
@@ -31,6 +33,12 @@ public final class StreamsProperties {
         // thread names start with the client id, so every Streams log line names its role
         props.put(StreamsConfig.CLIENT_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Streams' exactly-once default (10 s) is shorter than a CPU batch of inference on a busy machine; a batch
+        // outliving it is fenced and replayed, again and again. Batches are cut to half of this (WorkBudget).
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                (int) config.kafka().transactionTimeout().toMillis());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
+                (int) config.kafka().maxPollInterval().toMillis());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.kafka().streamsStateDir().toAbsolutePath().toString());
         if (kafka.embedded()) {
             // a single broker: internal topics (changelogs, repartitions) can have one replica only
@@ -45,6 +53,7 @@ public final class StreamsProperties {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(DeadLetterRouter.TOPIC_CONFIG, config.topics().deadLetters());
         props.put(DeadLetterRouter.ROLE_CONFIG, role.cliName());
+        props.put(DeadLetterRouter.MAX_BYTES_CONFIG, config.failures().deadLetterMaxBytes());
         // the handlers build their dead-letter serde from these (schema.registry.url and auth)
         serdeConfig.forEach(props::put);
         return props;

@@ -1,6 +1,7 @@
 package io.streamrag.app;
 
 import io.streamrag.kafka.deadletter.InfrastructureFailure;
+import io.streamrag.kafka.deadletter.RecordRetryException;
 import java.time.Duration;
 
 /**
@@ -18,10 +19,13 @@ final class ThreadRestartPolicy {
     private Duration last = Duration.ZERO;
     private long lastFailureNanos;
 
-    /** True when the failure, or anything in its cause chain, is an {@link InfrastructureFailure}. */
+    /**
+     * True when the failure, or anything in its cause chain, is an {@link InfrastructureFailure} or a record to be
+     * tried again before quarantine ({@link RecordRetryException}, counted in the {@code FailureLedger}).
+     */
     static boolean isInfrastructureFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof InfrastructureFailure) {
+            if (t instanceof InfrastructureFailure || t instanceof RecordRetryException) {
                 return true;
             }
             if (t.getCause() == t) {

@@ -7,7 +7,10 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads {@link DocumentChange} events (Avro, registry wire format, keyed by the document id as a UTF-8 string). A
- * null value deletes the key's document.
+ * null value deletes the key's document. The key must be the document id: a change keyed {@code a} that says
+ * {@code documentId = b} would be indexed as {@code b} while a later tombstone keyed {@code a} deleted {@code a},
+ * and changes of one document under different keys could land on different partitions, out of order. Such a change
+ * is dead-lettered with reason {@link RejectReason#KEY_MISMATCH}.
  */
 public final class DocumentChangeReader implements ChangeReader {
 
@@ -38,7 +41,19 @@ public final class DocumentChangeReader implements ChangeReader {
             throw new RejectedRecordException(RejectReason.WRONG_SCHEMA, null, "expected a DocumentChange, got "
                     + (decoded == null ? "null" : decoded.getClass().getName()));
         }
+        String keyId = key == null ? null : new String(key, StandardCharsets.UTF_8);
+        // a change without an id is the validator's (no-id); one with an id must carry it as its key
+        if (change.getDocumentId() != null && !change.getDocumentId().isBlank()
+                && !change.getDocumentId().equals(keyId)) {
+            throw new RejectedRecordException(RejectReason.KEY_MISMATCH, change.getDocumentId(),
+                    "the record key " + (keyId == null ? "is missing" : "'" + abbreviate(keyId) + "' differs")
+                            + "; it must equal documentId '" + abbreviate(change.getDocumentId()) + "'");
+        }
         return new MappedChange(change.getDocumentId(), change);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     /**

@@ -46,9 +46,10 @@ public final class IngestRole implements RoleTopology {
         TextEmbedder embedder = RoleResources.embedder(context);
         VectorStore store = RoleResources.store(context, embedder);
         return new IngestTopology(settings(config, embedder), serdes(context), embedder, store,
-                context.meterRegistry(), Clock.systemUTC()).build();
+                context.meterRegistry(), Clock.systemUTC()).withFailureLedger(context.failureLedger()).build();
     }
 
+    /** The ingest topology's settings from the application's configuration. */
     public static IngestSettings settings(AppConfig config, TextEmbedder embedder) {
         var ingest = config.ingest();
         List<CdcSource> cdc = new ArrayList<>(config.cdcSources());
@@ -58,7 +59,8 @@ public final class IngestRole implements RoleTopology {
         return new IngestSettings(List.of(config.topics().documents()), cdc, config.topics().indexUpdates(),
                 config.topics().deadLetters(),
                 new ChunkingSettings(ingest.chunkSizeTokens(), ingest.chunkOverlapTokens()),
-                new BatchingSettings(ingest.batchMaxSize(), ingest.batchMaxWait(), MAX_EMBED_TEXTS),
+                new BatchingSettings(ingest.batchMaxSize(), ingest.batchMaxWait(), MAX_EMBED_TEXTS,
+                        ingest.batchMaxTokens(), config.kafka().transactionTimeout().dividedBy(2)),
                 ingest.maxBodyChars(), RoleResources.collection(config.store(), embedder),
                 config.topics().capturedDocuments());
     }
@@ -67,6 +69,6 @@ public final class IngestRole implements RoleTopology {
         GenericAvroDeserializer cdcRecords = new GenericAvroDeserializer();
         cdcRecords.configure(context.serdeConfig(), false);
         return new IngestSerdes(context.valueSerde(DocumentChange.class), context.valueSerde(IndexUpdate.class),
-                context.valueSerde(DeadLetter.class), cdcRecords);
+                context.deadLetterSerde(), cdcRecords);
     }
 }

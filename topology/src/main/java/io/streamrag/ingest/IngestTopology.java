@@ -9,6 +9,11 @@ import io.streamrag.ingest.cdc.CdcFormat;
 import io.streamrag.ingest.cdc.CdcIntake;
 import io.streamrag.ingest.cdc.CdcSource;
 import io.streamrag.ingest.chunk.DocumentChunker;
+import io.streamrag.ingest.batch.ChangeQuarantine;
+import io.streamrag.kafka.RedoCounter;
+import io.streamrag.kafka.deadletter.FailureLedger;
+import io.streamrag.kafka.WorkBudget;
+import io.streamrag.observability.StreamragMetrics;
 import io.streamrag.store.VectorStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -54,7 +59,9 @@ public final class IngestTopology {
     private final TextEmbedder embedder;
     private final VectorStore store;
     private final IngestMetrics metrics;
+    private final MeterRegistry meters;
     private final Clock clock;
+    private FailureLedger failureLedger = FailureLedger.inMemory(3);
 
     public IngestTopology(IngestSettings settings, IngestSerdes serdes, TextEmbedder embedder, VectorStore store,
                           MeterRegistry meters, Clock clock) {
@@ -63,11 +70,18 @@ public final class IngestTopology {
         this.embedder = embedder;
         this.store = store;
         this.metrics = new IngestMetrics(meters);
+        this.meters = meters;
         this.clock = clock;
         boolean avroCdc = settings.cdcSources().stream().anyMatch(source -> source.format() == CdcFormat.AVRO);
         if (avroCdc && serdes.avroRecords() == null) {
             throw new IllegalArgumentException("an Avro CDC source needs the generic Avro deserializer");
         }
+    }
+
+    /** Where failures of pending changes are counted; by default in memory, 3 attempts. */
+    public IngestTopology withFailureLedger(FailureLedger ledger) {
+        this.failureLedger = ledger;
+        return this;
     }
 
     public Topology build() {
@@ -113,9 +127,16 @@ public final class IngestTopology {
 
         DocumentChunker chunker = new DocumentChunker(embedder.tokenizer(), embedder.maxTokens(),
                 settings.chunking());
+        // one budget and one redo memory for all stream threads: they share the embedder
+        WorkBudget budget = new WorkBudget(settings.batching().maxTokens(), settings.batching().timeBudget());
+        RedoCounter redo = new RedoCounter(StreamragMetrics.redoneRecords(meters, "ingest"));
+        ChangeQuarantine quarantine = new ChangeQuarantine(failureLedger, serdes.documentChanges().serializer(),
+                settings.documentChangeTopics().isEmpty() ? "" : settings.documentChangeTopics().get(0),
+                StreamragMetrics.quarantinedRecords(meters, "ingest"), clock);
         topology.addProcessor(INDEXER, () -> new DocumentIndexer(APPLIED_VERSIONS_STORE, PENDING_CHANGES_STORE,
                 settings.batching(), new BatchIndexer(chunker, embedder, store, settings.batching().maxEmbedTexts(),
-                metrics, clock, settings.collection()), metrics), readers.toArray(String[]::new));
+                metrics, clock, settings.collection()), metrics, budget, redo, quarantine, INDEX_UPDATES_SINK,
+                DEAD_LETTERS_SINK), readers.toArray(String[]::new));
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(APPLIED_VERSIONS_STORE),
                 Serdes.String(), serdes.indexUpdates()), INDEXER);
         // the buffer is small and rewritten all the time: in memory, restored from its changelog after a crash
@@ -124,8 +145,10 @@ public final class IngestTopology {
 
         topology.addSink(INDEX_UPDATES_SINK, settings.indexUpdatesTopic(), new StringSerializer(),
                 serdes.indexUpdates().serializer(), INDEXER);
+        List<String> failing = new ArrayList<>(readers);
+        failing.add(INDEXER);
         topology.addSink(DEAD_LETTERS_SINK, settings.deadLetterTopic(), new ByteArraySerializer(),
-                serdes.deadLetters().serializer(), readers.toArray(String[]::new));
+                serdes.deadLetters().serializer(), failing.toArray(String[]::new));
         return topology;
     }
 }

@@ -8,6 +8,7 @@ public enum RejectReason {
     NO_VERSION("no-version", "map"),
     BAD_VERSION("bad-version", "validate"),
     BAD_FIELD("bad-field", "map"),
+    KEY_MISMATCH("key-mismatch", "validate"),
     BODY_TOO_LONG("body-too-long", "validate"),
     UNSUPPORTED_OPERATION("unsupported-operation", "map");
 

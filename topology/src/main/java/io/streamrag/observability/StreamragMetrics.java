@@ -33,6 +33,14 @@ public final class StreamragMetrics {
     /** Counter, tag {@link #STAGE}, {@code streamrag_dead_letters_total}: records sent to the dead-letter topic. */
     public static final String DEAD_LETTERS = "streamrag.dead.letters";
 
+    /** Counter, tag {@link #STAGE}, {@code streamrag_dead_letters_lost_total}: dead letters that could not be written (logged instead). */
+    public static final String DEAD_LETTERS_LOST = "streamrag.dead.letters.lost";
+    /** Counter, tag {@link #ROLE}, {@code streamrag_redone_records_total}: records applied or answered again after an aborted transaction. */
+    public static final String REDONE_RECORDS = "streamrag.redone.records";
+    /** Counter, tag {@link #ROLE}, {@code streamrag_quarantined_records_total}: records dead-lettered after failing repeatedly. */
+    public static final String QUARANTINED_RECORDS = "streamrag.quarantined.records";
+
+    public static final String ROLE = "role";
     public static final String WORKER = "worker";
     public static final String STATUS = "status";
     public static final String STAGE = "stage";
@@ -90,5 +98,24 @@ public final class StreamragMetrics {
     public static Counter deadLetters(MeterRegistry registry, String stage) {
         return Counter.builder(DEAD_LETTERS).description("Records sent to the dead-letter topic, by failing stage")
                 .tag(STAGE, stage).register(registry);
+    }
+
+    public static Counter deadLettersLost(MeterRegistry registry, String stage) {
+        return Counter.builder(DEAD_LETTERS_LOST).description("Dead letters that could not be written, by stage")
+                .tag(STAGE, stage).register(registry);
+    }
+
+    /**
+     * Work done twice: an ingest change applied again, or a question answered again, because the transaction that
+     * held the first result aborted (fencing, a crash, a replaced thread). Tag role: ingest or qa.
+     */
+    public static Counter redoneRecords(MeterRegistry registry, String role) {
+        return Counter.builder(REDONE_RECORDS).description("Records processed again after an aborted transaction")
+                .tag(ROLE, role).register(registry);
+    }
+
+    public static Counter quarantinedRecords(MeterRegistry registry, String role) {
+        return Counter.builder(QUARANTINED_RECORDS).description("Records dead-lettered after repeated failures")
+                .tag(ROLE, role).register(registry);
     }
 }

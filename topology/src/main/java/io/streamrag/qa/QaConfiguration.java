@@ -28,6 +28,9 @@ public final class QaConfiguration {
                 .withRetrieval(qa.defaultTopK(), qa.maxTopK(), qa.scoreThreshold())
                 .withBatching(qa.embedBatchSize(), linger)
                 .withDefaultDeadline(qa.deadline())
-                .withGeneration(qa.numBeams(), qa.maxNewTokens(), null);
+                .withGeneration(qa.numBeams(), qa.maxNewTokens(), null)
+                .withWorkBudget(qa.batchMaxTokens(), config.ingest().chunkSizeTokens(),
+                        config.kafka().transactionTimeout().dividedBy(2))
+                .withReplyTopics(qa.replyTopics());
     }
 }

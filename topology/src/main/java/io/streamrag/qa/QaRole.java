@@ -42,8 +42,11 @@ public final class QaRole implements RoleTopology {
         TextGenerator generator = config.models().generator().isPresent()
                 ? context.closeOnShutdown(openGenerator(config)) : null;
         QaSerdes serdes = new QaSerdes(context.valueSerde(Question.class), context.valueSerde(Answer.class),
-                context.valueSerde(DeadLetter.class));
-        return new QaTopology(settings, serdes, embedder, store, generator, context.meterRegistry()).build();
+                context.deadLetterSerde());
+        KafkaTopicDirectory replyTopics = context.closeOnShutdown(
+                KafkaTopicDirectory.connect(context.kafkaClientConfig(), config.kafka().adminTimeout()));
+        return new QaTopology(settings, serdes, embedder, store, generator, context.meterRegistry())
+                .withReplyTopicDirectory(replyTopics).withFailureLedger(context.failureLedger()).build();
     }
 
     private static TextGenerator openGenerator(AppConfig config) throws IOException {

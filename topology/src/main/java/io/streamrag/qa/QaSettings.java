@@ -24,6 +24,12 @@ import java.util.Objects;
  * @param generatorPrefix HF's generator {@code config.prefix} put before each rag-sequence input (empty for BART)
  * @param bosTokenId rag-sequence thorough: the BOS id whose score HF leaves out ({@code exclude_bos_score});
  *     null = the generator's forced BOS id
+ * @param batchMaxTokens work budget of one batch: a question costs its own tokens plus top-k x {@code passageTokens}
+ * @param passageTokens tokens of one retrieved passage, for that estimate (the ingest's chunk size)
+ * @param batchTimeBudget a batch is also cut to what the measured speed finishes in this time (half the
+ *     transaction timeout), so slow inference never outlives its transaction
+ * @param replyTopics topics (or prefixes ending in {@code *}) a question's replyTo may name; empty = the answers
+ *     topic and its name as prefix
  */
 public record QaSettings(
         String questionsTopic,
@@ -42,7 +48,11 @@ public record QaSettings(
         Integer numBeams,
         Integer maxNewTokens,
         String generatorPrefix,
-        Integer bosTokenId) {
+        Integer bosTokenId,
+        int batchMaxTokens,
+        int passageTokens,
+        Duration batchTimeBudget,
+        java.util.List<String> replyTopics) {
 
     /** How retrieved passages reach the generator. */
     public enum GenerationMode {
@@ -120,13 +130,25 @@ public record QaSettings(
         if (maxNewTokens != null && maxNewTokens < 1) {
             throw new IllegalArgumentException("maxNewTokens must be >= 1, was " + maxNewTokens);
         }
+        if (batchMaxTokens < 1 || passageTokens < 1) {
+            throw new IllegalArgumentException("batchMaxTokens and passageTokens must be >= 1, were "
+                    + batchMaxTokens + " and " + passageTokens);
+        }
+        if (batchTimeBudget == null || batchTimeBudget.isNegative() || batchTimeBudget.isZero()) {
+            throw new IllegalArgumentException("batchTimeBudget must be positive, was " + batchTimeBudget);
+        }
+        replyTopics = replyTopics == null ? java.util.List.of() : java.util.List.copyOf(replyTopics);
     }
 
-    /** The defaults documented in the configuration table, on the given topics. */
+    /**
+     * The defaults documented in the configuration table, on the given topics; except the token budget, which is
+     * unbounded here (only the measured time budget cuts batches) and set from {@code qa.batch.max.tokens} by
+     * {@link QaConfiguration}.
+     */
     public static QaSettings defaults(String questionsTopic, String answersTopic, String deadLetterTopic) {
         return new Builder(new QaSettings(questionsTopic, answersTopic, deadLetterTopic, GenerationMode.RAG_SEQUENCE,
                 RagDecoding.THOROUGH, 5, 50, 2_000, 0.0, 1.0, Duration.ofSeconds(30), 32, Duration.ofMillis(5),
-                null, null, "", null)).build();
+                null, null, "", null, Integer.MAX_VALUE, 256, Duration.ofSeconds(30), java.util.List.of())).build();
     }
 
     public QaSettings withMode(GenerationMode newMode) {
@@ -157,6 +179,21 @@ public record QaSettings(
         return toBuilder().maxQuestionChars(newMaxQuestionChars).build();
     }
 
+    /** The work budget of one batch: tokens, passage size for the estimate, and the time a batch may take. */
+    public QaSettings withWorkBudget(int newBatchMaxTokens, int newPassageTokens, Duration newBatchTimeBudget) {
+        Builder builder = toBuilder();
+        builder.batchMaxTokens = newBatchMaxTokens;
+        builder.passageTokens = newPassageTokens;
+        builder.batchTimeBudget = newBatchTimeBudget;
+        return builder.build();
+    }
+
+    public QaSettings withReplyTopics(java.util.List<String> newReplyTopics) {
+        Builder builder = toBuilder();
+        builder.replyTopics = newReplyTopics;
+        return builder.build();
+    }
+
     public QaSettings withRetrievalTemperature(double newTemperature) {
         return toBuilder().retrievalTemperature(newTemperature).build();
     }
@@ -184,6 +221,10 @@ public record QaSettings(
         private Integer maxNewTokens;
         private final String generatorPrefix;
         private Integer bosTokenId;
+        private int batchMaxTokens;
+        private int passageTokens;
+        private Duration batchTimeBudget;
+        private java.util.List<String> replyTopics;
 
         Builder(QaSettings from) {
             questionsTopic = from.questionsTopic;
@@ -203,6 +244,10 @@ public record QaSettings(
             maxNewTokens = from.maxNewTokens;
             generatorPrefix = from.generatorPrefix;
             bosTokenId = from.bosTokenId;
+            batchMaxTokens = from.batchMaxTokens;
+            passageTokens = from.passageTokens;
+            batchTimeBudget = from.batchTimeBudget;
+            replyTopics = from.replyTopics;
         }
 
         Builder mode(GenerationMode value) {
@@ -257,7 +302,8 @@ public record QaSettings(
         QaSettings build() {
             return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, mode, decoding, defaultTopK, maxTopK,
                     maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline, batchMaxSize,
-                    batchLinger, numBeams, maxNewTokens, generatorPrefix, bosTokenId);
+                    batchLinger, numBeams, maxNewTokens, generatorPrefix, bosTokenId, batchMaxTokens, passageTokens,
+                    batchTimeBudget, replyTopics);
         }
     }
 

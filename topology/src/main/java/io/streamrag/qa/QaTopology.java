@@ -10,6 +10,10 @@ import io.streamrag.qa.rag.GeneratorSettings;
 import io.streamrag.qa.rag.RagInputFormatter;
 import io.streamrag.qa.rag.RagSequenceComposer;
 import io.streamrag.qa.rag.RagTokenComposer;
+import io.streamrag.kafka.RedoCounter;
+import io.streamrag.kafka.WorkBudget;
+import io.streamrag.kafka.deadletter.FailureLedger;
+import io.streamrag.observability.StreamragMetrics;
 import io.streamrag.store.VectorStore;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
@@ -37,6 +41,8 @@ public final class QaTopology {
     private final TextGenerator generator;
     private final MeterRegistry registry;
     private final WallClock clock;
+    private TopicDirectory replyTopics = TopicDirectory.ASSUME_EXISTING;
+    private FailureLedger failureLedger = FailureLedger.inMemory(3);
 
     /**
      * @param generator the generator, or null for extractive answers
@@ -58,9 +64,24 @@ public final class QaTopology {
         this.registry = registry;
     }
 
+    /** Where reply topics are looked up before answers are routed to them; by default every topic is taken to exist. */
+    public QaTopology withReplyTopicDirectory(TopicDirectory directory) {
+        this.replyTopics = directory;
+        return this;
+    }
+
+    /** Where questions that fail with an Error are counted before quarantine; by default in memory, 3 attempts. */
+    public QaTopology withFailureLedger(FailureLedger ledger) {
+        this.failureLedger = ledger;
+        return this;
+    }
+
     public Topology build() {
         QuestionAnswerer answerer = new QuestionAnswerer(settings, embedder, store, composer());
         QaMetrics metrics = new QaMetrics(registry);
+        ReplyTargets replyTargets = new ReplyTargets(settings.answersTopic(), settings.replyTopics(), replyTopics);
+        WorkBudget budget = new WorkBudget(settings.batchMaxTokens(), settings.batchTimeBudget());
+        RedoCounter redo = new RedoCounter(StreamragMetrics.redoneRecords(registry, "qa"));
         TopicNameExtractor<String, Object> replyTopic = (key, value, context) -> {
             Header replyTo = context.headers().lastHeader(QuestionBatchProcessor.REPLY_TO_HEADER);
             return replyTo == null ? settings.answersTopic() : new String(replyTo.value(), StandardCharsets.UTF_8);
@@ -70,8 +91,12 @@ public final class QaTopology {
         topology.addSource(SOURCE, Serdes.String().deserializer(), serdes.questions().deserializer(),
                 settings.questionsTopic());
         topology.addProcessor(PROCESSOR, () -> new QuestionBatchProcessor(settings, answerer, metrics, clock,
-                serdes.questions().serializer(), BUFFER_STORE, ANSWERS_SINK, DEAD_LETTER_SINK), SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE),
+                serdes.questions().serializer(), BUFFER_STORE, ANSWERS_SINK, DEAD_LETTER_SINK, replyTargets, budget,
+                redo, failureLedger, StreamragMetrics.quarantinedRecords(registry, "qa")), SOURCE);
+        // persistent, though small: a topology with a persistent store keeps its Streams process id across restarts,
+        // so the transactional ids stay the same and a restart after a crash fences the dead instance's open
+        // transaction at once instead of waiting out transaction.timeout.ms before the buffer can be restored
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUFFER_STORE),
                 Serdes.Long(), new PendingQuestionSerde(serdes.questions(), settings.questionsTopic())), PROCESSOR);
         topology.addSink(ANSWERS_SINK, replyTopic, Serdes.String().serializer(), serdes.answers().serializer(),
                 PROCESSOR);

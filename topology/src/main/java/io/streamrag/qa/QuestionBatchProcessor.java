@@ -12,6 +12,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.micrometer.core.instrument.Counter;
+import io.streamrag.kafka.RedoCounter;
+import io.streamrag.kafka.deadletter.FailureCause;
+import io.streamrag.kafka.deadletter.FailureLedger;
+import io.streamrag.kafka.deadletter.RecordRetryException;
+import io.streamrag.kafka.WorkBudget;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
@@ -31,6 +37,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * that answered whatever was there would make batches of one. Invalid questions are answered INVALID
  * at once and dead-lettered. A failing batch is retried question by question so one bad question cannot fail the
  * others; a question that still fails is answered ERROR and dead-lettered. Every question gets an answer.
+ *
+ * <p>A question's {@code replyTo} is followed only when {@link ReplyTargets} allows it (checked on arrival and again
+ * before the answer is sent, since topics can be deleted meanwhile); otherwise the answer goes to the answers topic,
+ * INVALID on arrival, and a dead letter says why. A batch holds at most {@code batchMaxSize} questions and at most
+ * the {@link WorkBudget}'s tokens, so one batch's inference fits well inside the transaction that carries it.
  */
 final class QuestionBatchProcessor implements Processor<String, Question, String, SpecificRecord> {
 
@@ -46,6 +57,11 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
     private final String bufferStoreName;
     private final String answersSink;
     private final String deadLetterSink;
+    private final ReplyTargets replyTargets;
+    private final WorkBudget budget;
+    private final RedoCounter redo;
+    private final FailureLedger ledger;
+    private final Counter quarantined;
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Long, PendingQuestion> buffer;
@@ -54,7 +70,13 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
 
     QuestionBatchProcessor(QaSettings settings, QuestionAnswerer answerer, QaMetrics metrics, WallClock clock,
                            Serializer<Question> questionSerializer, String bufferStoreName, String answersSink,
-                           String deadLetterSink) {
+                           String deadLetterSink, ReplyTargets replyTargets, WorkBudget budget, RedoCounter redo,
+                           FailureLedger ledger, Counter quarantined) {
+        this.ledger = ledger;
+        this.quarantined = quarantined;
+        this.replyTargets = replyTargets;
+        this.budget = budget;
+        this.redo = redo;
         this.settings = settings;
         this.clock = clock;
         this.validator = new QuestionValidator(settings);
@@ -96,11 +118,12 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
                     "validate", "InvalidQuestion", "question is null (tombstone)", now), now), deadLetterSink);
             return;
         }
-        Optional<String> problem = validator.problemWith(question);
+        Optional<String> problem = validator.problemWith(question)
+                .or(() -> replyTargets.problemWith(question.getReplyTo()));
         if (problem.isPresent()) {
             Answer invalid = answerer.assembler().answer(question, AnswerStatus.INVALID, null,
                     problem.get(), List.of(), AnswerAssembler.timings(0, 0, 0, 0, 0), now);
-            publish(invalid, question);
+            publish(invalid, null);
             context.forward(new Record<>(record.key(), deadLetter(topic, partition, offset, record.key(), question,
                     "validate", "InvalidQuestion", problem.get(), now), now), deadLetterSink);
             return;
@@ -127,19 +150,39 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
     }
 
     /** Answers everything waiting, in arrival order, batchMaxSize at a time. */
+    /**
+     * Answers waiting questions in arrival order, batchMaxSize at a time, until the work budget of this call is spent
+     * (the first batch always goes); the rest waits for the next punctuation, after Streams has had a chance to
+     * commit, so no transaction carries more inference than the budget.
+     */
     private void drain() {
-        while (true) {
-            List<KeyValue<Long, PendingQuestion>> batch = nextBatch();
+        long allowance = budget.allowance();
+        long spent = 0;
+        while (spent < allowance) {
+            List<KeyValue<Long, PendingQuestion>> batch = nextBatch(allowance - spent);
             if (batch.isEmpty()) {
                 lingerTimer.disarm();
                 return;
             }
             List<PendingQuestion> questions = batch.stream().map(entry -> entry.value).toList();
             metrics.batch(questions.size());
-            for (AnsweredQuestion answered : answerIsolatingFailures(questions)) {
-                publish(answered.answer(), answered.pending().question());
+            long started = System.nanoTime();
+            List<AnsweredQuestion> answers = answerIsolatingFailures(questions);
+            long tokens = questions.stream().mapToLong(this::tokens).sum();
+            budget.record(tokens, Duration.ofNanos(System.nanoTime() - started));
+            spent += tokens;
+            for (AnsweredQuestion answered : answers) {
+                PendingQuestion pending = answered.pending();
+                redo.completed(pending.topic() + "-" + pending.partition() + "@" + pending.offset());
+                Optional<String> replyProblem = replyTargets.problemWith(pending.question().getReplyTo());
+                publish(answered.answer(), replyProblem.isEmpty() ? pending.question().getReplyTo() : null);
+                if (replyProblem.isPresent()) {
+                    context.forward(new Record<>(pending.key(), deadLetter(pending.topic(), pending.partition(),
+                            pending.offset(), pending.key(), pending.question(), "reply", "InvalidReplyTopic",
+                            replyProblem.get() + "; answered on " + settings.answersTopic() + " instead",
+                            clock.nowMs()), clock.nowMs()), deadLetterSink);
+                }
                 if (answered.failure() != null) {
-                    PendingQuestion pending = answered.pending();
                     Throwable cause = answered.failure().getCause() != null
                             ? answered.failure().getCause() : answered.failure();
                     context.forward(new Record<>(pending.key(), deadLetter(pending.topic(), pending.partition(),
@@ -154,14 +197,25 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
         }
     }
 
-    private List<KeyValue<Long, PendingQuestion>> nextBatch() {
+    /** The oldest questions, at most batchMaxSize of them and no more than {@code allowance} tokens (at least one). */
+    private List<KeyValue<Long, PendingQuestion>> nextBatch(long allowance) {
         List<KeyValue<Long, PendingQuestion>> batch = new ArrayList<>();
         try (KeyValueIterator<Long, PendingQuestion> waiting = buffer.all()) {
             while (waiting.hasNext() && batch.size() < settings.batchMaxSize()) {
                 batch.add(waiting.next());
             }
         }
-        return batch;
+        return batch.subList(0, WorkBudget.fitting(batch, entry -> tokens(entry.value), allowance));
+    }
+
+    /**
+     * The work a question makes, in tokens: its own (about four characters each) plus top-k retrieved passages of
+     * {@code passageTokens}, which every answering mode reads.
+     */
+    private long tokens(PendingQuestion pending) {
+        Question question = pending.question();
+        long own = question.getText() == null ? 1 : question.getText().length() / 4 + 2;
+        return own + (long) validator.topKOf(question) * settings.passageTokens();
     }
 
     private record AnsweredQuestion(PendingQuestion pending, Answer answer, StageFailure failure) {
@@ -175,8 +229,17 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
                 answered.add(new AnsweredQuestion(questions.get(i), answers.get(i), null));
             }
             return answered;
-        } catch (RuntimeException batchFailure) {
-            StageFailure failure = asStageFailure(batchFailure);
+        } catch (RuntimeException | Error batchFailure) {
+            if (FailureCause.isInfrastructure(batchFailure)) {
+                if (batchFailure instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) batchFailure;
+            }
+            if (questions.size() == 1 && batchFailure instanceof Error error) {
+                return List.of(quarantineOrRetry(questions.get(0), error));
+            }
+            StageFailure failure = asStageFailure((RuntimeException) batchFailure);
             if (questions.size() == 1) {
                 return List.of(new AnsweredQuestion(questions.get(0),
                         answerer.failed(questions.get(0), failure, clock), failure));
@@ -189,15 +252,37 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
         }
     }
 
+    /**
+     * A question whose answering threw an {@link Error} (a stack overflow, a native crash surfacing as one): it is not
+     * answered ERROR at once, as the JVM may have been at fault; the failure is counted in the ledger and the stream
+     * thread replaced, until the question has failed the configured number of times, when it is answered ERROR and
+     * dead-lettered. The count survives the restarts in between; without it the question, kept in the buffer's
+     * changelog, would stop the role again after every restart.
+     */
+    private AnsweredQuestion quarantineOrRetry(PendingQuestion pending, Error error) {
+        String record = pending.topic() + "-" + pending.partition() + "@" + pending.offset();
+        int failures = ledger.failed(record);
+        if (failures < ledger.attempts()) {
+            throw new RecordRetryException("question " + pending.question().getQuestionId() + " at " + record
+                    + " failed (" + failures + " of " + ledger.attempts() + " attempts before quarantine)", error);
+        }
+        ledger.settled(record);
+        quarantined.increment();
+        StageFailure failure = new StageFailure("quarantine", "failed " + failures + " times, last with " + error,
+                error);
+        return new AnsweredQuestion(pending, answerer.failed(pending, failure, clock), failure);
+    }
+
     private static StageFailure asStageFailure(RuntimeException e) {
         return e instanceof StageFailure stageFailure
                 ? stageFailure : new StageFailure("answer", String.valueOf(e.getMessage()), e);
     }
 
-    private void publish(Answer answer, Question question) {
+    /** @param replyTo the checked reply topic, or null for the answers topic */
+    private void publish(Answer answer, String replyTo) {
         RecordHeaders headers = new RecordHeaders();
-        if (question.getReplyTo() != null) {
-            headers.add(REPLY_TO_HEADER, question.getReplyTo().getBytes(StandardCharsets.UTF_8));
+        if (replyTo != null) {
+            headers.add(REPLY_TO_HEADER, replyTo.getBytes(StandardCharsets.UTF_8));
         }
         long timestamp = answer.getAnsweredAt().toEpochMilli();
         context.forward(new Record<String, SpecificRecord>(answer.getQuestionId(), answer, timestamp, headers),

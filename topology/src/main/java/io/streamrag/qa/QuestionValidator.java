@@ -2,8 +2,6 @@ package io.streamrag.qa;
 
 import io.streamrag.contracts.Question;
 import java.util.Optional;
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.internals.Topic;
 
 /** Rejects questions the pipeline cannot or must not answer, with a reason a client can act on. */
 public final class QuestionValidator {
@@ -35,13 +33,7 @@ public final class QuestionValidator {
         if (deadline != null && deadline <= 0) {
             return Optional.of("deadline " + deadline + " ms is not positive");
         }
-        if (question.getReplyTo() != null) {
-            try {
-                Topic.validate(question.getReplyTo());
-            } catch (InvalidTopicException e) {
-                return Optional.of("replyTo is not a valid topic name: " + e.getMessage());
-            }
-        }
+        // replyTo is checked by ReplyTargets: it needs the allow-list and the cluster
         return Optional.empty();
     }
 

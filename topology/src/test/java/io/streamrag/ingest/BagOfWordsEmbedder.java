@@ -21,6 +21,7 @@ public final class BagOfWordsEmbedder implements TextEmbedder {
     private final HuggingFaceTokenizer tokenizer;
     private final int maxTokens;
     private final List<Integer> callSizes = new CopyOnWriteArrayList<>();
+    private volatile String refused;
 
     public BagOfWordsEmbedder(int maxTokens) {
         this.tokenizer = SharedTokenizer.INSTANCE;
@@ -42,6 +43,11 @@ public final class BagOfWordsEmbedder implements TextEmbedder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** From now on, an embed call with a text containing {@code word} fails (as a model refusing an input would). */
+    public void refuse(String word) {
+        this.refused = word;
     }
 
     /** Number of texts of every embed call so far, in call order. */
@@ -72,6 +78,9 @@ public final class BagOfWordsEmbedder implements TextEmbedder {
     @Override
     public List<float[]> embed(List<String> texts) {
         callSizes.add(texts.size());
+        if (refused != null && texts.stream().anyMatch(text -> text.contains(refused))) {
+            throw new IllegalArgumentException("cannot embed a text containing '" + refused + "'");
+        }
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (String text : texts) {
             float[] vector = new float[DIMENSION];

@@ -44,6 +44,31 @@ class IngestBatchingTest {
     }
 
     @Test
+    void aBatchStopsAtItsTokenBudgetAndTheRestFollowsAtTheNextPunctuationOneDocumentAtLeast() {
+        rig.close();
+        // 30 tokens: less than one document of several 24-token chunks (which still goes, alone), more than two tiny ones
+        rig = new IngestRig(new BatchingSettings(100, IngestRig.LINGER, 256, 30, Duration.ofSeconds(30)),
+                new ChunkingSettings(24, 6), 2_000);
+        rig.changes.pipeInput("a", upsert("a", 1, "A", Documents.sentences("apples", 6)));
+        rig.changes.pipeInput("b", upsert("b", 1, "B", Documents.sentences("bananas", 6)));
+        rig.changes.pipeInput("c", upsert("c", 1, "C", "Cherries."));
+        rig.changes.pipeInput("d", upsert("d", 1, "D", "Dates."));
+
+        rig.lingerPasses();
+        assertThat(rig.updates.readKeyValuesToMap()).containsOnlyKeys("a");
+        assertThat(rig.pending().approximateNumEntries()).isEqualTo(3);
+
+        rig.lingerPasses();
+        assertThat(rig.updates.readKeyValuesToMap()).containsOnlyKeys("b");
+
+        rig.lingerPasses();
+        assertThat(rig.updates.readKeyValuesToMap()).as("two small documents fit together").containsOnlyKeys("c", "d");
+        assertThat(rig.embedder.callSizes()).hasSize(3);
+        assertThat(rig.pending().approximateNumEntries()).isZero();
+        assertThat(rig.counter("streamrag.redone.records", "role", "ingest")).isZero();
+    }
+
+    @Test
     void aFullBufferIsFlushedAtOnceWithoutWaitingForTheLinger() {
         rig.changes.pipeInput("a", upsert("a", 1, "A", "Apples."));
         rig.changes.pipeInput("b", upsert("b", 1, "B", "Bananas."));

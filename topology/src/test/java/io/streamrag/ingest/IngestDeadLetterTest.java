@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamrag.contracts.DeadLetter;
 import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.contracts.Operation;
+import io.streamrag.store.StoredChunk;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -55,6 +56,27 @@ class IngestDeadLetterTest {
         assertThat(rig.updates.readKeyValuesToMap()).containsOnlyKeys("a", "b");
         assertThat(rig.counter("streamrag.ingest.dead.letters", "reason", "no-id")).isEqualTo(1);
         assertThat(rig.counter("streamrag.dead.letters", "stage", "validate")).isEqualTo(1);
+    }
+
+    @Test
+    void aChangeWhoseKeyIsNotItsDocumentIdIsDeadLetteredSoALaterDeleteOfTheKeyLeavesNothingBehind() {
+        rig.changes.pipeInput("keyA", upsert("idB", 1, "B", "Indexed under the wrong name."));
+        rig.changes.pipeInput("keyless-ok", upsert("keyless-ok", 1, "OK", "Fine."));
+        rig.changes.pipeInput(null, upsert("idC", 1, "C", "No key at all."));
+        rig.changes.pipeInput("keyA", null);
+        rig.lingerPasses();
+
+        var letters = rig.deadLetters.readValuesToList();
+        assertThat(letters).hasSize(2).allSatisfy(letter -> {
+            assertThat(reasonOf(letter)).isEqualTo("key-mismatch");
+            assertThat(letter.getStage()).isEqualTo("validate");
+        });
+        assertThat(letters.get(0).getDocumentId()).isEqualTo("idB");
+        assertThat(letters.get(0).getErrorMessage())
+                .isEqualTo("key-mismatch: the record key 'keyA' differs; it must equal documentId 'idB'");
+        assertThat(letters.get(1).getErrorMessage()).contains("the record key is missing");
+        assertThat(rig.store.all()).extracting(StoredChunk::documentId).containsOnly("keyless-ok");
+        assertThat(rig.counter("streamrag.ingest.dead.letters", "reason", "key-mismatch")).isEqualTo(2);
     }
 
     @Test

@@ -61,6 +61,12 @@ final class IngestRig implements AutoCloseable {
     }
 
     IngestRig(BatchingSettings batching, ChunkingSettings chunking, int maxBodyChars) {
+        this(batching, chunking, maxBodyChars, io.streamrag.kafka.deadletter.FailureLedger.inMemory(3));
+    }
+
+    /** With the ledger that counts failing changes (a file-backed one outlives the rig, as across restarts). */
+    IngestRig(BatchingSettings batching, ChunkingSettings chunking, int maxBodyChars,
+              io.streamrag.kafka.deadletter.FailureLedger ledger) {
         this.embedder = new BagOfWordsEmbedder(128);
         IngestSettings settings = new IngestSettings(List.of(CHANGES),
                 List.of(new CdcSource("articles", List.of(CDC_JSON), CdcFormat.JSON, ARTICLES),
@@ -72,7 +78,7 @@ final class IngestRig implements AutoCloseable {
         IngestSerdes serdes = new IngestSerdes(changeSerde, updateSerde, deadLetterSerde,
                 TestSerdes.generic());
         IngestTopology topology = new IngestTopology(settings, serdes, embedder, store, meters,
-                Clock.fixed(NOW, ZoneOffset.UTC));
+                Clock.fixed(NOW, ZoneOffset.UTC)).withFailureLedger(ledger);
 
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");

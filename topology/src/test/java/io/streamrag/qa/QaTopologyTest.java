@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -240,7 +241,7 @@ class QaTopologyTest {
 
     @Test
     void replyToSendsTheAnswerToTheClientsTopic() {
-        try (QaTestBed bed = extractive()) {
+        try (QaTestBed bed = new QaTestBed(QaTestBed.settings().withReplyTopics(List.of("client-*")), null)) {
             paris(bed, null);
             bed.ask(question("q", "capital of France").setReplyTo("client-7-answers").build());
             bed.advance(LINGER);
@@ -248,6 +249,77 @@ class QaTopologyTest {
             assertThat(bed.answers()).isEmpty();
             assertThat(bed.answersTopic("client-7-answers").readValuesToList())
                     .extracting(Answer::getQuestionId).containsExactly("q");
+        }
+    }
+
+    @Test
+    void byDefaultTopicsNamedAfterTheAnswersTopicAreAllowedAndNothingElse() {
+        try (QaTestBed bed = extractive()) {
+            paris(bed, null);
+            bed.ask(question("mine", "capital of France").setReplyTo("answers.team-7").build());
+            bed.ask(question("foreign", "capital of France").setReplyTo("payments").build());
+            bed.ask(question("broken", "capital of France").setReplyTo("bad topic!").build());
+            bed.advance(LINGER);
+
+            assertThat(bed.answersTopic("answers.team-7").readValuesToList())
+                    .extracting(Answer::getQuestionId).containsExactly("mine");
+            assertThat(bed.answersTopic("payments").readValuesToList()).isEmpty();
+            Map<String, Answer> onAnswers = byId(bed.answers());
+            assertThat(onAnswers).containsOnlyKeys("foreign", "broken");
+            assertThat(onAnswers.get("foreign").getStatus()).isEqualTo(AnswerStatus.INVALID);
+            assertThat(onAnswers.get("foreign").getError())
+                    .isEqualTo("replyTo 'payments' is not an allowed reply topic (allowed: answers*)");
+            assertThat(onAnswers.get("broken").getStatus()).isEqualTo(AnswerStatus.INVALID);
+            assertThat(onAnswers.get("broken").getError()).startsWith("replyTo is not a valid topic name");
+            assertThat(bed.deadLetters()).extracting(DeadLetter::getDocumentId)
+                    .containsExactlyInAnyOrder("foreign", "broken");
+        }
+    }
+
+    @Test
+    void aMissingReplyTopicGetsAnInvalidAnswerAndADeadLetterWithoutDelayingOtherQuestions() {
+        Set<String> existing = new java.util.HashSet<>(Set.of("answers-a"));
+        try (QaTestBed bed = new QaTestBed(QaTestBed.settings(), null, existing::contains)) {
+            paris(bed, null);
+            bed.ask(question("gone", "capital of France").setReplyTo("answers-b").build());
+            bed.ask(question("fine", "capital of Norway").setReplyTo("answers-a").build());
+            bed.ask(question("plain", "capital of Norway").build());
+            bed.advance(LINGER);
+
+            assertThat(bed.answersTopic("answers-a").readValuesToList())
+                    .extracting(Answer::getQuestionId).containsExactly("fine");
+            Map<String, Answer> onAnswers = byId(bed.answers());
+            assertThat(onAnswers).containsOnlyKeys("gone", "plain");
+            assertThat(onAnswers.get("gone").getStatus()).isEqualTo(AnswerStatus.INVALID);
+            assertThat(onAnswers.get("gone").getError()).isEqualTo("reply topic 'answers-b' does not exist");
+            assertThat(onAnswers.get("plain").getStatus()).isEqualTo(AnswerStatus.OK);
+            assertThat(bed.deadLetters()).singleElement().satisfies(dead -> {
+                assertThat(dead.getDocumentId()).isEqualTo("gone");
+                assertThat(dead.getStage()).isEqualTo("validate");
+            });
+        }
+    }
+
+    @Test
+    void aReplyTopicDeletedWhileTheQuestionWaitedGetsTheAnswerOnTheAnswersTopicAndADeadLetter() {
+        Set<String> existing = new java.util.HashSet<>(Set.of("answers-a"));
+        QaSettings settings = QaTestBed.settings().withBatching(8, Duration.ofSeconds(10));
+        try (QaTestBed bed = new QaTestBed(settings, null, existing::contains)) {
+            paris(bed, null);
+            bed.ask(question("q", "capital of France").setReplyTo("answers-a").build());
+            existing.clear();
+            bed.advance(Duration.ofSeconds(10));
+
+            assertThat(bed.answersTopic("answers-a").readValuesToList()).isEmpty();
+            assertThat(bed.answers()).singleElement().satisfies(answer -> {
+                assertThat(answer.getQuestionId()).isEqualTo("q");
+                assertThat(answer.getStatus()).isEqualTo(AnswerStatus.OK);
+            });
+            assertThat(bed.deadLetters()).singleElement().satisfies(dead -> {
+                assertThat(dead.getStage()).isEqualTo("reply");
+                assertThat(dead.getErrorMessage()).isEqualTo("reply topic 'answers-a' does not exist; answered on "
+                        + "answers instead");
+            });
         }
     }
 

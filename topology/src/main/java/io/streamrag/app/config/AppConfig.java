@@ -27,7 +27,8 @@ public record AppConfig(
         ModelSettings models,
         StoreSettings store,
         MetricsSettings metrics,
-        List<CdcSource> cdcSources) {
+        List<CdcSource> cdcSources,
+        FailureSettings failures) {
 
     public AppConfig {
         cdcSources = List.copyOf(cdcSources);
@@ -40,7 +41,11 @@ public record AppConfig(
     private static final Set<String> OWNED_STREAMS_KEYS = Set.of(
             "bootstrap.servers", "application.id", "processing.guarantee", "state.dir",
             "default.deserialization.exception.handler", "deserialization.exception.handler",
-            "processing.exception.handler", "production.exception.handler", "default.production.exception.handler");
+            "processing.exception.handler", "production.exception.handler", "default.production.exception.handler",
+            "transaction.timeout.ms", "producer.transaction.timeout.ms", "max.poll.interval.ms",
+            "consumer.max.poll.interval.ms", "main.consumer.max.poll.interval.ms");
+    /** Brokers refuse longer transactions unless their {@code transaction.max.timeout.ms} is raised. */
+    private static final long BROKER_TRANSACTION_MAX_TIMEOUT_MS = 900_000;
 
     /** The configuration with every default, as if no file, environment or override were given. */
     public static AppConfig defaults() {
@@ -82,7 +87,9 @@ public record AppConfig(
                 r.passThrough(KAFKA_CLIENT),
                 r.passThrough(KAFKA_STREAMS),
                 r.millis(KAFKA_ADMIN_TIMEOUT_MS, 1),
-                r.millis(KAFKA_SHUTDOWN_TIMEOUT_MS, 0));
+                r.millis(KAFKA_SHUTDOWN_TIMEOUT_MS, 0),
+                r.millis(KAFKA_TRANSACTION_TIMEOUT_MS, 1000),
+                r.millis(KAFKA_MAX_POLL_INTERVAL_MS, 1000));
 
         String registryUrl = r.string(SCHEMA_REGISTRY_URL);
         RegistrySettings registry = new RegistrySettings(
@@ -116,7 +123,8 @@ public record AppConfig(
                 r.integer(INGEST_CHUNK_OVERLAP_TOKENS, 0, 8192),
                 r.integer(INGEST_MAX_BODY_CHARS, 1, Integer.MAX_VALUE),
                 r.integer(INGEST_BATCH_MAX_SIZE, 1, 4096),
-                r.millis(INGEST_BATCH_MAX_WAIT_MS, 0));
+                r.millis(INGEST_BATCH_MAX_WAIT_MS, 0),
+                r.integer(INGEST_BATCH_MAX_TOKENS, 1, Integer.MAX_VALUE));
 
         QaSettings qa = new QaSettings(
                 r.nonBlank(QA_APPLICATION_ID),
@@ -130,7 +138,9 @@ public record AppConfig(
                 r.millis(QA_DEADLINE_MS, 1),
                 r.integer(QA_EMBED_BATCH_SIZE, 1, 4096),
                 r.integer(QA_GENERATE_BATCH_SIZE, 1, 1024),
-                r.millis(QA_BATCH_MAX_WAIT_MS, 0));
+                r.millis(QA_BATCH_MAX_WAIT_MS, 0),
+                r.integer(QA_BATCH_MAX_TOKENS, 1, Integer.MAX_VALUE),
+                r.list(QA_REPLY_TOPICS));
 
         String generator = r.string(MODELS_GENERATOR);
         ModelSettings models = new ModelSettings(
@@ -151,7 +161,10 @@ public record AppConfig(
 
         MetricsSettings metrics = new MetricsSettings(r.integer(METRICS_PORT, -1, 65535));
         List<CdcSource> cdcSources = CdcSourcesReader.read(r);
-        return new AppConfig(kafka, registry, topics, ingest, qa, models, store, metrics, cdcSources);
+        FailureSettings failures = new FailureSettings(
+                r.integer(FAILURES_DEAD_LETTER_MAX_BYTES, 1024, 64 * 1024 * 1024),
+                r.integer(FAILURES_QUARANTINE_ATTEMPTS, 1, 1000));
+        return new AppConfig(kafka, registry, topics, ingest, qa, models, store, metrics, cdcSources, failures);
     }
 
     private static ModelSource modelSource(ConfigReader r, String key, String value) {
@@ -260,6 +273,14 @@ public record AppConfig(
                         + "; rename the source");
             }
         }
+        validateTimeouts(r);
+        for (String reply : qa.replyTopics()) {
+            String name = reply.endsWith("*") ? reply.substring(0, reply.length() - 1) : reply;
+            if (!name.matches(TOPIC_NAME)) {
+                r.problem(QA_REPLY_TOPICS, "holds '" + reply + "', which is neither a topic name nor a prefix "
+                        + "ending in '*'");
+            }
+        }
         for (String owned : OWNED_CLIENT_KEYS) {
             if (kafka.clientProperties().containsKey(owned)) {
                 r.problem("kafka.client." + owned, "is not allowed; set " + KAFKA_BOOTSTRAP_SERVERS);
@@ -267,8 +288,43 @@ public record AppConfig(
         }
         for (String owned : OWNED_STREAMS_KEYS) {
             if (kafka.streamsProperties().containsKey(owned)) {
-                r.problem("kafka.streams." + owned, "is set by the application and cannot be overridden");
+                r.problem("kafka.streams." + owned, "is set by the application and cannot be overridden"
+                        + (owned.contains("transaction.timeout") ? "; set " + KAFKA_TRANSACTION_TIMEOUT_MS
+                        : owned.contains("max.poll.interval") ? "; set " + KAFKA_MAX_POLL_INTERVAL_MS : ""));
             }
+        }
+    }
+
+    /**
+     * A batch's inference runs inside an open exactly-once transaction and between two polls: the transaction timeout
+     * bounds it (each batch is cut to fit half of it), the poll interval must not bound it tighter, and brokers refuse
+     * transactions longer than their maximum. One problem per broken rule, all reported together.
+     */
+    private void validateTimeouts(ConfigReader r) {
+        long transaction = kafka.transactionTimeout().toMillis();
+        long poll = kafka.maxPollInterval().toMillis();
+        if (poll < transaction) {
+            r.problem(KAFKA_MAX_POLL_INTERVAL_MS, "must be at least " + KAFKA_TRANSACTION_TIMEOUT_MS + "="
+                    + transaction + ": a batch may take up to half the transaction timeout between two polls, and a "
+                    + "thread that does not poll within " + KAFKA_MAX_POLL_INTERVAL_MS + " is fenced by a rebalance");
+        }
+        if (transaction > BROKER_TRANSACTION_MAX_TIMEOUT_MS) {
+            r.problem(KAFKA_TRANSACTION_TIMEOUT_MS, "is above the brokers' default transaction.max.timeout.ms ("
+                    + BROKER_TRANSACTION_MAX_TIMEOUT_MS + "); producers would be refused");
+        }
+        String commitInterval = kafka.streamsProperties().get("commit.interval.ms");
+        if (commitInterval != null && commitInterval.matches("\\d{1,18}")
+                && Long.parseLong(commitInterval) * 2 >= transaction) {
+            r.problem(KAFKA_TRANSACTION_TIMEOUT_MS, "must be more than twice kafka.streams.commit.interval.ms ("
+                    + commitInterval + "): a transaction stays open from one commit to the next");
+        }
+        if (ingest.batchMaxTokens() < ingest.chunkSizeTokens()) {
+            r.problem(INGEST_BATCH_MAX_TOKENS, "must be at least " + INGEST_CHUNK_SIZE_TOKENS + "="
+                    + ingest.chunkSizeTokens() + ": a batch must hold one chunk");
+        }
+        if (qa.batchMaxTokens() < ingest.chunkSizeTokens()) {
+            r.problem(QA_BATCH_MAX_TOKENS, "must be at least " + INGEST_CHUNK_SIZE_TOKENS + "="
+                    + ingest.chunkSizeTokens() + ": a question with one passage must fit");
         }
     }
 }

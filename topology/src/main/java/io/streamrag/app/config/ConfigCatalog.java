@@ -19,6 +19,8 @@ public final class ConfigCatalog {
     public static final String KAFKA_STREAMS = "kafka.streams.*";
     public static final String KAFKA_ADMIN_TIMEOUT_MS = "kafka.admin.timeout.ms";
     public static final String KAFKA_SHUTDOWN_TIMEOUT_MS = "kafka.shutdown.timeout.ms";
+    public static final String KAFKA_TRANSACTION_TIMEOUT_MS = "kafka.transaction.timeout.ms";
+    public static final String KAFKA_MAX_POLL_INTERVAL_MS = "kafka.max.poll.interval.ms";
     // schema registry
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String SCHEMA_REGISTRY_EMBEDDED_PORT = "schema.registry.embedded.port";
@@ -45,6 +47,7 @@ public final class ConfigCatalog {
     public static final String INGEST_MAX_BODY_CHARS = "ingest.max.body.chars";
     public static final String INGEST_BATCH_MAX_SIZE = "ingest.batch.max.size";
     public static final String INGEST_BATCH_MAX_WAIT_MS = "ingest.batch.max.wait.ms";
+    public static final String INGEST_BATCH_MAX_TOKENS = "ingest.batch.max.tokens";
     // cdc sources, one group of keys per named source
     public static final String CDC_SOURCES_PREFIX = "cdc.sources.";
     public static final String CDC_TOPICS = "cdc.sources.<name>.topics";
@@ -76,6 +79,11 @@ public final class ConfigCatalog {
     public static final String QA_EMBED_BATCH_SIZE = "qa.embed.batch.size";
     public static final String QA_GENERATE_BATCH_SIZE = "qa.generate.batch.size";
     public static final String QA_BATCH_MAX_WAIT_MS = "qa.batch.max.wait.ms";
+    public static final String QA_BATCH_MAX_TOKENS = "qa.batch.max.tokens";
+    public static final String QA_REPLY_TOPICS = "qa.reply.topics";
+    // failures
+    public static final String FAILURES_DEAD_LETTER_MAX_BYTES = "failures.dead.letter.max.bytes";
+    public static final String FAILURES_QUARANTINE_ATTEMPTS = "failures.quarantine.attempts";
     // models
     public static final String MODELS_EMBEDDER = "models.embedder";
     public static final String MODELS_GENERATOR = "models.generator";
@@ -111,6 +119,14 @@ public final class ConfigCatalog {
             key(KAFKA_ADMIN_TIMEOUT_MS, "30000", "How long topic creation and other admin calls may take."),
             key(KAFKA_SHUTDOWN_TIMEOUT_MS, "30000",
                     "How long each Streams instance, then the embedded broker, may take to stop on SIGTERM."),
+            key(KAFKA_TRANSACTION_TIMEOUT_MS, "60000",
+                    "Exactly-once transaction timeout of the roles' producers (Kafka Streams' own default is 10 s). "
+                            + "A batch's inference runs inside the open transaction: each batch is cut to fit half of "
+                            + "it (see `*.batch.max.tokens`). At most `kafka.max.poll.interval.ms` and the brokers' "
+                            + "`transaction.max.timeout.ms` (15 min by default)."),
+            key(KAFKA_MAX_POLL_INTERVAL_MS, "300000",
+                    "`max.poll.interval.ms` of the roles' consumers: a stream thread busier than this between polls "
+                            + "leaves its group. At least `kafka.transaction.timeout.ms`."),
 
             key(SCHEMA_REGISTRY_URL, "",
                     "Schema Registry base URL (Confluent API; a path such as Apicurio's `/apis/ccompat/v7` is kept). "
@@ -160,6 +176,10 @@ public final class ConfigCatalog {
                     "Longer document bodies are dead-lettered instead of indexed."),
             key(INGEST_BATCH_MAX_SIZE, "32", "Document changes flushed together: their chunks are embedded in one call and written in one store batch."),
             key(INGEST_BATCH_MAX_WAIT_MS, "50", "Linger: how long the oldest pending change waits for a batch to fill before it is flushed anyway."),
+            key(INGEST_BATCH_MAX_TOKENS, "16384",
+                    "Work budget of one ingest batch in embedder tokens (the chunks' tokens): a batch is cut before "
+                            + "it exceeds it, and further when the measured embedding speed says it would not finish "
+                            + "in half of `kafka.transaction.timeout.ms`. At least `ingest.chunk.size.tokens`."),
 
             key(CDC_TOPICS, "",
                     "CDC source `<name>` (lower-case letters and digits; in YAML an item of the list `cdc.sources` "
@@ -219,6 +239,22 @@ public final class ConfigCatalog {
             key(QA_EMBED_BATCH_SIZE, "16", "Questions embedded together in one batch."),
             key(QA_GENERATE_BATCH_SIZE, "4", "Questions generated for together in one batch."),
             key(QA_BATCH_MAX_WAIT_MS, "20", "How long a partial QA batch waits for more questions."),
+            key(QA_BATCH_MAX_TOKENS, "16384",
+                    "Work budget of one QA batch in tokens, a question counting its own tokens plus top-k passages "
+                            + "of `ingest.chunk.size.tokens`: a batch is cut before it exceeds it, and further when the "
+                            + "measured speed says it would not finish in half of `kafka.transaction.timeout.ms`."),
+            key(QA_REPLY_TOPICS, "",
+                    "Comma-separated topics a question's `replyTo` may name; an entry ending in `*` is a prefix. "
+                            + "Empty: the answers topic and topics whose names start with it. Any other `replyTo`, or "
+                            + "one that does not exist, gets an INVALID answer on the answers topic and a dead letter."),
+
+            key(FAILURES_DEAD_LETTER_MAX_BYTES, "262144",
+                    "A dead letter keeps the failed record's key and value up to this many bytes each; beyond it the "
+                            + "head, the original size and its SHA-256 (so the dead letter itself can be written)."),
+            key(FAILURES_QUARANTINE_ATTEMPTS, "3",
+                    "A record that failed this many times for a reason of its own (the same topic, partition and "
+                            + "offset, also across restarts; not an outage of the store or broker) goes to the "
+                            + "dead-letter topic and the stream moves on."),
 
             key(MODELS_EMBEDDER, "default",
                     "`default` (all-MiniLM-L6-v2 bundled), a local directory in Hugging Face layout, or "

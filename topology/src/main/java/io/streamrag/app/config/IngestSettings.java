@@ -9,5 +9,6 @@ public record IngestSettings(
         int chunkOverlapTokens,
         int maxBodyChars,
         int batchMaxSize,
-        Duration batchMaxWait) {
+        Duration batchMaxWait,
+        int batchMaxTokens) {
 }

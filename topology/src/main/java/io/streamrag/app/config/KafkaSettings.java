@@ -11,6 +11,8 @@ import java.util.Optional;
  * @param bootstrapServers  empty: run the embedded broker
  * @param clientProperties  applied to every client (security.protocol, sasl.*, ssl.*)
  * @param streamsProperties applied to Kafka Streams only
+ * @param transactionTimeout the roles' producers' {@code transaction.timeout.ms}
+ * @param maxPollInterval   the roles' consumers' {@code max.poll.interval.ms}
  */
 public record KafkaSettings(
         Optional<String> bootstrapServers,
@@ -19,7 +21,9 @@ public record KafkaSettings(
         Map<String, String> clientProperties,
         Map<String, String> streamsProperties,
         Duration adminTimeout,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Duration transactionTimeout,
+        Duration maxPollInterval) {
 
     public KafkaSettings {
         clientProperties = Map.copyOf(clientProperties);
@@ -68,6 +72,7 @@ public record KafkaSettings(
                 + ", embeddedPort=" + embeddedPort
                 + ", clientProperties=" + RawConfig.Secrets.masked(clientProperties)
                 + ", streamsProperties=" + RawConfig.Secrets.masked(streamsProperties)
-                + ", adminTimeout=" + adminTimeout + ", shutdownTimeout=" + shutdownTimeout + "]";
+                + ", adminTimeout=" + adminTimeout + ", shutdownTimeout=" + shutdownTimeout
+                + ", transactionTimeout=" + transactionTimeout + ", maxPollInterval=" + maxPollInterval + "]";
     }
 }

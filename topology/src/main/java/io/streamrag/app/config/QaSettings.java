@@ -14,5 +14,7 @@ public record QaSettings(
         Duration deadline,
         int embedBatchSize,
         int generateBatchSize,
-        Duration batchMaxWait) {
+        Duration batchMaxWait,
+        int batchMaxTokens,
+        java.util.List<String> replyTopics) {
 }

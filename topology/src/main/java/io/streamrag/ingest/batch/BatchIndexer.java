@@ -44,13 +44,23 @@ public final class BatchIndexer {
     }
 
     public List<IndexUpdate> apply(List<DocumentChange> changes) {
+        return applyPlanned(changes.stream().map(this::plan).toList());
+    }
+
+    /** Chunks one change: what it will cost to embed ({@link PlannedChange#tokens()}) is known before it is applied. */
+    public PlannedChange plan(DocumentChange change) {
+        List<Chunk> chunks = change.getOperation() == Operation.DELETE ? List.of()
+                : chunker.chunk(change.getDocumentId(), change.getTitle(), change.getBody());
+        return new PlannedChange(change, chunks);
+    }
+
+    /** Applies changes chunked by {@link #plan}. */
+    public List<IndexUpdate> applyPlanned(List<PlannedChange> changes) {
         List<Planned> plans = new ArrayList<>(changes.size());
         List<String> texts = new ArrayList<>();
-        for (DocumentChange change : changes) {
-            List<Chunk> chunks = change.getOperation() == Operation.DELETE ? List.of()
-                    : chunker.chunk(change.getDocumentId(), change.getTitle(), change.getBody());
-            plans.add(new Planned(change, chunks, texts.size()));
-            chunks.forEach(chunk -> texts.add(chunk.embeddingText()));
+        for (PlannedChange change : changes) {
+            plans.add(new Planned(change.change(), change.chunks(), texts.size()));
+            change.chunks().forEach(chunk -> texts.add(chunk.embeddingText()));
         }
         metrics.batch(changes.size(), texts.size());
 
@@ -84,7 +94,11 @@ public final class BatchIndexer {
             try {
                 embedded = embedder.embed(slice);
             } catch (RuntimeException e) {
-                throw new BatchFailedException("embedding " + slice.size() + " chunks failed", ids(plans), e);
+                if (isOutage(e)) {
+                    throw new BatchFailedException("embedding " + slice.size() + " chunks failed", ids(plans), e);
+                }
+                throw new UnembeddableBatchException("embedding " + slice.size() + " chunks failed: " + e,
+                        ids(plans), e);
             }
             if (embedded.size() != slice.size()) {
                 throw new BatchFailedException("the embedder returned " + embedded.size() + " vectors for "
@@ -126,10 +140,31 @@ public final class BatchIndexer {
         return chunks;
     }
 
+    /** The model worker is full or closed, or a remote dependency failed: not the texts' fault. */
+    private static boolean isOutage(RuntimeException e) {
+        return e instanceof io.streamrag.inference.worker.QueueFullException
+                || e instanceof io.streamrag.inference.worker.WorkerClosedException
+                || io.streamrag.kafka.deadletter.FailureCause.isInfrastructure(e);
+    }
+
     private static List<String> ids(List<Planned> plans) {
         return plans.stream().map(plan -> plan.change().getDocumentId()).toList();
     }
 
     private record Planned(DocumentChange change, List<Chunk> chunks, int firstText) {
+    }
+
+    /** A change and its chunks, before embedding. */
+    public record PlannedChange(DocumentChange change, List<Chunk> chunks) {
+
+        /** The embedding work: each chunk's passage tokens plus its title prefix and special tokens (about 2 + title/4); 1 for a delete. */
+        public long tokens() {
+            long tokens = 1;
+            int titleTokens = change.getTitle() == null ? 0 : change.getTitle().length() / 4;
+            for (Chunk chunk : chunks) {
+                tokens += chunk.tokenCount() + 2L + titleTokens;
+            }
+            return tokens;
+        }
     }
 }

@@ -9,12 +9,25 @@ import java.time.Duration;
  * @param linger        ... or once its oldest change has waited this long (checked by a wall-clock punctuation
  *                      every half linger, so it is also the latency a lone change pays)
  * @param maxEmbedTexts most chunk texts per {@code TextEmbedder.embed} call; a larger batch is embedded in slices
+ * @param maxTokens     work budget of one batch in embedder tokens (a single larger document still goes alone)
+ * @param timeBudget    a batch is also cut to what the measured embedding speed finishes in this time: half the
+ *                      transaction timeout, so that no batch outlives the transaction that carries it
  */
-public record BatchingSettings(int maxDocuments, Duration linger, int maxEmbedTexts) {
+public record BatchingSettings(int maxDocuments, Duration linger, int maxEmbedTexts, long maxTokens,
+                               Duration timeBudget) {
 
     public static final BatchingSettings DEFAULTS = new BatchingSettings(64, Duration.ofMillis(10), 256);
 
+    /** Without a token cap; the time budget is half of the application's default transaction timeout. */
+    public BatchingSettings(int maxDocuments, Duration linger, int maxEmbedTexts) {
+        this(maxDocuments, linger, maxEmbedTexts, Long.MAX_VALUE, Duration.ofSeconds(30));
+    }
+
     public BatchingSettings {
+        if (maxTokens < 1 || timeBudget == null || timeBudget.isNegative() || timeBudget.isZero()) {
+            throw new IllegalArgumentException("a batch needs a positive token and time budget, was " + maxTokens
+                    + " tokens in " + timeBudget);
+        }
         if (maxDocuments <= 0 || maxEmbedTexts <= 0) {
             throw new IllegalArgumentException("batch sizes must be positive: max documents " + maxDocuments
                     + ", max embed texts " + maxEmbedTexts);

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.streamrag.contracts.DeadLetter;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
@@ -14,10 +15,12 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Output that cannot be written because of the record itself (it does not serialise, or is larger than the broker
- * accepts) becomes a {@link DeadLetter} with the source record's coordinates; processing continues. Every other
- * production error (authorization, broker or transaction trouble) stops the application, as Kafka's default does:
- * dead-lettering those would silently drop everything.
+ * Output that cannot be written because of the record itself (it does not serialise, is larger than the broker
+ * accepts, or names a topic that cannot exist) becomes a {@link DeadLetter} with the source record's coordinates;
+ * processing continues. A dead letter that itself cannot be written for such a reason is logged with its coordinates
+ * and counted ({@code streamrag.dead.letters.lost}): stopping would stop it again after every restart, since the
+ * record that caused it is read again. Every other production error (authorization, broker or transaction trouble)
+ * stops the stream thread, as Kafka's default does: dead-lettering those would silently drop everything.
  */
 public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
 
@@ -32,7 +35,7 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
-        if (!(exception instanceof RecordTooLargeException)) {
+        if (!isRecordsFault(exception)) {
             return Response.fail();
         }
         return deadLetter(context, record.topic(), DeadLetters.STAGE_PRODUCE, exception);
@@ -42,21 +45,32 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     @SuppressWarnings("rawtypes")
     public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
                                              SerializationExceptionOrigin origin) {
+        if (FailureCause.isInfrastructure(exception)) {
+            return Response.fail();
+        }
         return deadLetter(context, record.topic(), DeadLetters.STAGE_SERIALIZE, exception);
     }
 
+    /** Failures that repeat for this record whatever the environment does. */
+    static boolean isRecordsFault(Exception exception) {
+        return exception instanceof RecordTooLargeException || exception instanceof InvalidTopicException;
+    }
+
     private Response deadLetter(ErrorHandlerContext context, String outputTopic, String stage, Exception exception) {
-        if (outputTopic.equals(router.topic()) || FailureCause.isInfrastructure(exception)) {
-            // the dead letter itself cannot be written: nothing sensible is left but to stop
-            return Response.fail();
-        }
-        DeadLetter source = DeadLetters.fromHandlerContext(context, exception, Instant.now());
-        source.setStage(stage + ":" + outputTopic);
         try (MDC.MDCCloseable ignored = MDC.putCloseable("role", router.role())) {
+            if (outputTopic.equals(router.topic())) {
+                router.lost(stage);
+                log.error("Lost a dead letter for record {}-{}@{}: it cannot be written to {}: {}: {}",
+                        context.topic(), context.partition(), context.offset(), outputTopic,
+                        exception.getClass().getName(), exception.getMessage());
+                return Response.resume();
+            }
+            DeadLetter source = DeadLetters.fromHandlerContext(context, exception, Instant.now());
+            source.setStage(stage + ":" + outputTopic);
             log.warn("Dead-lettered output to {} of record {}-{}@{} to {}: {}: {}", outputTopic, context.topic(),
                     context.partition(), context.offset(), router.topic(), source.getErrorClass(),
                     source.getErrorMessage());
+            return Response.resume(List.of(router.toRecord(source)));
         }
-        return Response.resume(List.of(router.toRecord(source)));
     }
 }

@@ -34,6 +34,9 @@ public final class DeadLetterRouter {
      */
     public static final String METER_REGISTRY_CONFIG = "streamrag.metrics.registry";
 
+    /** Streams config key holding the byte limit of a dead letter's key and value ({@link DeadLetterBound}). */
+    public static final String MAX_BYTES_CONFIG = "streamrag.dead.letter.max.bytes";
+
     private final String topic;
     private final String role;
     private final Serializer<DeadLetter> serializer;
@@ -61,15 +64,26 @@ public final class DeadLetterRouter {
         if (registry != null && !(registry instanceof MeterRegistry)) {
             throw new ConfigException(METER_REGISTRY_CONFIG, registry, "must be a MeterRegistry instance");
         }
-        return new DeadLetterRouter(topic.toString(), role == null ? "" : role.toString(), serializer(configs),
+        Object maxBytes = configs.get(MAX_BYTES_CONFIG);
+        DeadLetterBound bound;
+        try {
+            bound = new DeadLetterBound(maxBytes == null ? DeadLetterBound.DEFAULT_MAX_BYTES
+                    : Integer.parseInt(maxBytes.toString()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(MAX_BYTES_CONFIG, maxBytes, "must be a byte count: " + e.getMessage());
+        }
+        return new DeadLetterRouter(topic.toString(), role == null ? "" : role.toString(), serializer(configs, bound),
                 registry == null ? new SimpleMeterRegistry() : (MeterRegistry) registry);
     }
 
-    /** The registry wire format, like every other topic; configured with the registry URL and auth in the map. */
-    private static Serializer<DeadLetter> serializer(Map<String, ?> configs) {
+    /**
+     * The registry wire format, like every other topic; configured with the registry URL and auth in the map; bounded
+     * so that the dead letter of an oversized record can still be written.
+     */
+    private static Serializer<DeadLetter> serializer(Map<String, ?> configs, DeadLetterBound bound) {
         SpecificAvroSerde<DeadLetter> serde = new SpecificAvroSerde<>(DeadLetter.class);
         serde.configure(configs, false);
-        return serde.serializer();
+        return new BoundedDeadLetterSerializer(serde.serializer(), bound);
     }
 
     public String topic() {
@@ -80,10 +94,19 @@ public final class DeadLetterRouter {
         return role;
     }
 
+    /** Counts a dead letter that could not be written (the handlers log it). */
+    public void lost(String stage) {
+        StreamragMetrics.deadLettersLost(meterRegistry, stage).increment();
+    }
+
     /** The record to write; counts the dead letter by stage. */
     public ProducerRecord<byte[], byte[]> toRecord(DeadLetter deadLetter) {
         StreamragMetrics.deadLetters(meterRegistry, deadLetter.getStage()).increment();
         byte[] key = deadLetter.getKey() == null ? null : bytes(deadLetter.getKey());
+        if (key != null && key.length > DeadLetterBound.DEFAULT_MAX_BYTES) {
+            // an oversized key would make the dead letter unwritable; its head still spreads by partition
+            key = java.util.Arrays.copyOf(key, DeadLetterBound.DEFAULT_MAX_BYTES);
+        }
         return new ProducerRecord<>(topic, key, serializer.serialize(topic, deadLetter));
     }
 

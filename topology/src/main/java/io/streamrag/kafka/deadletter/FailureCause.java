@@ -15,15 +15,19 @@ import org.apache.kafka.common.errors.RetriableException;
  * Decides whether a failure is the record's fault (dead-letter it, go on) or the environment's (stop the role, so
  * nothing is lost). Dead-lettering an outage would empty the input into the dead-letter topic.
  */
-final class FailureCause {
+public final class FailureCause {
 
     private FailureCause() {
     }
 
-    /** True when {@code error} or any of its causes says a dependency is down or refuses us. */
-    static boolean isInfrastructure(Throwable error) {
+    /**
+     * True when {@code error} or any of its causes says a dependency is down or refuses us, or that the record is to
+     * be tried again before it is quarantined ({@link RecordRetryException}): either way not dead-lettered now.
+     */
+    public static boolean isInfrastructure(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof InfrastructureFailure
+                    || t instanceof RecordRetryException
                     || t instanceof RegistryUnavailableException
                     || t instanceof RegistryAuthorizationException
                     || t instanceof RetriableException

@@ -126,6 +126,48 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void transactionTimeoutPollIntervalAndBatchBudgetsAreCheckedAgainstEachOtherInOneMessage() {
+        ConfigLoader loader = new ConfigLoader(Map.of(), new Properties());
+        Map<String, String> settings = Map.of(
+                "kafka.transaction.timeout.ms", "1000000",
+                "kafka.max.poll.interval.ms", "60000",
+                "kafka.streams.commit.interval.ms", "600000",
+                "ingest.batch.max.tokens", "100",
+                "qa.batch.max.tokens", "200",
+                "qa.reply.topics", "answers.*,bad topic");
+
+        assertThatThrownBy(() -> loader.load(Optional.empty(), settings))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "kafka.max.poll.interval.ms=60000 must be at least kafka.transaction.timeout.ms=1000000: a "
+                                + "batch may take up to half the transaction timeout between two polls, and a thread "
+                                + "that does not poll within kafka.max.poll.interval.ms is fenced by a rebalance "
+                                + "(--set kafka.max.poll.interval.ms)",
+                        "kafka.transaction.timeout.ms=1000000 is above the brokers' default "
+                                + "transaction.max.timeout.ms (900000); producers would be refused "
+                                + "(--set kafka.transaction.timeout.ms)",
+                        "kafka.transaction.timeout.ms=1000000 must be more than twice "
+                                + "kafka.streams.commit.interval.ms (600000): a transaction stays open from one commit "
+                                + "to the next (--set kafka.transaction.timeout.ms)",
+                        "ingest.batch.max.tokens=100 must be at least ingest.chunk.size.tokens=256: a batch must "
+                                + "hold one chunk (--set ingest.batch.max.tokens)",
+                        "qa.batch.max.tokens=200 must be at least ingest.chunk.size.tokens=256: a question with "
+                                + "one passage must fit (--set qa.batch.max.tokens)",
+                        "qa.reply.topics=answers.*,bad topic holds 'bad topic', which is neither a topic name nor "
+                                + "a prefix ending in '*' (--set qa.reply.topics)"));
+    }
+
+    @Test
+    void theRolesTransactionTimeoutAndPollIntervalCannotBeSetAroundTheirKeys() {
+        ConfigLoader loader = new ConfigLoader(Map.of(), new Properties());
+
+        assertThatThrownBy(() -> loader.load(Optional.empty(),
+                Map.of("kafka.streams.producer.transaction.timeout.ms", "10000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.streams.producer.transaction.timeout.ms")
+                .hasMessageContaining("set kafka.transaction.timeout.ms");
+    }
+
+    @Test
     void ignoresUnknownEnvironmentVariablesBecauseTheEnvironmentIsShared() {
         AppConfig config = new ConfigLoader(Map.of("STREAMRAG_VARIANT", "cuda", "STREAMRAG_QA_NUM_BEAMS", "2"),
                 new Properties()).load(Optional.empty(), Map.of());

@@ -98,7 +98,10 @@ class DeadLetterHandlerDecisionsTest {
         assertThat(unserialisable.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
         assertThat(decode(unserialisable.deadLetterQueueRecords().get(0)).getStage()).isEqualTo("serialize:answers");
         assertThat(forbidden.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
-        assertThat(deadLetterTooLarge.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+        // a dead letter that cannot be written is logged and counted: failing would fail again after every restart
+        assertThat(deadLetterTooLarge.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
+        assertThat(deadLetterTooLarge.deadLetterQueueRecords()).isEmpty();
+        assertThat(meters.counter("streamrag.dead.letters.lost", "stage", "produce").count()).isEqualTo(1.0);
     }
 
     private DeadLetter decode(ProducerRecord<byte[], byte[]> record) {

@@ -21,9 +21,15 @@ public final class BagOfWordsEmbedder implements TextEmbedder {
     private final int dimension;
     private final List<List<String>> calls = new ArrayList<>();
     private Predicate<String> failOn = text -> false;
+    private Predicate<String> crashOn = text -> false;
 
     public BagOfWordsEmbedder(int dimension) {
         this.dimension = dimension;
+    }
+
+    /** Texts matching {@code predicate} make embed() throw an Error (as a stack overflow in a model would). */
+    public void crashOn(Predicate<String> predicate) {
+        this.crashOn = predicate;
     }
 
     public void failOn(Predicate<String> predicate) {
@@ -59,6 +65,9 @@ public final class BagOfWordsEmbedder implements TextEmbedder {
         calls.add(List.copyOf(texts));
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (String text : texts) {
+            if (crashOn.test(text)) {
+                throw new StackOverflowError("simulated crash embedding: " + text);
+            }
             if (failOn.test(text)) {
                 throw new IllegalStateException("embedding refused for test: " + text);
             }

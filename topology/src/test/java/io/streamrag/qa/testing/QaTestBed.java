@@ -9,6 +9,7 @@ import io.streamrag.inference.generate.TextGenerator;
 import io.streamrag.qa.QaSerdes;
 import io.streamrag.qa.QaSettings;
 import io.streamrag.qa.QaTopology;
+import io.streamrag.qa.TopicDirectory;
 import io.streamrag.serde.SpecificAvroSerde;
 import io.streamrag.store.StoredChunk;
 import java.time.Duration;
@@ -42,13 +43,31 @@ public final class QaTestBed implements AutoCloseable {
     private final QaSerdes serdes = serdes("mock://qa-test-" + UUID.randomUUID());
 
     public QaTestBed(QaSettings settings, TextGenerator generator) {
+        this(settings, generator, TopicDirectory.ASSUME_EXISTING);
+    }
+
+    /** With the directory reply topics are looked up in. */
+    public QaTestBed(QaSettings settings, TextGenerator generator, TopicDirectory replyTopics) {
+        this(settings, generator, replyTopics, io.streamrag.kafka.deadletter.FailureLedger.inMemory(3));
+    }
+
+    /** ... and the ledger failing questions are counted in (a shared one outlives the bed, as across restarts). */
+    public QaTestBed(QaSettings settings, TextGenerator generator, TopicDirectory replyTopics,
+                     io.streamrag.kafka.deadletter.FailureLedger ledger) {
         this.settings = settings;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "qa-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // the question buffer is a persistent store: each bed its own state directory
+        try {
+            props.put(StreamsConfig.STATE_DIR_CONFIG,
+                    java.nio.file.Files.createTempDirectory("qa-test-bed").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         // the topology's clock is the driver's mock wall clock, moved only by advance()
         driver = new TopologyTestDriver(new QaTopology(settings, serdes, embedder, store, generator, registry,
-                () -> now().toEpochMilli()).build(), props, START);
+                () -> now().toEpochMilli()).withReplyTopicDirectory(replyTopics).withFailureLedger(ledger).build(), props, START);
         questions = driver.createInputTopic(settings.questionsTopic(), Serdes.String().serializer(),
                 serdes.questions().serializer());
         answers = driver.createOutputTopic(settings.answersTopic(), Serdes.String().deserializer(),
