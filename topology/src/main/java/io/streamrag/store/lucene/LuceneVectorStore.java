@@ -1,5 +1,6 @@
 package io.streamrag.store.lucene;
 
+import io.streamrag.store.KeywordText;
 import io.streamrag.store.SearchHit;
 import io.streamrag.store.SearchRequest;
 import io.streamrag.store.StoredChunk;
@@ -86,7 +87,7 @@ public final class LuceneVectorStore implements VectorStore {
         IndexWriter writer = null;
         try {
             directory = FSDirectory.open(path);
-            IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+            IndexWriterConfig config = new IndexWriterConfig(KeywordText.analyzer()).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
             writer = new IndexWriter(directory, config);
             // Commit at once so a fresh directory is a valid (empty) index that a reopen finds.
             writer.commit();
@@ -213,44 +214,12 @@ public final class LuceneVectorStore implements VectorStore {
 
     private List<SearchHit> search(IndexSearcher searcher, SearchRequest request) throws IOException {
         checkVector(request.vector(), "query");
-        // The filter runs inside the HNSW search (Lucene visits only matching documents), so top-k is the top-k of
-        // the tenant's own passages, never a top-k that was filtered afterwards.
-        Query query = new KnnFloatVectorQuery(ChunkDocuments.VECTOR, request.vector(),
-                Math.max(request.topK(), searchCandidates), requestFilter(request));
-        TopDocs top = searcher.search(query, request.topK());
-        StoredFields fields = searcher.storedFields();
-        List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
-        // Cosine is never below -1: a threshold at or below it means "no threshold" (float rounding could otherwise
-        // drop an exactly opposite vector).
-        boolean thresholded = request.scoreThreshold() > -1.0;
-        for (ScoreDoc hit : top.scoreDocs) {
-            double cosine = cosineOf(hit.score);
-            if (thresholded && cosine < request.scoreThreshold()) {
-                break; // hits come best first, so the rest are below the threshold too
-            }
-            hits.add(new SearchHit(ChunkDocuments.fromDocument(fields.document(hit.doc), false), cosine));
-        }
-        return hits;
+        return new LuceneRetrieval(searcher, searchCandidates).search(request);
     }
 
     /** Lucene scores COSINE as (1 + cos) / 2 to keep scores positive; callers (and Qdrant) speak plain cosine. */
     static double cosineOf(float luceneScore) {
         return 2.0 * luceneScore - 1.0;
-    }
-
-    private static Query requestFilter(SearchRequest request) {
-        BooleanQuery.Builder filter = new BooleanQuery.Builder();
-        if (request.tenant() != null) {
-            filter.add(new TermQuery(new Term(ChunkDocuments.TENANT, request.tenant())), BooleanClause.Occur.FILTER);
-        } else {
-            filter.add(new TermQuery(new Term(ChunkDocuments.UNTENANTED, ChunkDocuments.UNTENANTED_MARK)),
-                    BooleanClause.Occur.FILTER);
-        }
-        for (Map.Entry<String, String> entry : request.filters().entrySet()) {
-            filter.add(new TermQuery(new Term(ChunkDocuments.METADATA_PREFIX + entry.getKey(), entry.getValue())),
-                    BooleanClause.Occur.FILTER);
-        }
-        return filter.build();
     }
 
     private static Query surplusChunks(String documentId, int keep) {

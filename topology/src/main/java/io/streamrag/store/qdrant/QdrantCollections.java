@@ -8,7 +8,10 @@ import io.qdrant.client.grpc.Collections.CreateAlias;
 import io.qdrant.client.grpc.Collections.CreateCollection;
 import io.qdrant.client.grpc.Collections.DeleteAlias;
 import io.qdrant.client.grpc.Collections.Distance;
+import io.qdrant.client.grpc.Collections.Modifier;
 import io.qdrant.client.grpc.Collections.PayloadSchemaType;
+import io.qdrant.client.grpc.Collections.SparseVectorConfig;
+import io.qdrant.client.grpc.Collections.SparseVectorParams;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
 import io.qdrant.client.grpc.Points.CreateFieldIndexCollection;
@@ -93,6 +96,9 @@ public final class QdrantCollections {
                 .setVectorsConfig(VectorsConfig.newBuilder().setParams(VectorParams.newBuilder()
                         .setSize(dimension)
                         .setDistance(Distance.Cosine)))
+                // the keyword leg: Qdrant keeps document frequencies and applies BM25's idf at query time
+                .setSparseVectorsConfig(SparseVectorConfig.newBuilder().putMap(KeywordVectors.NAME,
+                        SparseVectorParams.newBuilder().setModifier(Modifier.Idf).build()))
                 .build();
         retry.call("create collection " + name, () -> client.createCollectionAsync(request, timeout));
         ensurePayloadIndexes(name);
@@ -151,6 +157,15 @@ public final class QdrantCollections {
                     + " uses named vectors; this store writes one unnamed vector per point");
         }
         return (int) vectors.getParams().getSize();
+    }
+
+    /**
+     * Whether the collection has the keyword sparse vector (collections created before hybrid search have not; a
+     * reindex creates a new one that has).
+     */
+    public boolean hasKeywordIndex(String name) {
+        CollectionInfo info = retry.call("get collection " + name, () -> client.getCollectionInfoAsync(name, timeout));
+        return info.getConfig().getParams().getSparseVectorsConfig().containsMap(KeywordVectors.NAME);
     }
 
     public void deleteCollection(String name) {

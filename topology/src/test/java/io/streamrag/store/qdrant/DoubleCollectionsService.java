@@ -43,10 +43,11 @@ final class DoubleCollectionsService extends CollectionsGrpc.CollectionsImplBase
         DoubleCalls.respond(observer, () -> {
             if (!request.hasVectorsConfig() || !request.getVectorsConfig().hasParams()) {
                 throw Status.UNIMPLEMENTED
-                        .withDescription("Qdrant double models only collections with one unnamed dense vector")
+                        .withDescription("Qdrant double models only collections with one unnamed dense vector (and named sparse ones)")
                         .asRuntimeException();
             }
-            store.create(request.getCollectionName(), request.getVectorsConfig().getParams());
+            store.create(request.getCollectionName(), request.getVectorsConfig().getParams(),
+                    request.getSparseVectorsConfig().getMapMap());
             return CollectionOperationResponse.newBuilder().setResult(true).setTime(DoubleCalls.elapsed(start))
                     .build();
         });
@@ -66,7 +67,9 @@ final class DoubleCollectionsService extends CollectionsGrpc.CollectionsImplBase
                             .setShardNumber(1)
                             .setReplicationFactor(1)
                             .setWriteConsistencyFactor(1)
-                            .setVectorsConfig(VectorsConfig.newBuilder().setParams(collection.params()))));
+                            .setVectorsConfig(VectorsConfig.newBuilder().setParams(collection.params()))
+                            .setSparseVectorsConfig(io.qdrant.client.grpc.Collections.SparseVectorConfig.newBuilder()
+                                    .putAllMap(collection.sparseParams()))));
             for (Map.Entry<String, io.qdrant.client.grpc.Collections.PayloadSchemaType> entry
                     : collection.payloadSchema().entrySet()) {
                 long indexed = collection.all().stream()

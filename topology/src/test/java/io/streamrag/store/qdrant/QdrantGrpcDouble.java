@@ -161,8 +161,12 @@ public final class QdrantGrpcDouble implements AutoCloseable {
         }
     }
 
-    /** A stored point: its id, payload, and vector (normalised for cosine collections, as Qdrant stores it). */
-    public record Point(PointId pointId, Map<String, Value> payload, float[] vector) {
+    /**
+     * A stored point: its id, payload, its default dense vector (normalised for cosine collections, as Qdrant stores
+     * it) and its named sparse vectors.
+     */
+    public record Point(PointId pointId, Map<String, Value> payload, float[] vector,
+                        Map<String, io.qdrant.client.grpc.Points.SparseVector> sparse) {
 
         public String id() {
             return PointIds.text(pointId);
