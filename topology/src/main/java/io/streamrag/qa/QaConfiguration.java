@@ -28,6 +28,7 @@ public final class QaConfiguration {
                 .withRetrieval(qa.defaultTopK(), qa.maxTopK(), qa.scoreThreshold())
                 .withBatching(qa.embedBatchSize(), linger)
                 .withDefaultDeadline(qa.deadline())
-                .withGeneration(qa.numBeams(), qa.maxNewTokens(), null);
+                .withGeneration(qa.numBeams(), qa.maxNewTokens(), null)
+                .withRetrievalPlan(qa.retrieval());
     }
 }

@@ -1,5 +1,6 @@
 package io.streamrag.qa;
 
+import io.streamrag.store.RetrievalPlan;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param generatorPrefix HF's generator {@code config.prefix} put before each rag-sequence input (empty for BART)
  * @param bosTokenId rag-sequence thorough: the BOS id whose score HF leaves out ({@code exclude_bos_score});
  *     null = the generator's forced BOS id
+ * @param retrievalPlan how passages are retrieved: hybrid (dense + BM25, fused), dense or keyword, leg depths, RRF
  */
 public record QaSettings(
         String questionsTopic,
@@ -42,7 +44,8 @@ public record QaSettings(
         Integer numBeams,
         Integer maxNewTokens,
         String generatorPrefix,
-        Integer bosTokenId) {
+        Integer bosTokenId,
+        RetrievalPlan retrievalPlan) {
 
     /** How retrieved passages reach the generator. */
     public enum GenerationMode {
@@ -92,6 +95,7 @@ public record QaSettings(
         Objects.requireNonNull(decoding, "decoding");
         Objects.requireNonNull(defaultDeadline, "defaultDeadline");
         Objects.requireNonNull(batchLinger, "batchLinger");
+        Objects.requireNonNull(retrievalPlan, "retrievalPlan");
         generatorPrefix = generatorPrefix == null ? "" : generatorPrefix;
         if (maxTopK < 1) {
             throw new IllegalArgumentException("maxTopK must be >= 1, was " + maxTopK);
@@ -126,7 +130,7 @@ public record QaSettings(
     public static QaSettings defaults(String questionsTopic, String answersTopic, String deadLetterTopic) {
         return new Builder(new QaSettings(questionsTopic, answersTopic, deadLetterTopic, GenerationMode.RAG_SEQUENCE,
                 RagDecoding.THOROUGH, 5, 50, 2_000, 0.0, 1.0, Duration.ofSeconds(30), 32, Duration.ofMillis(5),
-                null, null, "", null)).build();
+                null, null, "", null, RetrievalPlan.hybrid())).build();
     }
 
     public QaSettings withMode(GenerationMode newMode) {
@@ -161,6 +165,10 @@ public record QaSettings(
         return toBuilder().retrievalTemperature(newTemperature).build();
     }
 
+    public QaSettings withRetrievalPlan(RetrievalPlan newPlan) {
+        return toBuilder().retrievalPlan(newPlan).build();
+    }
+
     private Builder toBuilder() {
         return new Builder(this);
     }
@@ -184,6 +192,7 @@ public record QaSettings(
         private Integer maxNewTokens;
         private final String generatorPrefix;
         private Integer bosTokenId;
+        private RetrievalPlan retrievalPlan;
 
         Builder(QaSettings from) {
             questionsTopic = from.questionsTopic;
@@ -203,6 +212,7 @@ public record QaSettings(
             maxNewTokens = from.maxNewTokens;
             generatorPrefix = from.generatorPrefix;
             bosTokenId = from.bosTokenId;
+            retrievalPlan = from.retrievalPlan;
         }
 
         Builder mode(GenerationMode value) {
@@ -249,6 +259,11 @@ public record QaSettings(
             return this;
         }
 
+        Builder retrievalPlan(RetrievalPlan value) {
+            retrievalPlan = value;
+            return this;
+        }
+
         Builder retrievalTemperature(double value) {
             retrievalTemperature = value;
             return this;
@@ -257,7 +272,7 @@ public record QaSettings(
         QaSettings build() {
             return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, mode, decoding, defaultTopK, maxTopK,
                     maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline, batchMaxSize,
-                    batchLinger, numBeams, maxNewTokens, generatorPrefix, bosTokenId);
+                    batchLinger, numBeams, maxNewTokens, generatorPrefix, bosTokenId, retrievalPlan);
         }
     }
 

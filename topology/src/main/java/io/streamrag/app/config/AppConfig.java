@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import io.streamrag.inference.device.ComputeDevice;
 import io.streamrag.inference.device.DeviceSettings;
 import io.streamrag.inference.device.Precision;
+import io.streamrag.store.RetrievalMode;
+import io.streamrag.store.RetrievalPlan;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -122,7 +124,8 @@ public record AppConfig(
                 r.millis(QA_DEADLINE_MS, 1),
                 r.integer(QA_EMBED_BATCH_SIZE, 1, 4096),
                 r.integer(QA_GENERATE_BATCH_SIZE, 1, 1024),
-                r.millis(QA_BATCH_MAX_WAIT_MS, 0));
+                r.millis(QA_BATCH_MAX_WAIT_MS, 0),
+                retrievalPlan(r));
 
         String generator = r.string(MODELS_GENERATOR);
         ModelSettings models = new ModelSettings(
@@ -143,6 +146,16 @@ public record AppConfig(
 
         MetricsSettings metrics = new MetricsSettings(r.integer(METRICS_PORT, -1, 65535));
         return new AppConfig(kafka, registry, topics, ingest, qa, models, store, metrics);
+    }
+
+    private static RetrievalPlan retrievalPlan(ConfigReader r) {
+        return new RetrievalPlan(
+                r.choice(QA_RETRIEVAL_MODE, RetrievalMode::parse, "hybrid, dense, keyword", RetrievalMode.HYBRID),
+                r.integer(QA_RETRIEVAL_DENSE_CANDIDATES, 1, 10_000),
+                r.integer(QA_RETRIEVAL_KEYWORD_CANDIDATES, 1, 10_000),
+                r.integer(QA_RETRIEVAL_RRF_K, 1, 100_000),
+                1.0,
+                r.decimal(QA_RETRIEVAL_KEYWORD_WEIGHT, 0.01, 100.0));
     }
 
     private static ModelSource modelSource(ConfigReader r, String key, String value) {

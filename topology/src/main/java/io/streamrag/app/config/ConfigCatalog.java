@@ -1,5 +1,6 @@
 package io.streamrag.app.config;
 
+import io.streamrag.store.RetrievalPlan;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,11 @@ public final class ConfigCatalog {
     public static final String QA_TOP_K_DEFAULT = "qa.top.k.default";
     public static final String QA_TOP_K_MAX = "qa.top.k.max";
     public static final String QA_SCORE_THRESHOLD = "qa.score.threshold";
+    public static final String QA_RETRIEVAL_MODE = "qa.retrieval.mode";
+    public static final String QA_RETRIEVAL_DENSE_CANDIDATES = "qa.retrieval.dense.candidates";
+    public static final String QA_RETRIEVAL_KEYWORD_CANDIDATES = "qa.retrieval.keyword.candidates";
+    public static final String QA_RETRIEVAL_RRF_K = "qa.retrieval.rrf.k";
+    public static final String QA_RETRIEVAL_KEYWORD_WEIGHT = "qa.retrieval.keyword.weight";
     public static final String QA_GENERATION_MODE = "qa.generation.mode";
     public static final String QA_NUM_BEAMS = "qa.num.beams";
     public static final String QA_MAX_NEW_TOKENS = "qa.max.new.tokens";
@@ -139,6 +145,18 @@ public final class ConfigCatalog {
             key(QA_TOP_K_DEFAULT, "4", "Passages retrieved when a question does not say."),
             key(QA_TOP_K_MAX, "20", "Upper bound on a question's `topK`."),
             key(QA_SCORE_THRESHOLD, "0.0", "Passages scoring below this (cosine) are not used."),
+            key(QA_RETRIEVAL_MODE, "hybrid",
+                    "`hybrid`: dense (embedding) and keyword (BM25 over title and passage) search, fused by "
+                            + "reciprocal rank; `dense` or `keyword`: one leg alone. Filters apply inside every leg."),
+            key(QA_RETRIEVAL_DENSE_CANDIDATES, String.valueOf(RetrievalPlan.DEFAULT_CANDIDATES),
+                    "Passages the dense leg hands to fusion (at least the question's top-k)."),
+            key(QA_RETRIEVAL_KEYWORD_CANDIDATES, String.valueOf(RetrievalPlan.DEFAULT_CANDIDATES),
+                    "Passages the keyword leg hands to fusion (at least the question's top-k)."),
+            key(QA_RETRIEVAL_RRF_K, String.valueOf(RetrievalPlan.DEFAULT_RRF_K),
+                    "Reciprocal-rank constant k: a passage at 0-based position p of a leg of weight w scores "
+                            + "1 / ((p + 1) / w + k - 1), summed over the legs (Qdrant's RRF)."),
+            key(QA_RETRIEVAL_KEYWORD_WEIGHT, "1.0",
+                    "RRF weight w of the keyword leg (the dense leg's is 1)."),
             key(QA_GENERATION_MODE, "rag-sequence",
                     "How the generator uses passages: `rag-sequence` (generate per passage, marginalise), "
                             + "`rag-token` (marginalise per token) or `concat` (one input with all passages)."),

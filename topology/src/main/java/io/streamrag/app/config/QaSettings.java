@@ -1,5 +1,6 @@
 package io.streamrag.app.config;
 
+import io.streamrag.store.RetrievalPlan;
 import java.time.Duration;
 
 /** The QA role: questions to retrieval, generation and answers. */
@@ -14,5 +15,6 @@ public record QaSettings(
         Duration deadline,
         int embedBatchSize,
         int generateBatchSize,
-        Duration batchMaxWait) {
+        Duration batchMaxWait,
+        RetrievalPlan retrieval) {
 }
