@@ -48,8 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Points service of the double: upsert, delete (by ids or filter), get, scroll (filter, id-ordered paging),
- * count, query / query batch (nearest + filter + score threshold + limit/offset + payload/vector selection) and
- * payload index creation.
+ * count, query / query batch (nearest on the default dense or a named sparse vector with the IDF modifier, one
+ * level of prefetch fused by RRF with k and weights, filter + score threshold + limit/offset + payload/vector
+ * selection) and payload index creation.
  */
 final class DoublePointsService extends PointsGrpc.PointsImplBase {
 
@@ -57,6 +58,8 @@ final class DoublePointsService extends PointsGrpc.PointsImplBase {
 
     private final DoubleStore store;
     private final AtomicLong operations = new AtomicLong();
+    /** Every query the double answered, single or in a batch, oldest first (for tests of the request shape). */
+    private final List<QueryPoints> queries = java.util.Collections.synchronizedList(new ArrayList<>());
 
     DoublePointsService(DoubleStore store) {
         this.store = store;
@@ -190,7 +193,14 @@ final class DoublePointsService extends PointsGrpc.PointsImplBase {
         });
     }
 
+    List<QueryPoints> queries() {
+        synchronized (queries) {
+            return List.copyOf(queries);
+        }
+    }
+
     private List<ScoredPoint> query(String collectionName, QueryPoints request) {
+        queries.add(request);
         return store.withCollection(collectionName, collection -> {
             Filter filter = request.hasFilter() ? request.getFilter() : Filter.getDefaultInstance();
             List<DoubleCollection.Scored> ranked;

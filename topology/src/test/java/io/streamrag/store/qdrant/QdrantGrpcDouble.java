@@ -39,31 +39,45 @@ public final class QdrantGrpcDouble implements AutoCloseable {
     private final Server server;
     private final DoubleStore store;
     private final DoubleGate gate;
+    private final DoublePointsService points;
     private volatile String apiKey;
 
-    private QdrantGrpcDouble(Server server, DoubleStore store, DoubleGate gate) {
+    private QdrantGrpcDouble(Server server, DoubleStore store, DoubleGate gate, DoublePointsService points) {
         this.server = server;
         this.store = store;
         this.gate = gate;
+        this.points = points;
     }
 
     /** Starts a double on a free loopback port. */
     public static QdrantGrpcDouble start() {
         DoubleStore store = new DoubleStore();
         DoubleGate gate = new DoubleGate();
+        DoublePointsService points = new DoublePointsService(store);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .addService(ServerInterceptors.intercept(new DoubleHealthService(VERSION), gate))
                 .addService(ServerInterceptors.intercept(new DoubleGrpcHealthService(), gate))
                 .addService(ServerInterceptors.intercept(new DoubleCollectionsService(store), gate))
-                .addService(ServerInterceptors.intercept(new DoublePointsService(store), gate))
+                .addService(ServerInterceptors.intercept(points, gate))
                 .build();
         try {
             server.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the Qdrant gRPC double", e);
         }
-        return new QdrantGrpcDouble(server, store, gate);
+        return new QdrantGrpcDouble(server, store, gate, points);
+    }
+
+    /** Creates a collection as this store did before hybrid search: one unnamed cosine vector, no sparse vector. */
+    public void createDenseOnlyCollection(String name, int dimension) {
+        store.create(name, io.qdrant.client.grpc.Collections.VectorParams.newBuilder().setSize(dimension)
+                .setDistance(io.qdrant.client.grpc.Collections.Distance.Cosine).build(), Map.of());
+    }
+
+    /** Every Query API request answered so far (single or batched), oldest first. */
+    public List<io.qdrant.client.grpc.Points.QueryPoints> queries() {
+        return points.queries();
     }
 
     public String host() {
