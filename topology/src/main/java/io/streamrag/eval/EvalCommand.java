@@ -13,7 +13,10 @@ import io.streamrag.ingest.IngestMetrics;
 import io.streamrag.ingest.batch.BatchIndexer;
 import io.streamrag.ingest.chunk.ChunkingSettings;
 import io.streamrag.ingest.chunk.DocumentChunker;
+import io.streamrag.inference.rerank.CrossEncoder;
 import io.streamrag.qa.ComposedAnswer;
+import io.streamrag.qa.QaRole;
+import io.streamrag.qa.rerank.RerankingStore;
 import io.streamrag.qa.RetrievalContext;
 import io.streamrag.qa.RetrievalWeights;
 import io.streamrag.qa.extractive.ExtractiveComposer;
@@ -54,6 +57,7 @@ import picocli.CommandLine.Spec;
 public final class EvalCommand implements Callable<Integer> {
 
     private static final int DEPTH = 20;
+    private static final String ROW = "%-14s %7.3f %7.3f %7.3f %8.3f %14s %10.1f%n";
     private static final int BATCH = 64;
 
     @Spec
@@ -115,21 +119,32 @@ public final class EvalCommand implements Callable<Integer> {
             out.printf("RRF k=%d, keyword weight %.2f, leg depth %d dense / %d keyword, score threshold %.2f%n",
                     configured.rrfK(), configured.keywordWeight(), configured.denseCandidates(),
                     configured.keywordCandidates(), app.qa().scoreThreshold());
-            out.printf("%-8s %7s %7s %7s %8s %14s %10s%n", "mode", "R@1", "R@5", "R@20", "MRR@10",
+            out.printf("%-14s %7s %7s %7s %8s %14s %10s%n", "mode", "R@1", "R@5", "R@20", "MRR@10",
                     "contains-gold", "ms/query");
             for (RetrievalMode mode : retrievalModes) {
                 ModeResult result = evaluate(app, index.store(), configured.withMode(mode), questions, vectors,
                         extractive);
-                out.printf("%-8s %7.3f %7.3f %7.3f %8.3f %14s %10.1f%n", mode.label(),
-                        result.scores().recallAt1(), result.scores().recallAt5(), result.scores().recallAt20(),
-                        result.scores().mrrAt10(),
-                        result.containsGold() < 0 ? "-" : String.format("%.3f", result.containsGold()),
-                        result.msPerQuery());
-                out.flush();
+                print(out, mode.label(), result);
+            }
+            if (app.models().reranker().isPresent()) {
+                try (CrossEncoder reranker = QaRole.openReranker(app)) {
+                    VectorStore reranking = new RerankingStore(index.store(), reranker::score,
+                            app.models().rerankCandidates());
+                    print(out, configured.mode().label() + "+rerank", evaluate(app, reranking, configured,
+                            questions, vectors, extractive));
+                }
             }
             sweep(app, index.store(), configured, questions, vectors, out);
         }
         return 0;
+    }
+
+    private static void print(PrintWriter out, String label, ModeResult result) {
+        out.printf(ROW, label, result.scores().recallAt1(), result.scores().recallAt5(),
+                result.scores().recallAt20(), result.scores().mrrAt10(),
+                result.containsGold() < 0 ? "-" : String.format("%.3f", result.containsGold()),
+                result.msPerQuery());
+        out.flush();
     }
 
     /** Hybrid under other fusion settings on the same index: the numbers a user needs to choose them. */

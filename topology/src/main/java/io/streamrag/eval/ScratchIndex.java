@@ -1,5 +1,6 @@
 package io.streamrag.eval;
 
+import io.streamrag.app.RoleResources;
 import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.StoreSettings;
 import io.streamrag.store.VectorStore;
@@ -38,14 +39,12 @@ final class ScratchIndex implements AutoCloseable {
         StoreSettings settings = app.store();
         if (settings.type() == StoreSettings.StoreType.EMBEDDED) {
             Path directory = Files.createTempDirectory("streamrag-eval-");
-            LuceneVectorStore store = LuceneVectorStore.open(directory);
+            LuceneVectorStore store = LuceneVectorStore.open(directory, settings.lucene());
             store.ensureCollection(dimension);
             return new ScratchIndex(store, () -> { }, () -> deleteTree(directory), "Lucene index " + directory);
         }
         String collection = settings.collectionPrefix() + "_eval_" + UUID.randomUUID().toString().substring(0, 8);
-        QdrantConfig config = QdrantConfig.of(settings.qdrantHost(), settings.qdrantPort(), collection)
-                .withTls(settings.qdrantTls())
-                .withApiKey(settings.qdrantApiKey().orElse(null));
+        QdrantConfig config = RoleResources.qdrantConfig(settings, collection);
         QdrantVectorStore store = QdrantVectorStore.connect(config);
         store.ensureCollection(dimension);
         QdrantCollections collections = store.collections();

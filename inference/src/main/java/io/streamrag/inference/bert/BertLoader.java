@@ -58,7 +58,7 @@ public final class BertLoader {
     }
 
     /** What stands before {@code embeddings.word_embeddings.weight}: "", "bert.", "ctx_encoder.bert_model.", ... */
-    static String encoderPrefix(Checkpoint checkpoint) {
+    public static String encoderPrefix(Checkpoint checkpoint) {
         return checkpoint.names().stream()
                 .filter(n -> n.endsWith(WORD_EMBEDDINGS))
                 .map(n -> n.substring(0, n.length() - WORD_EMBEDDINGS.length()))

@@ -80,24 +80,36 @@ public final class LuceneVectorStore implements VectorStore {
      * recall, slower queries).
      */
     public static LuceneVectorStore open(Path path, int searchCandidates) {
-        if (searchCandidates <= 0) {
-            throw new IllegalArgumentException("searchCandidates must be positive, was " + searchCandidates);
-        }
+        return open(path, new LuceneOptions(searchCandidates, LuceneOptions.VectorFormat.FLOAT32));
+    }
+
+    /** Opens the index in {@code path} with {@code options}. */
+    public static LuceneVectorStore open(Path path, LuceneOptions options) {
         Directory directory = null;
         IndexWriter writer = null;
         try {
             directory = FSDirectory.open(path);
-            IndexWriterConfig config = new IndexWriterConfig(KeywordText.analyzer()).setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+            IndexWriterConfig config = new IndexWriterConfig(KeywordText.analyzer())
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setCodec(LuceneCodecs.forVectors(options.vectorFormat()))
+                    .setMergePolicy(LuceneCodecs.mergePolicy())
+                    // NRT refreshes and commits flush what is buffered; a bigger buffer only delays that
+                    .setRAMBufferSizeMB(64);
             writer = new IndexWriter(directory, config);
             // Commit at once so a fresh directory is a valid (empty) index that a reopen finds.
             writer.commit();
             SearcherManager searchers = new SearcherManager(writer, null);
-            return new LuceneVectorStore(path, searchCandidates, directory, writer, searchers);
+            return new LuceneVectorStore(path, options.searchCandidates(), directory, writer, searchers);
         } catch (IOException e) {
             closeQuietly(writer, e);
             closeQuietly(directory, e);
             throw new VectorStoreException("Cannot open the Lucene index in " + path, e);
         }
+    }
+
+    /** Segments in the searchable index (for benchmarks and tests of the merge policy). */
+    public int segmentCount() {
+        return withSearcher(searcher -> searcher.getIndexReader().leaves().size());
     }
 
     @Override
@@ -143,10 +155,17 @@ public final class LuceneVectorStore implements VectorStore {
         writeGeneration.incrementAndGet();
     }
 
+    /**
+     * Commits what was written since the last commit (nothing to do when nothing was). Searches do not wait for it:
+     * they see every write through the near-real-time reader; the commit is for durability, before Kafka commits
+     * the offsets of the batch.
+     */
     @Override
     public void flush() {
         try {
-            writer.commit();
+            if (writer.hasUncommittedChanges()) {
+                writer.commit();
+            }
         } catch (IOException e) {
             throw new VectorStoreException("Lucene index " + path + ": commit failed", e);
         }

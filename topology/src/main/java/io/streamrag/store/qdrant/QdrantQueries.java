@@ -6,6 +6,7 @@ import io.qdrant.client.grpc.Points.PrefetchQuery;
 import io.qdrant.client.grpc.Points.Query;
 import io.qdrant.client.grpc.Points.QueryPoints;
 import io.qdrant.client.grpc.Points.Rrf;
+import io.qdrant.client.grpc.Points.SearchParams;
 import io.qdrant.client.grpc.Points.SparseVector;
 import io.qdrant.client.grpc.Points.VectorInput;
 import io.qdrant.client.grpc.Points.WithPayloadSelector;
@@ -30,25 +31,26 @@ final class QdrantQueries {
      * hybrid, twice the top-k so that a few passages below the threshold do not leave the answer short. Null when a
      * keyword search has no terms to look for.
      */
-    static QueryPoints firstPass(String collection, SearchRequest request) {
+    static QueryPoints firstPass(String collection, SearchRequest request, int searchEf) {
         if (!request.mode().usesKeywords()) {
-            return dense(collection, request);
+            return dense(collection, request, searchEf);
         }
         int candidates = candidates(request);
         int limit = request.scoreThreshold() > -1.0 ? Math.min(candidates, 2 * request.topK()) : request.topK();
-        return fused(collection, request, limit);
+        return fused(collection, request, limit, searchEf);
     }
 
     /**
      * The request again for every candidate the legs can yield, or null when {@code first} already returned all of
      * them ({@code returned} below its limit).
      */
-    static QueryPoints fullPass(String collection, SearchRequest request, QueryPoints first, int returned) {
+    static QueryPoints fullPass(String collection, SearchRequest request, QueryPoints first, int returned,
+                                int searchEf) {
         int candidates = candidates(request);
         if (!request.mode().usesKeywords() || returned < first.getLimit() || first.getLimit() >= candidates) {
             return null;
         }
-        return fused(collection, request, candidates);
+        return fused(collection, request, candidates, searchEf);
     }
 
     /** The most passages a keyword or hybrid search can return: the sum of its legs' depths. */
@@ -61,7 +63,7 @@ final class QdrantQueries {
         };
     }
 
-    private static QueryPoints dense(String collection, SearchRequest request) {
+    private static QueryPoints dense(String collection, SearchRequest request, int searchEf) {
         QueryPoints.Builder query = QueryPoints.newBuilder()
                 .setCollectionName(collection)
                 .setQuery(Query.newBuilder().setNearest(denseInput(request.vector())))
@@ -72,10 +74,13 @@ final class QdrantQueries {
         if (request.scoreThreshold() > -1.0) {
             query.setScoreThreshold((float) request.scoreThreshold());
         }
+        if (searchEf > 0) {
+            query.setParams(SearchParams.newBuilder().setHnswEf(searchEf));
+        }
         return query.build();
     }
 
-    private static QueryPoints fused(String collection, SearchRequest request, int limit) {
+    private static QueryPoints fused(String collection, SearchRequest request, int limit, int searchEf) {
         SparseVector keywords = KeywordVectors.query(request.text());
         Filter filter = ChunkFilters.forRequest(request);
         RetrievalPlan plan = request.plan();
@@ -94,10 +99,14 @@ final class QdrantQueries {
                     .build();
         }
         Rrf.Builder rrf = Rrf.newBuilder().setK(plan.rrfK());
-        query.addPrefetch(PrefetchQuery.newBuilder()
+        PrefetchQuery.Builder dense = PrefetchQuery.newBuilder()
                 .setQuery(Query.newBuilder().setNearest(denseInput(request.vector())))
                 .setFilter(filter)
-                .setLimit(plan.denseDepth(request.topK())));
+                .setLimit(plan.denseDepth(request.topK()));
+        if (searchEf > 0) {
+            dense.setParams(SearchParams.newBuilder().setHnswEf(searchEf));
+        }
+        query.addPrefetch(dense);
         rrf.addWeights((float) plan.denseWeight());
         if (keywords.getIndicesCount() > 0) {
             query.addPrefetch(PrefetchQuery.newBuilder()

@@ -71,7 +71,7 @@ public final class QdrantVectorStore implements VectorStore {
         this.config = config;
         this.collection = config.collection();
         this.retry = new TransientRetry(config.retry());
-        this.collections = new QdrantCollections(client, retry, config.timeout());
+        this.collections = new QdrantCollections(client, retry, config.timeout(), config.collectionOptions());
     }
 
     /** Opens a gRPC channel to the configured Qdrant; closing the store closes it. */
@@ -198,7 +198,7 @@ public final class QdrantVectorStore implements VectorStore {
         List<QueryPoints> queries = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             SearchRequest request = effective(requests.get(i));
-            QueryPoints query = QdrantQueries.firstPass(collection, request);
+            QueryPoints query = QdrantQueries.firstPass(collection, request, config.collectionOptions().searchEf());
             if (query == null) {
                 results.set(i, List.of()); // a keyword search for a question without keywords
             } else {
@@ -214,7 +214,8 @@ public final class QdrantVectorStore implements VectorStore {
             SearchRequest request = effective(requests.get(i));
             List<SearchHit> hits = hits(request, first.get(p));
             QueryPoints full = hits.size() < request.topK()
-                    ? QdrantQueries.fullPass(collection, request, queries.get(p), first.get(p).getResultCount())
+                    ? QdrantQueries.fullPass(collection, request, queries.get(p),
+                            first.get(p).getResultCount(), config.collectionOptions().searchEf())
                     : null;
             if (full == null) {
                 results.set(i, hits);
