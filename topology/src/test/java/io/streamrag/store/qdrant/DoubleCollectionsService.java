@@ -26,12 +26,16 @@ import io.qdrant.client.grpc.Collections.OptimizerStatus;
 import io.qdrant.client.grpc.Collections.PayloadSchemaInfo;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
 import io.qdrant.client.grpc.CollectionsGrpc;
+import java.util.List;
 import java.util.Map;
 
 /** The Collections service of the double: create, get, exists, list, delete, and aliases. */
 final class DoubleCollectionsService extends CollectionsGrpc.CollectionsImplBase {
 
     private final DoubleStore store;
+
+    /** Every create request, for tests of the collection settings the store sends. */
+    final List<CreateCollection> creates = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     DoubleCollectionsService(DoubleStore store) {
         this.store = store;
@@ -40,6 +44,7 @@ final class DoubleCollectionsService extends CollectionsGrpc.CollectionsImplBase
     @Override
     public void create(CreateCollection request, StreamObserver<CollectionOperationResponse> observer) {
         long start = System.nanoTime();
+        creates.add(request);
         DoubleCalls.respond(observer, () -> {
             if (!request.hasVectorsConfig() || !request.getVectorsConfig().hasParams()) {
                 throw Status.UNIMPLEMENTED

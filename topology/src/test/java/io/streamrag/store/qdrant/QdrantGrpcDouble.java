@@ -40,13 +40,16 @@ public final class QdrantGrpcDouble implements AutoCloseable {
     private final DoubleStore store;
     private final DoubleGate gate;
     private final DoublePointsService points;
+    private final DoubleCollectionsService collectionsService;
     private volatile String apiKey;
 
-    private QdrantGrpcDouble(Server server, DoubleStore store, DoubleGate gate, DoublePointsService points) {
+    private QdrantGrpcDouble(Server server, DoubleStore store, DoubleGate gate, DoublePointsService points,
+                             DoubleCollectionsService collectionsService) {
         this.server = server;
         this.store = store;
         this.gate = gate;
         this.points = points;
+        this.collectionsService = collectionsService;
     }
 
     /** Starts a double on a free loopback port. */
@@ -54,11 +57,12 @@ public final class QdrantGrpcDouble implements AutoCloseable {
         DoubleStore store = new DoubleStore();
         DoubleGate gate = new DoubleGate();
         DoublePointsService points = new DoublePointsService(store);
+        DoubleCollectionsService collections = new DoubleCollectionsService(store);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .addService(ServerInterceptors.intercept(new DoubleHealthService(VERSION), gate))
                 .addService(ServerInterceptors.intercept(new DoubleGrpcHealthService(), gate))
-                .addService(ServerInterceptors.intercept(new DoubleCollectionsService(store), gate))
+                .addService(ServerInterceptors.intercept(collections, gate))
                 .addService(ServerInterceptors.intercept(points, gate))
                 .build();
         try {
@@ -66,13 +70,20 @@ public final class QdrantGrpcDouble implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the Qdrant gRPC double", e);
         }
-        return new QdrantGrpcDouble(server, store, gate, points);
+        return new QdrantGrpcDouble(server, store, gate, points, collections);
     }
 
     /** Creates a collection as this store did before hybrid search: one unnamed cosine vector, no sparse vector. */
     public void createDenseOnlyCollection(String name, int dimension) {
         store.create(name, io.qdrant.client.grpc.Collections.VectorParams.newBuilder().setSize(dimension)
                 .setDistance(io.qdrant.client.grpc.Collections.Distance.Cosine).build(), Map.of());
+    }
+
+    /** Every CreateCollection request received so far, oldest first. */
+    public List<io.qdrant.client.grpc.Collections.CreateCollection> createRequests() {
+        synchronized (collectionsService.creates) {
+            return List.copyOf(collectionsService.creates);
+        }
     }
 
     /** Every Query API request answered so far (single or batched), oldest first. */

@@ -120,6 +120,41 @@ class QdrantVectorStoreTest extends VectorStoreContractTest {
     }
 
     @Test
+    void newCollectionsCarryTheConfiguredHnswQuantisationStorageAndShardingAndSearchesTheirEf() {
+        String tuned = collection + "_tuned";
+        VectorStore store = QdrantVectorStore.connect(qdrant.config(tuned).withCollectionOptions(
+                new CollectionOptions(32, 200, 128, CollectionOptions.Quantization.INT8, true, 3, 2)));
+        extraStores.add(store);
+        store.ensureCollection(DIMENSION);
+
+        io.qdrant.client.grpc.Collections.CreateCollection create = qdrant.createRequests().stream()
+                .filter(request -> request.getCollectionName().equals(tuned)).findFirst().orElseThrow();
+        assertThat(create.getHnswConfig().getM()).isEqualTo(32);
+        assertThat(create.getHnswConfig().getEfConstruct()).isEqualTo(200);
+        assertThat(create.getHnswConfig().getOnDisk()).isTrue();
+        assertThat(create.getVectorsConfig().getParams().getOnDisk()).isTrue();
+        assertThat(create.getQuantizationConfig().getScalar().getType())
+                .isEqualTo(io.qdrant.client.grpc.Collections.QuantizationType.Int8);
+        assertThat(create.getShardNumber()).isEqualTo(3);
+        assertThat(create.getReplicationFactor()).isEqualTo(2);
+        assertThat(create.getSparseVectorsConfig().getMapMap().get(KeywordVectors.NAME).getModifier())
+                .isEqualTo(io.qdrant.client.grpc.Collections.Modifier.Idf);
+
+        int before = qdrant.queries().size();
+        store.search(List.of(new SearchRequest(new float[] {1, 0, 0, 0}, 3, null, Map.of(), -1.0)));
+        assertThat(qdrant.queries().get(before).getParams().getHnswEf()).isEqualTo(128);
+    }
+
+    @Test
+    void theServerDefaultsSendNoCollectionSettings() {
+        io.qdrant.client.grpc.Collections.CreateCollection create = qdrant.createRequests().stream()
+                .filter(request -> request.getCollectionName().equals(collection)).findFirst().orElseThrow();
+        assertThat(create.hasHnswConfig()).isFalse();
+        assertThat(create.hasQuantizationConfig()).isFalse();
+        assertThat(create.hasShardNumber()).isFalse();
+    }
+
+    @Test
     void aCollectionFromBeforeHybridSearchIsSearchedDenseOnly() {
         String old = collection + "_old";
         qdrant.createDenseOnlyCollection(old, DIMENSION);
