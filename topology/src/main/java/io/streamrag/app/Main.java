@@ -32,7 +32,7 @@ public final class Main implements Runnable {
         return commandLine().execute(args);
     }
 
-    /** The command tree: {@code run}, {@code config}, {@code reindex}, and the client tools {@code load}, {@code ask}, {@code answers}. */
+    /** The command tree: {@code run}, {@code config}, {@code reindex}, {@code eval}, and the client tools {@code load}, {@code ask}, {@code answers}. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main())
                 .addSubcommand(new RunCommand())
@@ -41,6 +41,7 @@ public final class Main implements Runnable {
                 .addSubcommand(new io.streamrag.cli.AskCommand())
                 .addSubcommand(new io.streamrag.cli.AnswersCommand())
                 .addSubcommand(new io.streamrag.reindex.ReindexCommand())
+                .addSubcommand(new io.streamrag.eval.EvalCommand())
                 .addSubcommand(new CommandLine.HelpCommand());
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             boolean verbose = false;

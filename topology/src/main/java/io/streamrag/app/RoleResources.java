@@ -71,12 +71,17 @@ public final class RoleResources {
 
     private static VectorStore open(StoreSettings store, TextEmbedder embedder) {
         if (store.type() == StoreSettings.StoreType.EMBEDDED) {
-            return LuceneVectorStore.open(store.embeddedDir().resolve(collection(store, embedder)));
+            return LuceneVectorStore.open(store.embeddedDir().resolve(collection(store, embedder)), store.lucene());
         }
-        return QdrantVectorStore.connect(QdrantConfig.of(store.qdrantHost(), store.qdrantPort(),
-                        store.collectionPrefix())
+        return QdrantVectorStore.connect(qdrantConfig(store, store.collectionPrefix())
+                .withEmbeddingModel(embedder.modelName()));
+    }
+
+    /** The Qdrant connection and collection options of the configuration, for collection {@code collection}. */
+    public static QdrantConfig qdrantConfig(StoreSettings store, String collection) {
+        return QdrantConfig.of(store.qdrantHost(), store.qdrantPort(), collection)
                 .withTls(store.qdrantTls())
                 .withApiKey(store.qdrantApiKey().orElse(null))
-                .withEmbeddingModel(embedder.modelName()));
+                .withCollectionOptions(store.qdrantCollections());
     }
 }

@@ -31,6 +31,7 @@ public final class QaConfiguration {
                 .withGeneration(qa.numBeams(), qa.maxNewTokens(), null)
                 .withWorkBudget(qa.batchMaxTokens(), config.ingest().chunkSizeTokens(),
                         config.kafka().transactionTimeout().dividedBy(2))
-                .withReplyTopics(qa.replyTopics());
+                .withReplyTopics(qa.replyTopics())
+                .withRetrievalPlan(qa.retrieval());
     }
 }

@@ -15,6 +15,8 @@ import io.streamrag.inference.checkpoint.ModelLocator;
 import io.streamrag.inference.device.ComputeDevice;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.inference.generate.TextGenerator;
+import io.streamrag.inference.rerank.CrossEncoder;
+import io.streamrag.qa.rerank.RerankingStore;
 import io.streamrag.store.VectorStore;
 import java.io.IOException;
 import org.apache.kafka.streams.Topology;
@@ -39,6 +41,10 @@ public final class QaRole implements RoleTopology {
         QaSettings settings = QaConfiguration.settingsFrom(config);
         TextEmbedder embedder = RoleResources.embedder(context);
         VectorStore store = RoleResources.store(context, embedder);
+        if (config.models().reranker().isPresent()) {
+            CrossEncoder reranker = context.closeOnShutdown(openReranker(config));
+            store = new RerankingStore(store, reranker::score, config.models().rerankCandidates());
+        }
         TextGenerator generator = config.models().generator().isPresent()
                 ? context.closeOnShutdown(openGenerator(config)) : null;
         QaSerdes serdes = new QaSerdes(context.valueSerde(Question.class), context.valueSerde(Answer.class),
@@ -47,6 +53,13 @@ public final class QaRole implements RoleTopology {
                 KafkaTopicDirectory.connect(context.kafkaClientConfig(), config.kafka().adminTimeout()));
         return new QaTopology(settings, serdes, embedder, store, generator, context.meterRegistry())
                 .withReplyTopicDirectory(replyTopics).withFailureLedger(context.failureLedger()).build();
+    }
+
+    /** The cross-encoder of {@code models.reranker}, on the configured device and precision. */
+    public static CrossEncoder openReranker(AppConfig config) throws IOException {
+        ModelSource source = config.models().reranker().orElseThrow();
+        return CrossEncoder.load(ModelLocator.fromEnvironment().resolve(source.spec()),
+                config.models().deviceSettings());
     }
 
     private static TextGenerator openGenerator(AppConfig config) throws IOException {

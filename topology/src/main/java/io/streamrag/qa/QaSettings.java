@@ -1,5 +1,6 @@
 package io.streamrag.qa;
 
+import io.streamrag.store.RetrievalPlan;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -30,6 +31,7 @@ import java.util.Objects;
  *     transaction timeout), so slow inference never outlives its transaction
  * @param replyTopics topics (or prefixes ending in {@code *}) a question's replyTo may name; empty = the answers
  *     topic and its name as prefix
+ * @param retrievalPlan how passages are retrieved: hybrid (dense + BM25, fused), dense or keyword, leg depths, RRF
  */
 public record QaSettings(
         String questionsTopic,
@@ -52,7 +54,8 @@ public record QaSettings(
         int batchMaxTokens,
         int passageTokens,
         Duration batchTimeBudget,
-        java.util.List<String> replyTopics) {
+        java.util.List<String> replyTopics,
+        RetrievalPlan retrievalPlan) {
 
     /** How retrieved passages reach the generator. */
     public enum GenerationMode {
@@ -102,6 +105,7 @@ public record QaSettings(
         Objects.requireNonNull(decoding, "decoding");
         Objects.requireNonNull(defaultDeadline, "defaultDeadline");
         Objects.requireNonNull(batchLinger, "batchLinger");
+        Objects.requireNonNull(retrievalPlan, "retrievalPlan");
         generatorPrefix = generatorPrefix == null ? "" : generatorPrefix;
         if (maxTopK < 1) {
             throw new IllegalArgumentException("maxTopK must be >= 1, was " + maxTopK);
@@ -148,7 +152,7 @@ public record QaSettings(
     public static QaSettings defaults(String questionsTopic, String answersTopic, String deadLetterTopic) {
         return new Builder(new QaSettings(questionsTopic, answersTopic, deadLetterTopic, GenerationMode.RAG_SEQUENCE,
                 RagDecoding.THOROUGH, 5, 50, 2_000, 0.0, 1.0, Duration.ofSeconds(30), 32, Duration.ofMillis(5),
-                null, null, "", null, Integer.MAX_VALUE, 256, Duration.ofSeconds(30), java.util.List.of())).build();
+                null, null, "", null, Integer.MAX_VALUE, 256, Duration.ofSeconds(30), java.util.List.of(), RetrievalPlan.hybrid())).build();
     }
 
     public QaSettings withMode(GenerationMode newMode) {
@@ -198,6 +202,10 @@ public record QaSettings(
         return toBuilder().retrievalTemperature(newTemperature).build();
     }
 
+    public QaSettings withRetrievalPlan(RetrievalPlan newPlan) {
+        return toBuilder().retrievalPlan(newPlan).build();
+    }
+
     private Builder toBuilder() {
         return new Builder(this);
     }
@@ -225,6 +233,7 @@ public record QaSettings(
         private int passageTokens;
         private Duration batchTimeBudget;
         private java.util.List<String> replyTopics;
+        private RetrievalPlan retrievalPlan;
 
         Builder(QaSettings from) {
             questionsTopic = from.questionsTopic;
@@ -248,6 +257,7 @@ public record QaSettings(
             passageTokens = from.passageTokens;
             batchTimeBudget = from.batchTimeBudget;
             replyTopics = from.replyTopics;
+            retrievalPlan = from.retrievalPlan;
         }
 
         Builder mode(GenerationMode value) {
@@ -294,6 +304,11 @@ public record QaSettings(
             return this;
         }
 
+        Builder retrievalPlan(RetrievalPlan value) {
+            retrievalPlan = value;
+            return this;
+        }
+
         Builder retrievalTemperature(double value) {
             retrievalTemperature = value;
             return this;
@@ -303,7 +318,7 @@ public record QaSettings(
             return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, mode, decoding, defaultTopK, maxTopK,
                     maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline, batchMaxSize,
                     batchLinger, numBeams, maxNewTokens, generatorPrefix, bosTokenId, batchMaxTokens, passageTokens,
-                    batchTimeBudget, replyTopics);
+                    batchTimeBudget, replyTopics, retrievalPlan);
         }
     }
 

@@ -60,8 +60,9 @@ public final class QuestionAnswerer {
         List<SearchRequest> requests = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Question question = batch.get(i).question();
-            requests.add(new SearchRequest(vectors.get(i), validator.topKOf(question), question.getTenant(),
-                    question.getFilters(), settings.scoreThreshold()));
+            requests.add(new SearchRequest(vectors.get(i), question.getText(), validator.topKOf(question),
+                    question.getTenant(), question.getFilters(), settings.scoreThreshold(),
+                    settings.retrievalPlan()));
         }
         List<List<SearchHit>> results = run("retrieve", () -> store.search(requests));
         if (results.size() != batch.size()) {

@@ -3,7 +3,13 @@ package io.streamrag.qa;
 import io.streamrag.store.SearchHit;
 import java.util.List;
 
-/** p(d|x): the softmax of the retrieval scores over the retrieved passages (RAG's document prior). */
+/**
+ * p(d|x), RAG's document prior (Lewis et al. 2020, eq. 1-2): the softmax of the question-passage inner products over
+ * the retrieved top-k. The inner product is {@link SearchHit#score()}, the cosine of the two embeddings (unit vectors
+ * for the normalising embedders this project uses), whichever leg found the passage: under hybrid retrieval the
+ * top-k is chosen and ordered by rank fusion, but p(d|x) stays the paper's softmax over those k, so the RAG formulas
+ * are the paper's. The RRF score only ranks; it is no probability and no inner product.
+ */
 public final class RetrievalWeights {
 
     private RetrievalWeights() {

@@ -110,7 +110,7 @@ public final class ReindexCommand implements Callable<Integer> {
                     + " on this model, or left by an interrupted reindex); remove it first if it is not in use.");
             return 1;
         }
-        try (LuceneVectorStore store = LuceneVectorStore.open(directory)) {
+        try (LuceneVectorStore store = LuceneVectorStore.open(directory, app.store().lucene())) {
             store.ensureCollection(embedder.dimension());
             ReindexResult result = reindexer(app, embedder, store, collection).run(progress(out));
             summary(out, result, directory.toString());
@@ -128,9 +128,7 @@ public final class ReindexCommand implements Callable<Integer> {
     private int intoQdrant(AppConfig app, TextEmbedder embedder, PrintWriter out) throws InterruptedException {
         StoreSettings store = app.store();
         String alias = store.collectionPrefix();
-        QdrantConfig base = QdrantConfig.of(store.qdrantHost(), store.qdrantPort(), alias)
-                .withTls(store.qdrantTls())
-                .withApiKey(store.qdrantApiKey().orElse(null));
+        QdrantConfig base = RoleResources.qdrantConfig(store, alias);
         try (QdrantClient client = QdrantVectorStore.newClient(base)) {
             QdrantCollections collections = QdrantCollections.of(client, base);
             String target = QdrantCollections.collectionName(alias, embedder.modelName(), embedder.dimension());

@@ -276,6 +276,188 @@ public abstract class VectorStoreContractTest {
         assertThat(store.isReachable()).isTrue();
     }
 
+    // ---- hybrid retrieval: the keyword leg, fusion and filters inside both legs ----
+
+    private static RetrievalPlan plan(RetrievalMode mode) {
+        return new RetrievalPlan(mode, 10, 10, 2, 1.0, 1.0);
+    }
+
+    private static SearchRequest query(float[] vector, String text, int topK, String tenant,
+                                       Map<String, String> filters, double threshold, RetrievalMode mode) {
+        return new SearchRequest(vector, text, topK, tenant, filters, threshold, plan(mode));
+    }
+
+    private static StoredChunk passage(String documentId, String tenant, String title, String text,
+                                       Map<String, String> metadata, float[] vector) {
+        return new StoredChunk(chunkId(documentId, 0), documentId, 0, 1L, title, text, tenant, metadata, vector);
+    }
+
+    @Test
+    void keywordLegFindsAPassageTheDenseLegRanksLastAndGivesItsCosine() {
+        store.replaceDocument("zebra", List.of(passage("zebra", null, "Wildlife",
+                "The great zebra migration crosses the Mara river.", Map.of(), new float[] {0, 0, 0, 1})));
+        store.replaceDocument("near", List.of(passage("near", null, "Cooking",
+                "Bread rises in a warm kitchen.", Map.of(), new float[] {1, 0, 0, 0})));
+        store.replaceDocument("nearer", List.of(passage("nearer", null, "Gardening",
+                "Tomatoes need sun and water.", Map.of(), new float[] {1, 1, 0, 0})));
+        float[] question = {1, 0, 0, 0};
+        String text = "When do the zebras migrate?";
+
+        assertThat(searchOne(query(question, text, 1, null, Map.of(), NO_THRESHOLD, RetrievalMode.DENSE)))
+                .extracting(hit -> hit.chunk().documentId()).containsExactly("near");
+        List<SearchHit> keyword = searchOne(query(question, text, 3, null, Map.of(), NO_THRESHOLD,
+                RetrievalMode.KEYWORD));
+        assertThat(keyword).extracting(hit -> hit.chunk().documentId()).containsExactly("zebra");
+        assertThat(keyword.get(0).score()).as("cosine of a keyword-only hit").isCloseTo(0.0, within(SCORE_TOLERANCE));
+        assertThat(keyword.get(0).rankScore()).isPositive();
+
+        List<SearchHit> hybrid = searchOne(query(question, text, 3, null, Map.of(), NO_THRESHOLD,
+                RetrievalMode.HYBRID));
+        // zebra: keyword #1 (1/2); near: dense #1 (1/2); nearer: dense #2 (1/3). Ties keep the dense leg first.
+        assertThat(hybrid).extracting(hit -> hit.chunk().documentId())
+                .containsExactlyInAnyOrder("near", "zebra", "nearer");
+        assertThat(hybrid.get(2).chunk().documentId()).isEqualTo("nearer");
+        assertThat(hybrid.get(2).rankScore()).isCloseTo(1.0 / 3, within(1e-6));
+        assertThat(hybrid.get(2).score()).isCloseTo(cosine(question, new float[] {1, 1, 0, 0}),
+                within(SCORE_TOLERANCE));
+    }
+
+    @Test
+    void hybridOrderIsReciprocalRankFusionOfBothLegs() {
+        // dense order: d1, d2, d3; keyword order: d3 (both words, twice), d2 (one word); d1 has neither
+        store.replaceDocument("d1", List.of(passage("d1", null, "One", "Nothing relevant at all.", Map.of(),
+                new float[] {1, 0, 0, 0})));
+        store.replaceDocument("d2", List.of(passage("d2", null, "Two", "A comet passed by.", Map.of(),
+                new float[] {0.8f, 0.6f, 0, 0})));
+        store.replaceDocument("d3", List.of(passage("d3", null, "Three",
+                "Halley comet orbit: the Halley comet orbit is long.", Map.of(), new float[] {0.6f, 0.8f, 0, 0})));
+
+        List<SearchHit> hits = searchOne(query(new float[] {1, 0, 0, 0}, "Halley comet orbit", 3, null, Map.of(),
+                NO_THRESHOLD, RetrievalMode.HYBRID));
+
+        // k = 2: d3 = 1/(2+2) + 1/(2+0) = 0.75, d2 = 1/3 + 1/3, d1 = 1/2
+        assertThat(hits).extracting(hit -> hit.chunk().documentId()).containsExactly("d3", "d2", "d1");
+        assertThat(hits.stream().mapToDouble(SearchHit::rankScore).toArray())
+                .containsExactly(new double[] {0.75, 2.0 / 3, 0.5}, within(1e-6));
+        assertThat(hits.stream().mapToDouble(SearchHit::score).toArray())
+                .containsExactly(new double[] {0.6, 0.8, 1.0}, within(1e-5));
+    }
+
+    @Test
+    void keywordLegWeightShiftsTheFusion() {
+        store.replaceDocument("dense", List.of(passage("dense", null, "A", "Unrelated words.", Map.of(),
+                new float[] {1, 0, 0, 0})));
+        store.replaceDocument("keyword", List.of(passage("keyword", null, "B", "Photosynthesis in leaves.",
+                Map.of(), new float[] {0, 1, 0, 0})));
+        float[] question = {1, 0, 0, 0};
+
+        // one candidate per leg: each leg's first passage scores w / (1 + w (k - 1)) = 1/(1/w + 1) at k = 2
+        for (double weight : new double[] {0.5, 2.0}) {
+            RetrievalPlan plan = new RetrievalPlan(RetrievalMode.HYBRID, 1, 1, 2, 1.0, weight);
+            List<SearchHit> hits = searchOne(new SearchRequest(question, "photosynthesis", 1, null, Map.of(),
+                    NO_THRESHOLD, plan));
+            assertThat(hits).as("keyword weight %s", weight).extracting(hit -> hit.chunk().documentId())
+                    .containsExactly(weight < 1 ? "dense" : "keyword");
+            assertThat(hits.get(0).rankScore()).isCloseTo(weight < 1 ? 0.5 : 2.0 / 3, within(1e-6));
+        }
+    }
+
+    @Test
+    void tenantFilterHoldsInsideTheKeywordLeg() {
+        store.replaceDocument("acme-report", List.of(passage("acme-report", "acme", "Acme",
+                "Quarterly revenue grew.", Map.of(), new float[] {1, 0, 0, 0})));
+        store.replaceDocument("globex-plan", List.of(passage("globex-plan", "globex", "Globex",
+                "The secret merger plan with Initech.", Map.of(), new float[] {0, 1, 0, 0})));
+        store.replaceDocument("public-note", List.of(passage("public-note", null, "Note",
+                "A secret merger plan was rumoured.", Map.of(), new float[] {0, 1, 0, 0})));
+        float[] question = {0, 1, 0, 0};
+        String text = "What is the secret merger plan?";
+
+        // the keyword leg alone would rank globex's passage first: it matches every word
+        assertThat(searchOne(query(question, text, 3, "globex", Map.of(), NO_THRESHOLD, RetrievalMode.KEYWORD)))
+                .extracting(hit -> hit.chunk().documentId()).containsExactly("globex-plan");
+        for (RetrievalMode mode : RetrievalMode.values()) {
+            assertThat(searchOne(query(question, text, 3, "acme", Map.of(), NO_THRESHOLD, mode)))
+                    .as("acme's question in %s mode", mode)
+                    .allSatisfy(hit -> assertThat(hit.chunk().tenant()).isEqualTo("acme"));
+            assertThat(searchOne(query(question, text, 3, null, Map.of(), NO_THRESHOLD, mode)))
+                    .as("an untenanted question in %s mode", mode)
+                    .extracting(hit -> hit.chunk().documentId()).containsOnly("public-note");
+        }
+        assertThat(searchOne(query(question, text, 3, "acme", Map.of(), NO_THRESHOLD, RetrievalMode.KEYWORD)))
+                .as("no acme passage has the words").isEmpty();
+        assertThat(searchOne(query(question, text, 3, "acme", Map.of(), NO_THRESHOLD, RetrievalMode.HYBRID)))
+                .extracting(hit -> hit.chunk().documentId()).containsExactly("acme-report");
+    }
+
+    @Test
+    void metadataFiltersHoldInsideTheKeywordLeg() {
+        store.replaceDocument("en", List.of(passage("en", null, "Tides", "The moon drives the tides.",
+                Map.of("lang", "en"), new float[] {1, 0, 0, 0})));
+        store.replaceDocument("draft", List.of(passage("draft", null, "Tides", "Moon tides, moon tides, tides.",
+                Map.of("lang", "draft"), new float[] {1, 0, 0, 0})));
+
+        for (RetrievalMode mode : RetrievalMode.values()) {
+            assertThat(searchOne(query(new float[] {1, 0, 0, 0}, "moon tides", 5, null, Map.of("lang", "en"),
+                    NO_THRESHOLD, mode)))
+                    .as("%s mode", mode).extracting(hit -> hit.chunk().documentId()).containsExactly("en");
+        }
+    }
+
+    @Test
+    void scoreThresholdDropsKeywordHitsByTheirCosineAndStillFillsTheTopK() {
+        // three strong keyword matches pointing away from the question, one weaker match pointing at it
+        for (int i = 0; i < 3; i++) {
+            store.replaceDocument("away-" + i, List.of(passage("away-" + i, null, "Volcano",
+                    "Volcano eruption: volcano eruption " + i + ".", Map.of(), new float[] {-1, 0.1f * i, 0, 0})));
+        }
+        store.replaceDocument("toward", List.of(passage("toward", null, "Geology",
+                "An eruption, seen from far.", Map.of(), new float[] {1, 0, 0, 0})));
+
+        for (RetrievalMode mode : List.of(RetrievalMode.KEYWORD, RetrievalMode.HYBRID)) {
+            List<SearchHit> hits = searchOne(query(new float[] {1, 0, 0, 0}, "volcano eruption", 1, null, Map.of(),
+                    0.0, mode));
+            assertThat(hits).as("%s mode", mode).extracting(hit -> hit.chunk().documentId())
+                    .containsExactly("toward");
+            assertThat(hits.get(0).score()).isCloseTo(1.0, within(SCORE_TOLERANCE));
+        }
+    }
+
+    @Test
+    void keywordLegMatchesTheTitleAndStemsAndIgnoresQuestionWords() {
+        store.replaceDocument("acme", List.of(passage("acme", null, "Acme Corporation",
+                "It was founded in 1911 and builds rockets.", Map.of(), new float[] {1, 0, 0, 0})));
+        store.replaceDocument("other", List.of(passage("other", null, "Other",
+                "What did they do? When and how?", Map.of(), new float[] {0, 1, 0, 0})));
+
+        assertThat(searchOne(query(new float[] {0, 1, 0, 0}, "When was Acme founded?", 5, null, Map.of(),
+                NO_THRESHOLD, RetrievalMode.KEYWORD)))
+                .extracting(hit -> hit.chunk().documentId()).containsExactly("acme");
+        assertThat(searchOne(query(new float[] {0, 1, 0, 0}, "rocket building", 5, null, Map.of(),
+                NO_THRESHOLD, RetrievalMode.KEYWORD)))
+                .as("stemmed: rockets/rocket, builds/building").extracting(hit -> hit.chunk().documentId())
+                .containsExactly("acme");
+        assertThat(searchOne(query(new float[] {0, 1, 0, 0}, "What did they do?", 5, null, Map.of(),
+                NO_THRESHOLD, RetrievalMode.KEYWORD)))
+                .as("a question of stop words only has no keywords").isEmpty();
+    }
+
+    @Test
+    void aRewrittenDocumentIsSearchableByItsNewWordsOnly() {
+        store.replaceDocument("doc", List.of(passage("doc", null, "Doc", "Original wording about glaciers.",
+                Map.of(), new float[] {1, 0, 0, 0})));
+        store.replaceDocument("doc", List.of(passage("doc", null, "Doc", "Revised wording about deserts.",
+                Map.of(), new float[] {1, 0, 0, 0})));
+
+        assertThat(searchOne(query(new float[] {1, 0, 0, 0}, "glaciers", 5, null, Map.of(), NO_THRESHOLD,
+                RetrievalMode.KEYWORD))).isEmpty();
+        assertThat(searchOne(query(new float[] {1, 0, 0, 0}, "deserts", 5, null, Map.of(), NO_THRESHOLD,
+                RetrievalMode.KEYWORD))).extracting(hit -> hit.chunk().documentId()).containsExactly("doc");
+        store.deleteDocument("doc");
+        assertThat(searchOne(query(new float[] {1, 0, 0, 0}, "deserts", 5, null, Map.of(), NO_THRESHOLD,
+                RetrievalMode.HYBRID))).isEmpty();
+    }
+
     // ---- helpers ----
 
     protected final List<SearchHit> searchOne(SearchRequest request) {

@@ -8,6 +8,10 @@ import io.streamrag.inference.device.ComputeDevice;
 import io.streamrag.inference.device.DeviceSettings;
 import io.streamrag.inference.device.Precision;
 import io.streamrag.ingest.cdc.CdcSource;
+import io.streamrag.store.RetrievalMode;
+import io.streamrag.store.lucene.LuceneOptions;
+import io.streamrag.store.qdrant.CollectionOptions;
+import io.streamrag.store.RetrievalPlan;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,13 +144,17 @@ public record AppConfig(
                 r.integer(QA_GENERATE_BATCH_SIZE, 1, 1024),
                 r.millis(QA_BATCH_MAX_WAIT_MS, 0),
                 r.integer(QA_BATCH_MAX_TOKENS, 1, Integer.MAX_VALUE),
-                r.list(QA_REPLY_TOPICS));
+                r.list(QA_REPLY_TOPICS),
+                retrievalPlan(r));
 
         String generator = r.string(MODELS_GENERATOR);
+        String reranker = r.string(MODELS_RERANKER);
         ModelSettings models = new ModelSettings(
                 modelSource(r, MODELS_EMBEDDER, r.nonBlank(MODELS_EMBEDDER)),
                 generator.isBlank() ? Optional.empty() : Optional.of(modelSource(r, MODELS_GENERATOR, generator)),
-                deviceSettings(r));
+                deviceSettings(r),
+                reranker.isBlank() ? Optional.empty() : Optional.of(modelSource(r, MODELS_RERANKER, reranker)),
+                r.integer(QA_RERANK_CANDIDATES, 1, 1000));
 
         String apiKey = r.string(STORE_QDRANT_API_KEY);
         StoreSettings store = new StoreSettings(
@@ -157,7 +165,19 @@ public record AppConfig(
                 r.integer(STORE_QDRANT_PORT, 1, 65535),
                 r.bool(STORE_QDRANT_TLS),
                 apiKey.isBlank() ? Optional.empty() : Optional.of(apiKey),
-                r.nonBlank(STORE_COLLECTION_PREFIX));
+                r.nonBlank(STORE_COLLECTION_PREFIX),
+                new LuceneOptions(r.integer(STORE_EMBEDDED_SEARCH_CANDIDATES, 1, 10_000),
+                        r.choice(STORE_EMBEDDED_VECTOR_FORMAT, LuceneOptions.VectorFormat::parse, "float32, int8",
+                                LuceneOptions.VectorFormat.FLOAT32)),
+                new CollectionOptions(
+                        r.integer(STORE_QDRANT_HNSW_M, 0, 1024),
+                        r.integer(STORE_QDRANT_HNSW_EF_CONSTRUCT, 0, 100_000),
+                        r.integer(STORE_QDRANT_SEARCH_EF, 0, 100_000),
+                        r.choice(STORE_QDRANT_QUANTIZATION, CollectionOptions.Quantization::parse, "none, int8",
+                                CollectionOptions.Quantization.NONE),
+                        r.bool(STORE_QDRANT_ON_DISK),
+                        r.integer(STORE_QDRANT_SHARDS, 0, 10_000),
+                        r.integer(STORE_QDRANT_REPLICATION_FACTOR, 0, 100)));
 
         MetricsSettings metrics = new MetricsSettings(r.integer(METRICS_PORT, -1, 65535));
         List<CdcSource> cdcSources = CdcSourcesReader.read(r);
@@ -165,6 +185,16 @@ public record AppConfig(
                 r.integer(FAILURES_DEAD_LETTER_MAX_BYTES, 1024, 64 * 1024 * 1024),
                 r.integer(FAILURES_QUARANTINE_ATTEMPTS, 1, 1000));
         return new AppConfig(kafka, registry, topics, ingest, qa, models, store, metrics, cdcSources, failures);
+    }
+
+    private static RetrievalPlan retrievalPlan(ConfigReader r) {
+        return new RetrievalPlan(
+                r.choice(QA_RETRIEVAL_MODE, RetrievalMode::parse, "hybrid, dense, keyword", RetrievalMode.HYBRID),
+                r.integer(QA_RETRIEVAL_DENSE_CANDIDATES, 1, 10_000),
+                r.integer(QA_RETRIEVAL_KEYWORD_CANDIDATES, 1, 10_000),
+                r.integer(QA_RETRIEVAL_RRF_K, 1, 100_000),
+                1.0,
+                r.decimal(QA_RETRIEVAL_KEYWORD_WEIGHT, 0.01, 100.0));
     }
 
     private static ModelSource modelSource(ConfigReader r, String key, String value) {

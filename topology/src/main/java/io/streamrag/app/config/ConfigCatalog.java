@@ -1,5 +1,6 @@
 package io.streamrag.app.config;
 
+import io.streamrag.store.RetrievalPlan;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,11 @@ public final class ConfigCatalog {
     public static final String QA_TOP_K_DEFAULT = "qa.top.k.default";
     public static final String QA_TOP_K_MAX = "qa.top.k.max";
     public static final String QA_SCORE_THRESHOLD = "qa.score.threshold";
+    public static final String QA_RETRIEVAL_MODE = "qa.retrieval.mode";
+    public static final String QA_RETRIEVAL_DENSE_CANDIDATES = "qa.retrieval.dense.candidates";
+    public static final String QA_RETRIEVAL_KEYWORD_CANDIDATES = "qa.retrieval.keyword.candidates";
+    public static final String QA_RETRIEVAL_RRF_K = "qa.retrieval.rrf.k";
+    public static final String QA_RETRIEVAL_KEYWORD_WEIGHT = "qa.retrieval.keyword.weight";
     public static final String QA_GENERATION_MODE = "qa.generation.mode";
     public static final String QA_NUM_BEAMS = "qa.num.beams";
     public static final String QA_MAX_NEW_TOKENS = "qa.max.new.tokens";
@@ -87,6 +93,8 @@ public final class ConfigCatalog {
     // models
     public static final String MODELS_EMBEDDER = "models.embedder";
     public static final String MODELS_GENERATOR = "models.generator";
+    public static final String MODELS_RERANKER = "models.reranker";
+    public static final String QA_RERANK_CANDIDATES = "qa.rerank.candidates";
     public static final String MODELS_DEVICE = "models.device";
     public static final String MODELS_PRECISION = "models.precision";
     // store
@@ -97,6 +105,15 @@ public final class ConfigCatalog {
     public static final String STORE_QDRANT_TLS = "store.qdrant.tls";
     public static final String STORE_QDRANT_API_KEY = "store.qdrant.api.key";
     public static final String STORE_COLLECTION_PREFIX = "store.collection.prefix";
+    public static final String STORE_EMBEDDED_VECTOR_FORMAT = "store.embedded.vector.format";
+    public static final String STORE_EMBEDDED_SEARCH_CANDIDATES = "store.embedded.search.candidates";
+    public static final String STORE_QDRANT_HNSW_M = "store.qdrant.hnsw.m";
+    public static final String STORE_QDRANT_HNSW_EF_CONSTRUCT = "store.qdrant.hnsw.ef.construct";
+    public static final String STORE_QDRANT_SEARCH_EF = "store.qdrant.search.ef";
+    public static final String STORE_QDRANT_QUANTIZATION = "store.qdrant.quantization";
+    public static final String STORE_QDRANT_ON_DISK = "store.qdrant.on.disk";
+    public static final String STORE_QDRANT_SHARDS = "store.qdrant.shards";
+    public static final String STORE_QDRANT_REPLICATION_FACTOR = "store.qdrant.replication.factor";
     // metrics
     public static final String METRICS_PORT = "metrics.port";
 
@@ -229,6 +246,18 @@ public final class ConfigCatalog {
                             + "(`ExtractiveAnswerBench`, docs/benchmarks.md): 98 % of answerable questions keep their "
                             + "best passage, 84 % of questions about an absent topic get `NO_CONTEXT`. "
                             + "Recalibrate for another embedder; 0 turns it off."),
+            key(QA_RETRIEVAL_MODE, "hybrid",
+                    "`hybrid`: dense (embedding) and keyword (BM25 over title and passage) search, fused by "
+                            + "reciprocal rank; `dense` or `keyword`: one leg alone. Filters apply inside every leg."),
+            key(QA_RETRIEVAL_DENSE_CANDIDATES, String.valueOf(RetrievalPlan.DEFAULT_CANDIDATES),
+                    "Passages the dense leg hands to fusion (at least the question's top-k)."),
+            key(QA_RETRIEVAL_KEYWORD_CANDIDATES, String.valueOf(RetrievalPlan.DEFAULT_CANDIDATES),
+                    "Passages the keyword leg hands to fusion (at least the question's top-k)."),
+            key(QA_RETRIEVAL_RRF_K, String.valueOf(RetrievalPlan.DEFAULT_RRF_K),
+                    "Reciprocal-rank constant k: a passage at 0-based position p of a leg of weight w scores "
+                            + "1 / ((p + 1) / w + k - 1), summed over the legs (Qdrant's RRF)."),
+            key(QA_RETRIEVAL_KEYWORD_WEIGHT, "1.0",
+                    "RRF weight w of the keyword leg (the dense leg's is 1)."),
             key(QA_GENERATION_MODE, "rag-sequence",
                     "How the generator uses passages: `rag-sequence` (generate per passage, marginalise), "
                             + "`rag-token` (marginalise per token) or `concat` (one input with all passages)."),
@@ -263,6 +292,12 @@ public final class ConfigCatalog {
             key(MODELS_GENERATOR, "",
                     "BART-style generator: a local directory or `hf://org/name[@revision]`. Empty: extractive "
                             + "answers (the best passage), no generation."),
+            key(MODELS_RERANKER, "",
+                    "Optional cross-encoder reranker: a `BertForSequenceClassification` checkpoint (e.g. an MS MARCO "
+                            + "MiniLM cross-encoder), a local directory or `hf://org/name[@revision]`. Empty: off."),
+            key(QA_RERANK_CANDIDATES, "20",
+                    "With a reranker: retrieved passages scored as (question, passage) pairs in one batch; the best "
+                            + "top-k of them are kept."),
             key(MODELS_DEVICE, "cpu", "`cpu` or `cuda:N` (`cuda` means `cuda:0`)."),
             key(MODELS_PRECISION, "fp32",
                     "Compute precision: `fp32`, or `fp16` on a GPU. bf16 checkpoints load (widened to fp32); bf16 "
@@ -270,10 +305,28 @@ public final class ConfigCatalog {
 
             key(STORE_TYPE, "embedded", "Vector store: `embedded` (Lucene, in this process) or `qdrant`."),
             key(STORE_EMBEDDED_DIR, "./data/store", "Directory of the embedded vector store."),
+            key(STORE_EMBEDDED_VECTOR_FORMAT, "float32",
+                    "How the embedded HNSW graph scores vectors: `float32`, or `int8` (scalar-quantised: a quarter "
+                            + "of the vector memory per search, a little recall lost; see docs/benchmarks.md)."),
+            key(STORE_EMBEDDED_SEARCH_CANDIDATES, "100",
+                    "HNSW beam (ef) of an embedded dense search, at least the leg's depth: more is better recall, "
+                            + "slower queries."),
             key(STORE_QDRANT_HOST, "localhost", "Qdrant host (gRPC)."),
             key(STORE_QDRANT_PORT, "6334", "Qdrant gRPC port."),
             key(STORE_QDRANT_TLS, "false", "Connect to Qdrant over TLS."),
             key(STORE_QDRANT_API_KEY, "", "Qdrant API key (sent as the `api-key` header); empty for none."),
+            key(STORE_QDRANT_HNSW_M, "0",
+                    "New Qdrant collections: HNSW edges per node (`hnsw_config.m`); 0 = the server's default (16)."),
+            key(STORE_QDRANT_HNSW_EF_CONSTRUCT, "0",
+                    "New Qdrant collections: HNSW build beam (`ef_construct`); 0 = the server's default (100)."),
+            key(STORE_QDRANT_SEARCH_EF, "0", "Qdrant search beam (`hnsw_ef`) of the dense leg; 0 = the server's choice."),
+            key(STORE_QDRANT_QUANTIZATION, "none",
+                    "New Qdrant collections: `none` or `int8` (scalar quantisation kept in RAM, rescored by Qdrant)."),
+            key(STORE_QDRANT_ON_DISK, "false",
+                    "New Qdrant collections: keep dense vectors and the HNSW graph on disk (memory-mapped)."),
+            key(STORE_QDRANT_SHARDS, "0", "New Qdrant collections: `shard_number`; 0 = the server's default."),
+            key(STORE_QDRANT_REPLICATION_FACTOR, "0",
+                    "New Qdrant collections: `replication_factor` (a cluster); 0 = the server's default."),
             key(STORE_COLLECTION_PREFIX, "streamrag",
                     "Prefix of the store's collection names (one collection per embedder)."),
 

@@ -10,13 +10,17 @@ import io.streamrag.inference.device.Precision;
  * The models and where they run.
  *
  * @param generator  empty: extractive answers without a generator
+ * @param reranker   empty: no cross-encoder reranking
+ * @param rerankCandidates passages the reranker scores per question
  * @param deviceSettings device and precision, already checked together by the inference module (bf16 refused,
  *                   fp16 for GPUs)
  */
 public record ModelSettings(
         ModelSource embedder,
         Optional<ModelSource> generator,
-        DeviceSettings deviceSettings) {
+        DeviceSettings deviceSettings,
+        Optional<ModelSource> reranker,
+        int rerankCandidates) {
 
     public ComputeDevice device() {
         return deviceSettings.device();

@@ -1,5 +1,6 @@
 package io.streamrag.app.config;
 
+import io.streamrag.store.RetrievalPlan;
 import java.time.Duration;
 
 /** The QA role: questions to retrieval, generation and answers. */
@@ -16,5 +17,6 @@ public record QaSettings(
         int generateBatchSize,
         Duration batchMaxWait,
         int batchMaxTokens,
-        java.util.List<String> replyTopics) {
+        java.util.List<String> replyTopics,
+        RetrievalPlan retrieval) {
 }

@@ -1,9 +1,16 @@
 package io.streamrag.app.config;
 
+import io.streamrag.store.lucene.LuceneOptions;
+import io.streamrag.store.qdrant.CollectionOptions;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The vector store. */
+/**
+ * The vector store.
+ *
+ * @param lucene            the embedded store's search beam and vector format
+ * @param qdrantCollections how new Qdrant collections are built and searched
+ */
 public record StoreSettings(
         StoreType type,
         Path embeddedDir,
@@ -11,7 +18,9 @@ public record StoreSettings(
         int qdrantPort,
         boolean qdrantTls,
         Optional<String> qdrantApiKey,
-        String collectionPrefix) {
+        String collectionPrefix,
+        LuceneOptions lucene,
+        CollectionOptions qdrantCollections) {
 
     public enum StoreType {
         /** Lucene in this process, files in {@code store.embedded.dir}. */
@@ -33,6 +42,7 @@ public record StoreSettings(
     public String toString() {
         return "StoreSettings[type=" + type + ", embeddedDir=" + embeddedDir + ", qdrant=" + qdrantHost + ":"
                 + qdrantPort + (qdrantTls ? " (tls)" : "") + ", qdrantApiKey=" + qdrantApiKey.map(k -> "****").orElse("none")
-                + ", collectionPrefix=" + collectionPrefix + "]";
+                + ", collectionPrefix=" + collectionPrefix + ", lucene=" + lucene + ", qdrantCollections="
+                + qdrantCollections + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.streamrag.store.lucene;
 
+import io.streamrag.store.KeywordText;
 import io.streamrag.store.StoredChunk;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,6 +12,7 @@ import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.util.BytesRef;
@@ -33,6 +35,11 @@ final class ChunkDocuments {
     static final String UNTENANTED_MARK = "1";
     static final String METADATA_PREFIX = "meta.";
     static final String VECTOR = "vector";
+    /**
+     * Title and passage, analysed for the keyword leg ({@link KeywordText}), scored with BM25. Not stored: the stored
+     * title and text fields hold what answers quote.
+     */
+    static final String KEYWORDS = "keywords";
     /** The KNN field keeps the vector only in the graph; a stored copy lets {@code chunksOf} return it cheaply. */
     static final String VECTOR_BYTES = "vector_bytes";
 
@@ -59,6 +66,8 @@ final class ChunkDocuments {
         }
         chunk.metadata().forEach((key, value) ->
                 doc.add(new StringField(METADATA_PREFIX + key, value, Field.Store.YES)));
+        // In the same document as the vector: one update makes the chunk searchable both ways, or neither
+        doc.add(new TextField(KEYWORDS, KeywordText.of(chunk), Field.Store.NO));
         doc.add(new KnnFloatVectorField(VECTOR, chunk.vector(), VectorSimilarityFunction.COSINE));
         doc.add(new StoredField(VECTOR_BYTES, encode(chunk.vector())));
         return doc;
@@ -94,7 +103,7 @@ final class ChunkDocuments {
         return new BytesRef(buffer.array());
     }
 
-    private static float[] decode(BytesRef bytes) {
+    static float[] decode(BytesRef bytes) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length).order(ByteOrder.LITTLE_ENDIAN);
         float[] vector = new float[bytes.length / Float.BYTES];
         buffer.asFloatBuffer().get(vector);

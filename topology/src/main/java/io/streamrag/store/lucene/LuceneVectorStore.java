@@ -1,5 +1,6 @@
 package io.streamrag.store.lucene;
 
+import io.streamrag.store.KeywordText;
 import io.streamrag.store.SearchHit;
 import io.streamrag.store.SearchRequest;
 import io.streamrag.store.StoredChunk;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.index.FieldInfo;
@@ -22,7 +22,6 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
@@ -79,24 +78,36 @@ public final class LuceneVectorStore implements VectorStore {
      * recall, slower queries).
      */
     public static LuceneVectorStore open(Path path, int searchCandidates) {
-        if (searchCandidates <= 0) {
-            throw new IllegalArgumentException("searchCandidates must be positive, was " + searchCandidates);
-        }
+        return open(path, new LuceneOptions(searchCandidates, LuceneOptions.VectorFormat.FLOAT32));
+    }
+
+    /** Opens the index in {@code path} with {@code options}. */
+    public static LuceneVectorStore open(Path path, LuceneOptions options) {
         Directory directory = null;
         IndexWriter writer = null;
         try {
             directory = FSDirectory.open(path);
-            IndexWriterConfig config = new IndexWriterConfig().setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+            IndexWriterConfig config = new IndexWriterConfig(KeywordText.analyzer())
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setCodec(LuceneCodecs.forVectors(options.vectorFormat()))
+                    .setMergePolicy(LuceneCodecs.mergePolicy())
+                    // NRT refreshes and commits flush what is buffered; a bigger buffer only delays that
+                    .setRAMBufferSizeMB(64);
             writer = new IndexWriter(directory, config);
             // Commit at once so a fresh directory is a valid (empty) index that a reopen finds.
             writer.commit();
             SearcherManager searchers = new SearcherManager(writer, null);
-            return new LuceneVectorStore(path, searchCandidates, directory, writer, searchers);
+            return new LuceneVectorStore(path, options.searchCandidates(), directory, writer, searchers);
         } catch (IOException e) {
             closeQuietly(writer, e);
             closeQuietly(directory, e);
             throw new VectorStoreException("Cannot open the Lucene index in " + path, e);
         }
+    }
+
+    /** Segments in the searchable index (for benchmarks and tests of the merge policy). */
+    public int segmentCount() {
+        return withSearcher(searcher -> searcher.getIndexReader().leaves().size());
     }
 
     @Override
@@ -142,10 +153,17 @@ public final class LuceneVectorStore implements VectorStore {
         writeGeneration.incrementAndGet();
     }
 
+    /**
+     * Commits what was written since the last commit (nothing to do when nothing was). Searches do not wait for it:
+     * they see every write through the near-real-time reader; the commit is for durability, before Kafka commits
+     * the offsets of the batch.
+     */
     @Override
     public void flush() {
         try {
-            writer.commit();
+            if (writer.hasUncommittedChanges()) {
+                writer.commit();
+            }
         } catch (IOException e) {
             throw new VectorStoreException("Lucene index " + path + ": commit failed", e);
         }
@@ -213,44 +231,12 @@ public final class LuceneVectorStore implements VectorStore {
 
     private List<SearchHit> search(IndexSearcher searcher, SearchRequest request) throws IOException {
         checkVector(request.vector(), "query");
-        // The filter runs inside the HNSW search (Lucene visits only matching documents), so top-k is the top-k of
-        // the tenant's own passages, never a top-k that was filtered afterwards.
-        Query query = new KnnFloatVectorQuery(ChunkDocuments.VECTOR, request.vector(),
-                Math.max(request.topK(), searchCandidates), requestFilter(request));
-        TopDocs top = searcher.search(query, request.topK());
-        StoredFields fields = searcher.storedFields();
-        List<SearchHit> hits = new ArrayList<>(top.scoreDocs.length);
-        // Cosine is never below -1: a threshold at or below it means "no threshold" (float rounding could otherwise
-        // drop an exactly opposite vector).
-        boolean thresholded = request.scoreThreshold() > -1.0;
-        for (ScoreDoc hit : top.scoreDocs) {
-            double cosine = cosineOf(hit.score);
-            if (thresholded && cosine < request.scoreThreshold()) {
-                break; // hits come best first, so the rest are below the threshold too
-            }
-            hits.add(new SearchHit(ChunkDocuments.fromDocument(fields.document(hit.doc), false), cosine));
-        }
-        return hits;
+        return new LuceneRetrieval(searcher, searchCandidates).search(request);
     }
 
     /** Lucene scores COSINE as (1 + cos) / 2 to keep scores positive; callers (and Qdrant) speak plain cosine. */
     static double cosineOf(float luceneScore) {
         return 2.0 * luceneScore - 1.0;
-    }
-
-    private static Query requestFilter(SearchRequest request) {
-        BooleanQuery.Builder filter = new BooleanQuery.Builder();
-        if (request.tenant() != null) {
-            filter.add(new TermQuery(new Term(ChunkDocuments.TENANT, request.tenant())), BooleanClause.Occur.FILTER);
-        } else {
-            filter.add(new TermQuery(new Term(ChunkDocuments.UNTENANTED, ChunkDocuments.UNTENANTED_MARK)),
-                    BooleanClause.Occur.FILTER);
-        }
-        for (Map.Entry<String, String> entry : request.filters().entrySet()) {
-            filter.add(new TermQuery(new Term(ChunkDocuments.METADATA_PREFIX + entry.getKey(), entry.getValue())),
-                    BooleanClause.Occur.FILTER);
-        }
-        return filter.build();
     }
 
     private static Query surplusChunks(String documentId, int keep) {

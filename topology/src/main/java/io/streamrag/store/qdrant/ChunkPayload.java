@@ -5,6 +5,8 @@ import io.qdrant.client.grpc.JsonWithInt.Struct;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.DenseVector;
 import io.qdrant.client.grpc.Points.PointStruct;
+import io.qdrant.client.grpc.Points.NamedVectors;
+import io.qdrant.client.grpc.Points.SparseVector;
 import io.qdrant.client.grpc.Points.Vector;
 import io.qdrant.client.grpc.Points.VectorOutput;
 import io.qdrant.client.grpc.Points.Vectors;
@@ -29,11 +31,21 @@ final class ChunkPayload {
     static final String TEXT = "text";
     static final String TENANT = "tenant";
     static final String METADATA = "metadata";
+    /** Qdrant's name of a collection's default (unnamed) vector. */
+    static final String DENSE = "";
 
     private ChunkPayload() {
     }
 
     static PointStruct toPoint(StoredChunk chunk) {
+        return toPoint(chunk, false);
+    }
+
+    /**
+     * The point of a chunk: payload, the dense vector, and with {@code withKeywords} its keyword sparse vector
+     * ({@link KeywordVectors}) in the same point, so one upsert makes it searchable both ways.
+     */
+    static PointStruct toPoint(StoredChunk chunk, boolean withKeywords) {
         Map<String, Value> payload = new HashMap<>();
         payload.put(DOCUMENT_ID, string(chunk.documentId()));
         payload.put(CHUNK_INDEX, Value.newBuilder().setIntegerValue(chunk.chunkIndex()).build());
@@ -55,10 +67,23 @@ final class ChunkPayload {
         for (float component : chunk.vector()) {
             dense.addData(component);
         }
+        Vector denseVector = Vector.newBuilder().setDense(dense).build();
+        Vectors vectors;
+        if (withKeywords) {
+            // the collection's default (unnamed) dense vector is the one named "" beside the named sparse one
+            NamedVectors.Builder named = NamedVectors.newBuilder().putVectors(DENSE, denseVector);
+            SparseVector keywords = KeywordVectors.document(chunk);
+            if (keywords.getIndicesCount() > 0) {
+                named.putVectors(KeywordVectors.NAME, Vector.newBuilder().setSparse(keywords).build());
+            }
+            vectors = Vectors.newBuilder().setVectors(named).build();
+        } else {
+            vectors = Vectors.newBuilder().setVector(denseVector).build();
+        }
         return PointStruct.newBuilder()
                 .setId(pointId(chunk.chunkId()))
                 .putAllPayload(payload)
-                .setVectors(Vectors.newBuilder().setVector(Vector.newBuilder().setDense(dense)))
+                .setVectors(vectors)
                 .build();
     }
 
@@ -101,10 +126,14 @@ final class ChunkPayload {
     }
 
     private static float[] vector(VectorsOutput vectors) {
-        if (!vectors.hasVector()) {
+        VectorOutput output;
+        if (vectors.hasVector()) {
+            output = vectors.getVector();
+        } else if (vectors.hasVectors() && vectors.getVectors().containsVectors(DENSE)) {
+            output = vectors.getVectors().getVectorsOrThrow(DENSE);
+        } else {
             return null;
         }
-        VectorOutput output = vectors.getVector();
         // Servers fill the dense oneof; older ones only the deprecated flat data field.
         @SuppressWarnings("deprecation")
         List<Float> data = output.hasDense() ? output.getDense().getDataList() : output.getDataList();

@@ -8,7 +8,14 @@ import io.qdrant.client.grpc.Collections.CreateAlias;
 import io.qdrant.client.grpc.Collections.CreateCollection;
 import io.qdrant.client.grpc.Collections.DeleteAlias;
 import io.qdrant.client.grpc.Collections.Distance;
+import io.qdrant.client.grpc.Collections.HnswConfigDiff;
+import io.qdrant.client.grpc.Collections.Modifier;
+import io.qdrant.client.grpc.Collections.QuantizationConfig;
+import io.qdrant.client.grpc.Collections.QuantizationType;
+import io.qdrant.client.grpc.Collections.ScalarQuantization;
 import io.qdrant.client.grpc.Collections.PayloadSchemaType;
+import io.qdrant.client.grpc.Collections.SparseVectorConfig;
+import io.qdrant.client.grpc.Collections.SparseVectorParams;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
 import io.qdrant.client.grpc.Points.CreateFieldIndexCollection;
@@ -35,16 +42,22 @@ public final class QdrantCollections {
     private final QdrantClient client;
     private final TransientRetry retry;
     private final Duration timeout;
+    private final CollectionOptions options;
 
-    QdrantCollections(QdrantClient client, TransientRetry retry, Duration timeout) {
+    QdrantCollections(QdrantClient client, TransientRetry retry, Duration timeout, CollectionOptions options) {
         this.client = client;
         this.retry = retry;
         this.timeout = timeout;
+        this.options = options;
     }
 
-    /** Collections for a client the caller owns, with the retries and call timeout of {@code config}. */
+    /**
+     * Collections for a client the caller owns, with the retries, call timeout and collection options of
+     * {@code config}.
+     */
     public static QdrantCollections of(QdrantClient client, QdrantConfig config) {
-        return new QdrantCollections(client, new TransientRetry(config.retry()), config.timeout());
+        return new QdrantCollections(client, new TransientRetry(config.retry()), config.timeout(),
+                config.collectionOptions());
     }
 
     /**
@@ -88,14 +101,51 @@ public final class QdrantCollections {
         if (dimension <= 0) {
             throw new IllegalArgumentException("Vector dimension must be positive, was " + dimension);
         }
-        CreateCollection request = CreateCollection.newBuilder()
+        VectorParams.Builder dense = VectorParams.newBuilder()
+                .setSize(dimension)
+                .setDistance(Distance.Cosine);
+        if (options.onDisk()) {
+            dense.setOnDisk(true);
+        }
+        CreateCollection.Builder request = CreateCollection.newBuilder()
                 .setCollectionName(name)
-                .setVectorsConfig(VectorsConfig.newBuilder().setParams(VectorParams.newBuilder()
-                        .setSize(dimension)
-                        .setDistance(Distance.Cosine)))
-                .build();
-        retry.call("create collection " + name, () -> client.createCollectionAsync(request, timeout));
+                .setVectorsConfig(VectorsConfig.newBuilder().setParams(dense))
+                // the keyword leg: Qdrant keeps document frequencies and applies BM25's idf at query time
+                .setSparseVectorsConfig(SparseVectorConfig.newBuilder().putMap(KeywordVectors.NAME,
+                        SparseVectorParams.newBuilder().setModifier(Modifier.Idf).build()));
+        applyOptions(request);
+        CreateCollection create = request.build();
+        retry.call("create collection " + name, () -> client.createCollectionAsync(create, timeout));
         ensurePayloadIndexes(name);
+    }
+
+    /** HNSW, quantisation, on-disk storage and sharding from the configuration; unset ones are the server's. */
+    private void applyOptions(CreateCollection.Builder request) {
+        HnswConfigDiff.Builder hnsw = HnswConfigDiff.newBuilder();
+        if (options.hnswM() > 0) {
+            hnsw.setM(options.hnswM());
+        }
+        if (options.hnswEfConstruct() > 0) {
+            hnsw.setEfConstruct(options.hnswEfConstruct());
+        }
+        if (options.onDisk()) {
+            hnsw.setOnDisk(true);
+        }
+        if (options.hnswM() > 0 || options.hnswEfConstruct() > 0 || options.onDisk()) {
+            request.setHnswConfig(hnsw);
+        }
+        if (options.quantization() == CollectionOptions.Quantization.INT8) {
+            // always_ram: the quantised copy stays in memory even when the originals are on disk
+            request.setQuantizationConfig(QuantizationConfig.newBuilder().setScalar(ScalarQuantization.newBuilder()
+                    .setType(QuantizationType.Int8)
+                    .setAlwaysRam(true)));
+        }
+        if (options.shards() > 0) {
+            request.setShardNumber(options.shards());
+        }
+        if (options.replicationFactor() > 0) {
+            request.setReplicationFactor(options.replicationFactor());
+        }
     }
 
     /** The collection behind an alias or a collection name: the name itself for a collection, empty if neither. */
@@ -151,6 +201,15 @@ public final class QdrantCollections {
                     + " uses named vectors; this store writes one unnamed vector per point");
         }
         return (int) vectors.getParams().getSize();
+    }
+
+    /**
+     * Whether the collection has the keyword sparse vector (collections created before hybrid search have not; a
+     * reindex creates a new one that has).
+     */
+    public boolean hasKeywordIndex(String name) {
+        CollectionInfo info = retry.call("get collection " + name, () -> client.getCollectionInfoAsync(name, timeout));
+        return info.getConfig().getParams().getSparseVectorsConfig().containsMap(KeywordVectors.NAME);
     }
 
     public void deleteCollection(String name) {

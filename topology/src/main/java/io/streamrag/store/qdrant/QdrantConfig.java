@@ -18,6 +18,7 @@ import java.util.Objects;
  *                        null, {@code collection} is a plain collection
  * @param upsertBatchSize points per upsert call (keeps each gRPC message well below the 4 MiB default limit)
  * @param retry           how transient errors are retried
+ * @param collectionOptions how new collections are built (HNSW, quantisation, on-disk, shards) and searched
  */
 public record QdrantConfig(
         String host,
@@ -28,7 +29,8 @@ public record QdrantConfig(
         String collection,
         String embeddingModel,
         int upsertBatchSize,
-        RetryPolicy retry) {
+        RetryPolicy retry,
+        CollectionOptions collectionOptions) {
 
     public static final int DEFAULT_GRPC_PORT = 6334;
 
@@ -37,6 +39,7 @@ public record QdrantConfig(
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(collection, "collection");
         Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(collectionOptions, "collectionOptions");
         if (host.isBlank()) {
             throw new IllegalArgumentException("Qdrant host must not be blank");
         }
@@ -60,38 +63,47 @@ public record QdrantConfig(
     /** Plain-text gRPC to {@code host:port}, no API key, 10 s calls, default retries, no alias scheme. */
     public static QdrantConfig of(String host, int port, String collection) {
         return new QdrantConfig(host, port, false, null, Duration.ofSeconds(10), collection, null, 256,
-                RetryPolicy.defaults());
+                RetryPolicy.defaults(), CollectionOptions.SERVER_DEFAULTS);
     }
 
     public QdrantConfig withTls(boolean useTls) {
         return new QdrantConfig(host, port, useTls, apiKey, timeout, collection, embeddingModel, upsertBatchSize,
-                retry);
+                retry, collectionOptions);
     }
 
     public QdrantConfig withApiKey(String key) {
-        return new QdrantConfig(host, port, tls, key, timeout, collection, embeddingModel, upsertBatchSize, retry);
+        return new QdrantConfig(host, port, tls, key, timeout, collection, embeddingModel, upsertBatchSize, retry,
+                collectionOptions);
     }
 
     public QdrantConfig withTimeout(Duration callTimeout) {
         return new QdrantConfig(host, port, tls, apiKey, callTimeout, collection, embeddingModel, upsertBatchSize,
-                retry);
+                retry, collectionOptions);
     }
 
     public QdrantConfig withCollection(String name) {
-        return new QdrantConfig(host, port, tls, apiKey, timeout, name, embeddingModel, upsertBatchSize, retry);
+        return new QdrantConfig(host, port, tls, apiKey, timeout, name, embeddingModel, upsertBatchSize, retry,
+                collectionOptions);
     }
 
     public QdrantConfig withEmbeddingModel(String model) {
-        return new QdrantConfig(host, port, tls, apiKey, timeout, collection, model, upsertBatchSize, retry);
+        return new QdrantConfig(host, port, tls, apiKey, timeout, collection, model, upsertBatchSize, retry,
+                collectionOptions);
     }
 
     public QdrantConfig withUpsertBatchSize(int size) {
-        return new QdrantConfig(host, port, tls, apiKey, timeout, collection, embeddingModel, size, retry);
+        return new QdrantConfig(host, port, tls, apiKey, timeout, collection, embeddingModel, size, retry,
+                collectionOptions);
+    }
+
+    public QdrantConfig withCollectionOptions(CollectionOptions options) {
+        return new QdrantConfig(host, port, tls, apiKey, timeout, collection, embeddingModel, upsertBatchSize, retry,
+                options);
     }
 
     public QdrantConfig withRetry(RetryPolicy policy) {
         return new QdrantConfig(host, port, tls, apiKey, timeout, collection, embeddingModel, upsertBatchSize,
-                policy);
+                policy, collectionOptions);
     }
 
     /** Never prints the API key. */
@@ -100,6 +112,6 @@ public record QdrantConfig(
         return "QdrantConfig[" + (tls ? "grpcs" : "grpc") + "://" + host + ":" + port + ", collection=" + collection
                 + (embeddingModel == null ? "" : ", embeddingModel=" + embeddingModel)
                 + ", apiKey=" + (apiKey == null ? "none" : "***") + ", timeout=" + timeout
-                + ", upsertBatchSize=" + upsertBatchSize + ", retry=" + retry + "]";
+                + ", upsertBatchSize=" + upsertBatchSize + ", retry=" + retry + ", " + collectionOptions + "]";
     }
 }

@@ -6,10 +6,8 @@ import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.Points.BatchResult;
 import io.qdrant.client.grpc.Points.DeletePoints;
-import io.qdrant.client.grpc.Points.DenseVector;
 import io.qdrant.client.grpc.Points.PointStruct;
 import io.qdrant.client.grpc.Points.PointsSelector;
-import io.qdrant.client.grpc.Points.Query;
 import io.qdrant.client.grpc.Points.QueryPoints;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScoredPoint;
@@ -18,15 +16,16 @@ import io.qdrant.client.grpc.Points.ScrollResponse;
 import io.qdrant.client.grpc.Points.UpdateResult;
 import io.qdrant.client.grpc.Points.UpdateStatus;
 import io.qdrant.client.grpc.Points.UpsertPoints;
-import io.qdrant.client.grpc.Points.VectorInput;
 import io.qdrant.client.grpc.Points.WithPayloadSelector;
 import io.qdrant.client.grpc.Points.WithVectorsSelector;
+import io.streamrag.store.RetrievalMode;
 import io.streamrag.store.SearchHit;
 import io.streamrag.store.SearchRequest;
 import io.streamrag.store.StoredChunk;
 import io.streamrag.store.VectorStore;
 import io.streamrag.store.VectorStoreException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +54,8 @@ public final class QdrantVectorStore implements VectorStore {
     private volatile String collection;
     private final TransientRetry retry;
     private final QdrantCollections collections;
+    /** False for a collection created before hybrid search: it has no keyword vector to write or search. */
+    private volatile boolean keywordsIndexed = true;
 
     /** Uses {@code client}, which the caller keeps owning (closing the store leaves it open). */
     public QdrantVectorStore(QdrantClient client, QdrantConfig config) {
@@ -67,7 +68,7 @@ public final class QdrantVectorStore implements VectorStore {
         this.config = config;
         this.collection = config.collection();
         this.retry = new TransientRetry(config.retry());
-        this.collections = new QdrantCollections(client, retry, config.timeout());
+        this.collections = new QdrantCollections(client, retry, config.timeout(), config.collectionOptions());
     }
 
     /** Opens a gRPC channel to the configured Qdrant; closing the store closes it. */
@@ -97,6 +98,16 @@ public final class QdrantVectorStore implements VectorStore {
      */
     @Override
     public void ensureCollection(int dimension) {
+        resolveCollection(dimension);
+        keywordsIndexed = collections.hasKeywordIndex(collection);
+        if (!keywordsIndexed) {
+            LOG.warn("Qdrant collection {} was created before hybrid search and has no '{}' sparse vector: it is "
+                    + "searched and written dense-only; run reindex to get keyword and hybrid retrieval",
+                    collection, KeywordVectors.NAME);
+        }
+    }
+
+    private void resolveCollection(int dimension) {
         String alias = config.collection();
         if (config.embeddingModel() == null) {
             if (collections.ensureCollection(collection, dimension)) {
@@ -138,7 +149,7 @@ public final class QdrantVectorStore implements VectorStore {
                 throw new IllegalArgumentException("Chunk " + chunk.chunkId() + " belongs to document "
                         + chunk.documentId() + ", not to " + documentId);
             }
-            points.add(ChunkPayload.toPoint(chunk));
+            points.add(ChunkPayload.toPoint(chunk, keywordsIndexed));
         }
         // Upsert first, then drop the surplus: a crash in between leaves extra chunks that the replay removes,
         // never a document with chunks missing.
@@ -167,31 +178,108 @@ public final class QdrantVectorStore implements VectorStore {
     public void flush() {
     }
 
+    /**
+     * Dense requests: one nearest query each, the threshold applied by Qdrant. Keyword and hybrid requests: one
+     * Query API request each (hybrid: a dense and a sparse prefetch, both under the request's filter, fused by
+     * Qdrant's weighted RRF), returning the dense vectors so every hit gets its cosine; the threshold then drops
+     * passages in fused order. A request that lost too many passages to the threshold is asked again for every fused
+     * candidate, so it gets the same top-k as the Lucene store would.
+     */
     @Override
     public List<List<SearchHit>> search(List<SearchRequest> requests) {
         if (requests.isEmpty()) {
             return List.of();
         }
-        List<QueryPoints> queries = new ArrayList<>(requests.size());
-        for (SearchRequest request : requests) {
-            queries.add(query(request));
+        List<List<SearchHit>> results = new ArrayList<>(Collections.nCopies(requests.size(), null));
+        List<Integer> pending = new ArrayList<>();
+        List<QueryPoints> queries = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            SearchRequest request = effective(requests.get(i));
+            QueryPoints query = QdrantQueries.firstPass(collection, request, config.collectionOptions().searchEf());
+            if (query == null) {
+                results.set(i, List.of()); // a keyword search for a question without keywords
+            } else {
+                pending.add(i);
+                queries.add(query);
+            }
         }
-        List<BatchResult> batch = retry.call("search of " + requests.size() + " queries in " + collection,
+        List<BatchResult> first = queryBatch(queries);
+        List<Integer> again = new ArrayList<>();
+        List<QueryPoints> fuller = new ArrayList<>();
+        for (int p = 0; p < pending.size(); p++) {
+            int i = pending.get(p);
+            SearchRequest request = effective(requests.get(i));
+            List<SearchHit> hits = hits(request, first.get(p));
+            QueryPoints full = hits.size() < request.topK()
+                    ? QdrantQueries.fullPass(collection, request, queries.get(p),
+                            first.get(p).getResultCount(), config.collectionOptions().searchEf())
+                    : null;
+            if (full == null) {
+                results.set(i, hits);
+            } else {
+                again.add(i);
+                fuller.add(full);
+            }
+        }
+        List<BatchResult> second = queryBatch(fuller);
+        for (int a = 0; a < again.size(); a++) {
+            int i = again.get(a);
+            results.set(i, hits(effective(requests.get(i)), second.get(a)));
+        }
+        return results;
+    }
+
+    /** A collection without the keyword vector can only be searched dense. */
+    private SearchRequest effective(SearchRequest request) {
+        if (keywordsIndexed || !request.mode().usesKeywords()) {
+            return request;
+        }
+        return new SearchRequest(request.vector(), request.text(), request.topK(), request.tenant(),
+                request.filters(), request.scoreThreshold(), request.plan().withMode(RetrievalMode.DENSE));
+    }
+
+    private List<BatchResult> queryBatch(List<QueryPoints> queries) {
+        if (queries.isEmpty()) {
+            return List.of();
+        }
+        List<BatchResult> batch = retry.call("search of " + queries.size() + " queries in " + collection,
                 () -> client.queryBatchAsync(collection, queries, null, config.timeout()));
-        if (batch.size() != requests.size()) {
+        if (batch.size() != queries.size()) {
             throw new VectorStoreException("Qdrant answered " + batch.size() + " result lists for "
-                    + requests.size() + " queries in " + collection);
+                    + queries.size() + " queries in " + collection);
         }
-        List<List<SearchHit>> results = new ArrayList<>(batch.size());
-        for (BatchResult result : batch) {
-            List<SearchHit> hits = new ArrayList<>(result.getResultCount());
+        return batch;
+    }
+
+    private static List<SearchHit> hits(SearchRequest request, BatchResult result) {
+        List<SearchHit> hits = new ArrayList<>(Math.min(request.topK(), result.getResultCount()));
+        if (!request.mode().usesKeywords()) {
             for (ScoredPoint point : result.getResultList()) {
                 hits.add(new SearchHit(ChunkPayload.fromPoint(point.getId(), point.getPayloadMap(), null),
                         point.getScore()));
             }
-            results.add(hits);
+            return hits;
         }
-        return results;
+        boolean thresholded = request.scoreThreshold() > -1.0;
+        for (ScoredPoint point : result.getResultList()) {
+            if (hits.size() == request.topK()) {
+                break;
+            }
+            StoredChunk withVector = ChunkPayload.fromPoint(point.getId(), point.getPayloadMap(), point.getVectors());
+            if (withVector.vector() == null) {
+                throw new VectorStoreException("Qdrant returned point " + withVector.chunkId()
+                        + " without its dense vector");
+            }
+            double cosine = Cosine.of(request.vector(), withVector.vector());
+            if (thresholded && cosine < request.scoreThreshold()) {
+                continue;
+            }
+            StoredChunk chunk = new StoredChunk(withVector.chunkId(), withVector.documentId(),
+                    withVector.chunkIndex(), withVector.version(), withVector.title(), withVector.text(),
+                    withVector.tenant(), withVector.metadata(), null);
+            hits.add(new SearchHit(chunk, cosine, point.getScore()));
+        }
+        return hits;
     }
 
     @Override
@@ -246,24 +334,6 @@ public final class QdrantVectorStore implements VectorStore {
         if (ownsClient) {
             client.close();
         }
-    }
-
-    private QueryPoints query(SearchRequest request) {
-        DenseVector.Builder dense = DenseVector.newBuilder();
-        for (float component : request.vector()) {
-            dense.addData(component);
-        }
-        QueryPoints.Builder query = QueryPoints.newBuilder()
-                .setCollectionName(collection)
-                .setQuery(Query.newBuilder().setNearest(VectorInput.newBuilder().setDense(dense)))
-                .setFilter(ChunkFilters.forRequest(request))
-                .setLimit(request.topK())
-                .setWithPayload(WithPayloadSelector.newBuilder().setEnable(true));
-        // Cosine scores are never below -1: a threshold at or below it means "no threshold" and is not sent.
-        if (request.scoreThreshold() > -1.0) {
-            query.setScoreThreshold((float) request.scoreThreshold());
-        }
-        return query.build();
     }
 
     private void deleteWhere(Filter filter, String what) {

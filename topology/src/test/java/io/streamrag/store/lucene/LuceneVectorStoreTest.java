@@ -10,6 +10,9 @@ import io.streamrag.store.VectorStore;
 import io.streamrag.store.VectorStoreContractTest;
 import io.streamrag.store.VectorStoreException;
 import java.nio.file.Path;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.FSDirectory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +54,48 @@ class LuceneVectorStoreTest extends VectorStoreContractTest {
         assertThat(store.chunksOf("doc-2")).isEmpty();
         List<SearchHit> hits = searchOne(new SearchRequest(new float[] {0, 1, 0, 0}, 1, null, Map.of(), -1));
         assertThat(hits).extracting(hit -> hit.chunk().text()).containsExactly("kept too");
+    }
+
+    @Test
+    void whatAFlushCommittedIsOnDiskBeforeCloseAndAFlushWithoutWritesCommitsNothing() throws Exception {
+        store.replaceDocument("doc-1", List.of(untenanted("doc-1", 0, "durable", new float[] {1, 0, 0, 0})));
+        store.flush();
+        long generation = SegmentInfos.readLatestCommit(FSDirectory.open(indexDirectory)).getGeneration();
+        store.flush();
+        store.replaceDocument("doc-2", List.of(untenanted("doc-2", 0, "visible, not yet durable",
+                new float[] {0, 1, 0, 0})));
+
+        // searches see the unflushed write at once (near-real-time reader) ...
+        assertThat(store.count()).isEqualTo(2);
+        // ... while a process starting on the directory after a crash now would find the flushed write only
+        try (DirectoryReader onDisk = DirectoryReader.open(FSDirectory.open(indexDirectory))) {
+            assertThat(onDisk.numDocs()).isEqualTo(1);
+        }
+        assertThat(SegmentInfos.readLatestCommit(FSDirectory.open(indexDirectory)).getGeneration())
+                .as("the second flush had nothing to commit").isEqualTo(generation);
+    }
+
+    @Test
+    void int8VectorFormatQuantisesTheGraphAndStillFindsTheNearest(@TempDir Path int8Directory) throws Exception {
+        try (LuceneVectorStore int8 = LuceneVectorStore.open(int8Directory,
+                LuceneOptions.DEFAULTS.withVectorFormat(LuceneOptions.VectorFormat.INT8))) {
+            int8.ensureCollection(DIMENSION);
+            int8.replaceDocument("doc-1", List.of(untenanted("doc-1", 0, "x", new float[] {1, 0, 0, 0}),
+                    untenanted("doc-1", 1, "y", new float[] {0, 1, 0, 0}),
+                    untenanted("doc-1", 2, "xy", new float[] {0.7f, 0.7f, 0, 0})));
+            int8.flush();
+
+            List<SearchHit> hits = int8.search(List.of(new SearchRequest(new float[] {0.9f, 0.1f, 0, 0}, 1, null,
+                    Map.of(), -1))).get(0);
+            assertThat(hits).extracting(hit -> hit.chunk().text()).containsExactly("x");
+            assertThat(hits.get(0).score()).as("exact cosine from the stored vector")
+                    .isCloseTo(0.9 / Math.sqrt(0.82), org.assertj.core.api.Assertions.within(1e-6));
+        }
+        try (DirectoryReader reader = DirectoryReader.open(FSDirectory.open(int8Directory))) {
+            String format = reader.leaves().get(0).reader().getFieldInfos().fieldInfo("vector")
+                    .getAttribute("PerFieldKnnVectorsFormat.format");
+            assertThat(format).isEqualTo("Lucene99HnswScalarQuantizedVectorsFormat");
+        }
     }
 
     @Test

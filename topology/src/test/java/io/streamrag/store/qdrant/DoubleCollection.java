@@ -2,17 +2,22 @@ package io.streamrag.store.qdrant;
 
 import io.grpc.Status;
 import io.qdrant.client.grpc.Collections.Distance;
+import io.qdrant.client.grpc.Collections.Modifier;
 import io.qdrant.client.grpc.Collections.PayloadSchemaType;
+import io.qdrant.client.grpc.Collections.SparseVectorParams;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.PointStruct;
+import io.qdrant.client.grpc.Points.SparseVector;
 import io.qdrant.client.grpc.Points.Vector;
 import io.qdrant.client.grpc.Points.Vectors;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,16 +31,22 @@ final class DoubleCollection {
 
     private final String name;
     private final VectorParams params;
+    private final Map<String, SparseVectorParams> sparseParams;
     private final TreeMap<PointId, QdrantGrpcDouble.Point> points = new TreeMap<>(PointIds.ORDER);
     private final Map<String, PayloadSchemaType> payloadSchema = new LinkedHashMap<>();
 
-    DoubleCollection(String name, VectorParams params) {
+    DoubleCollection(String name, VectorParams params, Map<String, SparseVectorParams> sparseParams) {
         if (params.getSize() == 0) {
             throw Status.INVALID_ARGUMENT.withDescription("Wrong input: vector size must be positive")
                     .asRuntimeException();
         }
         this.name = name;
         this.params = params;
+        this.sparseParams = Map.copyOf(sparseParams);
+    }
+
+    Map<String, SparseVectorParams> sparseParams() {
+        return sparseParams;
     }
 
     String name() {
@@ -55,8 +66,9 @@ final class DoubleCollection {
         List<QdrantGrpcDouble.Point> accepted = new ArrayList<>(batch.size());
         for (PointStruct point : batch) {
             PointId id = PointIds.canonical(point.getId());
-            float[] vector = vectorOf(point);
-            accepted.add(new QdrantGrpcDouble.Point(id, Map.copyOf(point.getPayloadMap()), vector));
+            Map<String, SparseVector> sparse = new HashMap<>();
+            float[] vector = vectorOf(point, sparse);
+            accepted.add(new QdrantGrpcDouble.Point(id, Map.copyOf(point.getPayloadMap()), vector, Map.copyOf(sparse)));
         }
         // Validate the whole batch before applying any of it: Qdrant rejects a bad batch as a whole.
         for (QdrantGrpcDouble.Point point : accepted) {
@@ -155,15 +167,42 @@ final class DoubleCollection {
         }
     }
 
-    @SuppressWarnings("deprecation")
-    private float[] vectorOf(PointStruct point) {
-        if (!point.hasVectors() || point.getVectors().getVectorsOptionsCase() != Vectors.VectorsOptionsCase.VECTOR) {
-            throw Status.INVALID_ARGUMENT
-                    .withDescription("Wrong input: point " + PointIds.text(point.getId())
-                            + " needs one unnamed dense vector (named vectors are not configured)")
-                    .asRuntimeException();
+    /**
+     * The point's default dense vector; its named sparse vectors go into {@code sparse}. A point either has one
+     * unnamed vector, or named vectors where "" is the default dense one and the others are configured sparse ones.
+     */
+    private float[] vectorOf(PointStruct point, Map<String, SparseVector> sparse) {
+        if (!point.hasVectors()) {
+            throw invalid("Wrong input: point " + PointIds.text(point.getId()) + " has no vectors");
         }
-        Vector vector = point.getVectors().getVector();
+        Vector dense;
+        if (point.getVectors().getVectorsOptionsCase() == Vectors.VectorsOptionsCase.VECTOR) {
+            dense = point.getVectors().getVector();
+        } else {
+            Map<String, Vector> named = point.getVectors().getVectors().getVectorsMap();
+            dense = named.get("");
+            if (dense == null) {
+                throw invalid("Wrong input: point " + PointIds.text(point.getId())
+                        + " lacks the default vector \"\"");
+            }
+            for (Map.Entry<String, Vector> entry : named.entrySet()) {
+                if (entry.getKey().isEmpty()) {
+                    continue;
+                }
+                if (!sparseParams.containsKey(entry.getKey())) {
+                    throw invalid("Wrong input: Not existing vector name error: " + entry.getKey());
+                }
+                if (!entry.getValue().hasSparse()) {
+                    throw invalid("Wrong input: vector " + entry.getKey() + " must be sparse");
+                }
+                sparse.put(entry.getKey(), checkedSparse(entry.getValue().getSparse()));
+            }
+        }
+        return denseOf(point, dense);
+    }
+
+    @SuppressWarnings("deprecation")
+    private float[] denseOf(PointStruct point, Vector vector) {
         List<Float> data;
         if (vector.hasDense()) {
             data = vector.getDense().getDataList();
@@ -171,10 +210,8 @@ final class DoubleCollection {
                 && !vector.hasIndices() && !vector.hasVectorsCount()) {
             data = vector.getDataList(); // the older flat field, still sent by some clients
         } else {
-            throw Status.INVALID_ARGUMENT
-                    .withDescription("Wrong input: point " + PointIds.text(point.getId())
-                            + " has no dense vector (sparse and multi-vectors are not configured)")
-                    .asRuntimeException();
+            throw invalid("Wrong input: point " + PointIds.text(point.getId())
+                    + " has no dense default vector (multi-vectors are not configured)");
         }
         checkDimension(data.size());
         float[] values = new float[data.size()];
@@ -182,6 +219,74 @@ final class DoubleCollection {
             values[i] = data.get(i);
         }
         return params.getDistance() == Distance.Cosine ? normalised(values) : values;
+    }
+
+    /** Qdrant rejects sparse vectors whose indices and values differ in number or repeat an index. */
+    private static SparseVector checkedSparse(SparseVector vector) {
+        if (vector.getIndicesCount() != vector.getValuesCount()) {
+            throw invalid("Wrong input: sparse vector has " + vector.getIndicesCount() + " indices and "
+                    + vector.getValuesCount() + " values");
+        }
+        if (new HashSet<>(vector.getIndicesList()).size() != vector.getIndicesCount()) {
+            throw invalid("Wrong input: sparse vector indices must be unique");
+        }
+        return vector;
+    }
+
+    /**
+     * Points sharing at least one index with {@code query} in sparse vector {@code using}, by dot product, best
+     * first; with the IDF modifier each index's product is weighted by
+     * {@code ln(1 + (N - n + 0.5) / (n + 0.5))}, N the points of the collection, n those having the index (Qdrant's
+     * BM25 idf).
+     */
+    List<Scored> nearestSparse(String using, SparseVector query, Filter filter) {
+        SparseVectorParams sparse = sparseParams.get(using);
+        if (sparse == null) {
+            throw invalid("Wrong input: Not existing vector name error: " + using);
+        }
+        checkedSparse(query);
+        boolean idf = sparse.hasModifier() && sparse.getModifier() == Modifier.Idf;
+        Map<Integer, Double> weights = new HashMap<>();
+        for (int i = 0; i < query.getIndicesCount(); i++) {
+            int index = query.getIndices(i);
+            double weight = query.getValues(i);
+            if (idf) {
+                long having = points.values().stream()
+                        .filter(point -> has(point.sparse().get(using), index)).count();
+                weight *= Math.log(1 + (points.size() - having + 0.5) / (having + 0.5));
+            }
+            weights.put(index, weight);
+        }
+        List<Scored> scored = new ArrayList<>();
+        for (QdrantGrpcDouble.Point point : matching(filter)) {
+            SparseVector stored = point.sparse().get(using);
+            if (stored == null) {
+                continue;
+            }
+            double sum = 0;
+            boolean overlaps = false;
+            for (int i = 0; i < stored.getIndicesCount(); i++) {
+                Double weight = weights.get(stored.getIndices(i));
+                if (weight != null) {
+                    overlaps = true;
+                    sum += weight * stored.getValues(i);
+                }
+            }
+            if (overlaps) {
+                scored.add(new Scored(point, (float) sum));
+            }
+        }
+        scored.sort(Comparator.comparingDouble(Scored::score).reversed()
+                .thenComparing(s -> s.point().pointId(), PointIds.ORDER));
+        return scored;
+    }
+
+    private static boolean has(SparseVector vector, int index) {
+        return vector != null && vector.getIndicesList().contains(index);
+    }
+
+    private static RuntimeException invalid(String description) {
+        return Status.INVALID_ARGUMENT.withDescription(description).asRuntimeException();
     }
 
     private void checkDimension(int size) {

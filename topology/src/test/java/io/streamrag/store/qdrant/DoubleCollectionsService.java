@@ -26,12 +26,16 @@ import io.qdrant.client.grpc.Collections.OptimizerStatus;
 import io.qdrant.client.grpc.Collections.PayloadSchemaInfo;
 import io.qdrant.client.grpc.Collections.VectorsConfig;
 import io.qdrant.client.grpc.CollectionsGrpc;
+import java.util.List;
 import java.util.Map;
 
 /** The Collections service of the double: create, get, exists, list, delete, and aliases. */
 final class DoubleCollectionsService extends CollectionsGrpc.CollectionsImplBase {
 
     private final DoubleStore store;
+
+    /** Every create request, for tests of the collection settings the store sends. */
+    final List<CreateCollection> creates = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     DoubleCollectionsService(DoubleStore store) {
         this.store = store;
@@ -40,13 +44,15 @@ final class DoubleCollectionsService extends CollectionsGrpc.CollectionsImplBase
     @Override
     public void create(CreateCollection request, StreamObserver<CollectionOperationResponse> observer) {
         long start = System.nanoTime();
+        creates.add(request);
         DoubleCalls.respond(observer, () -> {
             if (!request.hasVectorsConfig() || !request.getVectorsConfig().hasParams()) {
                 throw Status.UNIMPLEMENTED
-                        .withDescription("Qdrant double models only collections with one unnamed dense vector")
+                        .withDescription("Qdrant double models only collections with one unnamed dense vector (and named sparse ones)")
                         .asRuntimeException();
             }
-            store.create(request.getCollectionName(), request.getVectorsConfig().getParams());
+            store.create(request.getCollectionName(), request.getVectorsConfig().getParams(),
+                    request.getSparseVectorsConfig().getMapMap());
             return CollectionOperationResponse.newBuilder().setResult(true).setTime(DoubleCalls.elapsed(start))
                     .build();
         });
@@ -66,7 +72,9 @@ final class DoubleCollectionsService extends CollectionsGrpc.CollectionsImplBase
                             .setShardNumber(1)
                             .setReplicationFactor(1)
                             .setWriteConsistencyFactor(1)
-                            .setVectorsConfig(VectorsConfig.newBuilder().setParams(collection.params()))));
+                            .setVectorsConfig(VectorsConfig.newBuilder().setParams(collection.params()))
+                            .setSparseVectorsConfig(io.qdrant.client.grpc.Collections.SparseVectorConfig.newBuilder()
+                                    .putAllMap(collection.sparseParams()))));
             for (Map.Entry<String, io.qdrant.client.grpc.Collections.PayloadSchemaType> entry
                     : collection.payloadSchema().entrySet()) {
                 long indexed = collection.all().stream()

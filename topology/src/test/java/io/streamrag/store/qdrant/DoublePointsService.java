@@ -13,6 +13,11 @@ import io.qdrant.client.grpc.Points.CountResult;
 import io.qdrant.client.grpc.Points.CreateFieldIndexCollection;
 import io.qdrant.client.grpc.Points.DeletePoints;
 import io.qdrant.client.grpc.Points.DenseVector;
+import io.qdrant.client.grpc.Points.Fusion;
+import io.qdrant.client.grpc.Points.NamedVectorsOutput;
+import io.qdrant.client.grpc.Points.PrefetchQuery;
+import io.qdrant.client.grpc.Points.Query;
+import io.qdrant.client.grpc.Points.Rrf;
 import io.qdrant.client.grpc.Points.GetPoints;
 import io.qdrant.client.grpc.Points.GetResponse;
 import io.qdrant.client.grpc.Points.PointsOperationResponse;
@@ -35,6 +40,7 @@ import io.qdrant.client.grpc.Points.WithPayloadSelector;
 import io.qdrant.client.grpc.Points.WithVectorsSelector;
 import io.qdrant.client.grpc.PointsGrpc;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Points service of the double: upsert, delete (by ids or filter), get, scroll (filter, id-ordered paging),
- * count, query / query batch (nearest + filter + score threshold + limit/offset + payload/vector selection) and
- * payload index creation.
+ * count, query / query batch (nearest on the default dense or a named sparse vector with the IDF modifier, one
+ * level of prefetch fused by RRF with k and weights, filter + score threshold + limit/offset + payload/vector
+ * selection) and payload index creation.
  */
 final class DoublePointsService extends PointsGrpc.PointsImplBase {
 
@@ -51,6 +58,8 @@ final class DoublePointsService extends PointsGrpc.PointsImplBase {
 
     private final DoubleStore store;
     private final AtomicLong operations = new AtomicLong();
+    /** Every query the double answered, single or in a batch, oldest first (for tests of the request shape). */
+    private final List<QueryPoints> queries = java.util.Collections.synchronizedList(new ArrayList<>());
 
     DoublePointsService(DoubleStore store) {
         this.store = store;
@@ -115,7 +124,7 @@ final class DoublePointsService extends PointsGrpc.PointsImplBase {
             for (PointId id : request.getIdsList()) {
                 QdrantGrpcDouble.Point point = collection.get(id);
                 if (point != null) {
-                    reply.addResult(retrieved(point, request.getWithPayload(), true,
+                    reply.addResult(retrieved(collection, point, request.getWithPayload(), true,
                             request.hasWithVectors() ? request.getWithVectors() : null));
                 }
             }
@@ -145,7 +154,7 @@ final class DoublePointsService extends PointsGrpc.PointsImplBase {
                     reply.setNextPageOffset(point.pointId()); // the first point of the next page
                     break;
                 }
-                reply.addResult(retrieved(point, request.getWithPayload(), true,
+                reply.addResult(retrieved(collection, point, request.getWithPayload(), true,
                         request.hasWithVectors() ? request.getWithVectors() : null));
                 taken++;
             }
@@ -184,36 +193,41 @@ final class DoublePointsService extends PointsGrpc.PointsImplBase {
         });
     }
 
+    List<QueryPoints> queries() {
+        synchronized (queries) {
+            return List.copyOf(queries);
+        }
+    }
+
     private List<ScoredPoint> query(String collectionName, QueryPoints request) {
-        if (request.getPrefetchCount() > 0) {
-            throw Status.UNIMPLEMENTED.withDescription("Qdrant double does not model prefetch").asRuntimeException();
-        }
-        if (request.hasUsing() && !request.getUsing().isEmpty()) {
-            throw Status.INVALID_ARGUMENT
-                    .withDescription("Wrong input: Not existing vector name error: " + request.getUsing())
-                    .asRuntimeException();
-        }
+        queries.add(request);
         return store.withCollection(collectionName, collection -> {
             Filter filter = request.hasFilter() ? request.getFilter() : Filter.getDefaultInstance();
             List<DoubleCollection.Scored> ranked;
-            if (!request.hasQuery()) {
+            if (request.getPrefetchCount() > 0) {
+                List<List<DoubleCollection.Scored>> legs = new ArrayList<>();
+                for (PrefetchQuery prefetch : request.getPrefetchList()) {
+                    legs.add(prefetched(collection, prefetch, filter));
+                }
+                ranked = fuse(legs, request.hasQuery() ? request.getQuery() : null);
+            } else if (!request.hasQuery()) {
                 ranked = new ArrayList<>();
                 for (QdrantGrpcDouble.Point point : collection.matching(filter)) {
                     ranked.add(new DoubleCollection.Scored(point, 0f));
                 }
-            } else if (request.getQuery().hasNearest()) {
-                ranked = collection.nearest(queryVector(collection, request.getQuery().getNearest()), filter);
             } else {
-                throw Status.UNIMPLEMENTED.withDescription("Qdrant double models nearest queries only, not "
-                        + request.getQuery().getVariantCase()).asRuntimeException();
+                ranked = nearest(collection, request.getQuery(), request.hasUsing() ? request.getUsing() : "",
+                        filter);
             }
             long offset = request.hasOffset() ? request.getOffset() : 0;
             long limit = request.hasLimit() ? request.getLimit() : DEFAULT_LIMIT;
+            boolean fused = request.getPrefetchCount() > 0;
             List<ScoredPoint> result = new ArrayList<>();
             long skipped = 0;
             for (DoubleCollection.Scored scored : ranked) {
                 if (request.hasScoreThreshold() && request.hasQuery()
-                        && !collection.betterOrEqual(scored.score(), request.getScoreThreshold())) {
+                        && (fused ? scored.score() < request.getScoreThreshold()
+                                : !collection.betterOrEqual(scored.score(), request.getScoreThreshold()))) {
                     break;
                 }
                 if (skipped++ < offset) {
@@ -222,11 +236,105 @@ final class DoublePointsService extends PointsGrpc.PointsImplBase {
                 if (result.size() == limit) {
                     break;
                 }
-                result.add(scored(scored, request.hasWithPayload() ? request.getWithPayload() : null,
+                result.add(scored(collection, scored, request.hasWithPayload() ? request.getWithPayload() : null,
                         request.hasWithVectors() ? request.getWithVectors() : null));
             }
             return result;
         });
+    }
+
+    /** Nearest points for a nearest query on vector {@code using} ("" = the default dense vector), best first. */
+    private static List<DoubleCollection.Scored> nearest(DoubleCollection collection, Query query, String using,
+                                                         Filter filter) {
+        if (!query.hasNearest()) {
+            throw Status.UNIMPLEMENTED.withDescription("Qdrant double models nearest, fusion and rrf queries only, "
+                    + "not " + query.getVariantCase()).asRuntimeException();
+        }
+        VectorInput input = query.getNearest();
+        if (input.hasSparse()) {
+            if (using.isEmpty()) {
+                throw Status.INVALID_ARGUMENT.withDescription("Wrong input: a sparse query needs `using`")
+                        .asRuntimeException();
+            }
+            return collection.nearestSparse(using, input.getSparse(), filter);
+        }
+        if (!using.isEmpty()) {
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("Wrong input: Not existing vector name error: " + using)
+                    .asRuntimeException();
+        }
+        return collection.nearest(queryVector(collection, input), filter);
+    }
+
+    /** One prefetch: its own nearest query under its filter and the request's, cut at its limit and threshold. */
+    private static List<DoubleCollection.Scored> prefetched(DoubleCollection collection, PrefetchQuery prefetch,
+                                                            Filter outer) {
+        if (prefetch.getPrefetchCount() > 0 || !prefetch.hasQuery()) {
+            throw Status.UNIMPLEMENTED.withDescription("Qdrant double models one level of prefetch, each with a "
+                    + "nearest query").asRuntimeException();
+        }
+        Filter filter = prefetch.hasFilter()
+                ? Filter.newBuilder().addMust(io.qdrant.client.grpc.Common.Condition.newBuilder()
+                        .setFilter(prefetch.getFilter())).addMust(io.qdrant.client.grpc.Common.Condition.newBuilder()
+                        .setFilter(outer)).build()
+                : outer;
+        List<DoubleCollection.Scored> ranked = nearest(collection, prefetch.getQuery(),
+                prefetch.hasUsing() ? prefetch.getUsing() : "", filter);
+        long limit = prefetch.hasLimit() ? prefetch.getLimit() : DEFAULT_LIMIT;
+        List<DoubleCollection.Scored> kept = new ArrayList<>();
+        for (DoubleCollection.Scored scored : ranked) {
+            if (kept.size() == limit || prefetch.hasScoreThreshold()
+                    && !collection.betterOrEqual(scored.score(), prefetch.getScoreThreshold())) {
+                break;
+            }
+            kept.add(scored);
+        }
+        return kept;
+    }
+
+    /**
+     * Reciprocal-rank fusion as Qdrant computes it: position p (0-based) of prefetch i adds
+     * {@code 1 / ((p + 1) / w_i + k - 1)}; {@code fusion: RRF} is k = 2 and equal weights. Best first, ties by id.
+     */
+    private static List<DoubleCollection.Scored> fuse(List<List<DoubleCollection.Scored>> legs, Query query) {
+        int k = 2;
+        float[] weights = new float[legs.size()];
+        java.util.Arrays.fill(weights, 1f);
+        if (query == null || query.hasFusion() && query.getFusion() == Fusion.RRF) {
+            // defaults
+        } else if (query.hasRrf()) {
+            Rrf rrf = query.getRrf();
+            if (rrf.hasK()) {
+                k = rrf.getK();
+            }
+            if (rrf.getWeightsCount() > 0) {
+                if (rrf.getWeightsCount() != legs.size()) {
+                    throw Status.INVALID_ARGUMENT.withDescription("Wrong input: " + rrf.getWeightsCount()
+                            + " weights for " + legs.size() + " prefetches").asRuntimeException();
+                }
+                for (int i = 0; i < weights.length; i++) {
+                    weights[i] = rrf.getWeights(i);
+                }
+            }
+        } else {
+            throw Status.UNIMPLEMENTED.withDescription("Qdrant double fuses prefetches by RRF only, not "
+                    + query.getVariantCase()).asRuntimeException();
+        }
+        Map<PointId, Double> scores = new HashMap<>();
+        Map<PointId, QdrantGrpcDouble.Point> points = new HashMap<>();
+        for (int leg = 0; leg < legs.size(); leg++) {
+            List<DoubleCollection.Scored> ranked = legs.get(leg);
+            for (int position = 0; position < ranked.size(); position++) {
+                QdrantGrpcDouble.Point point = ranked.get(position).point();
+                scores.merge(point.pointId(), 1.0 / ((position + 1) / (double) weights[leg] + k - 1), Double::sum);
+                points.put(point.pointId(), point);
+            }
+        }
+        List<DoubleCollection.Scored> fused = new ArrayList<>();
+        scores.forEach((id, score) -> fused.add(new DoubleCollection.Scored(points.get(id), score.floatValue())));
+        fused.sort(Comparator.comparingDouble(DoubleCollection.Scored::score).reversed()
+                .thenComparing(s -> s.point().pointId(), PointIds.ORDER));
+        return fused;
     }
 
     private static float[] queryVector(DoubleCollection collection, VectorInput input) {
@@ -260,26 +368,27 @@ final class DoublePointsService extends PointsGrpc.PointsImplBase {
                 .build();
     }
 
-    private static ScoredPoint scored(DoubleCollection.Scored scored, WithPayloadSelector payload,
-                                      WithVectorsSelector vectors) {
+    private static ScoredPoint scored(DoubleCollection collection, DoubleCollection.Scored scored,
+                                      WithPayloadSelector payload, WithVectorsSelector vectors) {
         QdrantGrpcDouble.Point point = scored.point();
         ScoredPoint.Builder builder = ScoredPoint.newBuilder()
                 .setId(point.pointId())
                 .setScore(scored.score())
                 .putAllPayload(selectPayload(point.payload(), payload, false));
         if (vectorsWanted(vectors)) {
-            builder.setVectors(vectorsOutput(point.vector()));
+            builder.setVectors(vectorsOutput(collection, point));
         }
         return builder.build();
     }
 
-    private static RetrievedPoint retrieved(QdrantGrpcDouble.Point point, WithPayloadSelector payload,
-                                            boolean payloadByDefault, WithVectorsSelector vectors) {
+    private static RetrievedPoint retrieved(DoubleCollection collection, QdrantGrpcDouble.Point point,
+                                            WithPayloadSelector payload, boolean payloadByDefault,
+                                            WithVectorsSelector vectors) {
         RetrievedPoint.Builder builder = RetrievedPoint.newBuilder()
                 .setId(point.pointId())
                 .putAllPayload(selectPayload(point.payload(), payload, payloadByDefault));
         if (vectorsWanted(vectors)) {
-            builder.setVectors(vectorsOutput(point.vector()));
+            builder.setVectors(vectorsOutput(collection, point));
         }
         return builder.build();
     }
@@ -325,11 +434,19 @@ final class DoublePointsService extends PointsGrpc.PointsImplBase {
         }
     }
 
-    private static VectorsOutput vectorsOutput(float[] vector) {
+    /** One unnamed vector for a dense-only collection; named vectors ("" the dense one) beside sparse ones. */
+    private static VectorsOutput vectorsOutput(DoubleCollection collection, QdrantGrpcDouble.Point point) {
         DenseVector.Builder dense = DenseVector.newBuilder();
-        for (float component : vector) {
+        for (float component : point.vector()) {
             dense.addData(component);
         }
-        return VectorsOutput.newBuilder().setVector(VectorOutput.newBuilder().setDense(dense)).build();
+        VectorOutput denseOutput = VectorOutput.newBuilder().setDense(dense).build();
+        if (collection.sparseParams().isEmpty()) {
+            return VectorsOutput.newBuilder().setVector(denseOutput).build();
+        }
+        NamedVectorsOutput.Builder named = NamedVectorsOutput.newBuilder().putVectors("", denseOutput);
+        point.sparse().forEach((name, sparse) ->
+                named.putVectors(name, VectorOutput.newBuilder().setSparse(sparse).build()));
+        return VectorsOutput.newBuilder().setVectors(named).build();
     }
 }

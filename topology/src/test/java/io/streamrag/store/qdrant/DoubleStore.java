@@ -34,7 +34,8 @@ final class DoubleStore {
         return collections.containsKey(name);
     }
 
-    synchronized void create(String name, VectorParams params) {
+    synchronized void create(String name, VectorParams params,
+                             Map<String, io.qdrant.client.grpc.Collections.SparseVectorParams> sparse) {
         checkName(name);
         if (collections.containsKey(name)) {
             throw Status.INVALID_ARGUMENT
@@ -46,7 +47,7 @@ final class DoubleStore {
                     .withDescription("Wrong input: Alias with name `" + name + "` already exists!")
                     .asRuntimeException();
         }
-        collections.put(name, new DoubleCollection(name, params));
+        collections.put(name, new DoubleCollection(name, params, sparse));
     }
 
     /** Drops the collection and the aliases that point to it; false when there was none. */

@@ -39,31 +39,56 @@ public final class QdrantGrpcDouble implements AutoCloseable {
     private final Server server;
     private final DoubleStore store;
     private final DoubleGate gate;
+    private final DoublePointsService points;
+    private final DoubleCollectionsService collectionsService;
     private volatile String apiKey;
 
-    private QdrantGrpcDouble(Server server, DoubleStore store, DoubleGate gate) {
+    private QdrantGrpcDouble(Server server, DoubleStore store, DoubleGate gate, DoublePointsService points,
+                             DoubleCollectionsService collectionsService) {
         this.server = server;
         this.store = store;
         this.gate = gate;
+        this.points = points;
+        this.collectionsService = collectionsService;
     }
 
     /** Starts a double on a free loopback port. */
     public static QdrantGrpcDouble start() {
         DoubleStore store = new DoubleStore();
         DoubleGate gate = new DoubleGate();
+        DoublePointsService points = new DoublePointsService(store);
+        DoubleCollectionsService collections = new DoubleCollectionsService(store);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .addService(ServerInterceptors.intercept(new DoubleHealthService(VERSION), gate))
                 .addService(ServerInterceptors.intercept(new DoubleGrpcHealthService(), gate))
-                .addService(ServerInterceptors.intercept(new DoubleCollectionsService(store), gate))
-                .addService(ServerInterceptors.intercept(new DoublePointsService(store), gate))
+                .addService(ServerInterceptors.intercept(collections, gate))
+                .addService(ServerInterceptors.intercept(points, gate))
                 .build();
         try {
             server.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the Qdrant gRPC double", e);
         }
-        return new QdrantGrpcDouble(server, store, gate);
+        return new QdrantGrpcDouble(server, store, gate, points, collections);
+    }
+
+    /** Creates a collection as this store did before hybrid search: one unnamed cosine vector, no sparse vector. */
+    public void createDenseOnlyCollection(String name, int dimension) {
+        store.create(name, io.qdrant.client.grpc.Collections.VectorParams.newBuilder().setSize(dimension)
+                .setDistance(io.qdrant.client.grpc.Collections.Distance.Cosine).build(), Map.of());
+    }
+
+    /** Every CreateCollection request received so far, oldest first. */
+    public List<io.qdrant.client.grpc.Collections.CreateCollection> createRequests() {
+        synchronized (collectionsService.creates) {
+            return List.copyOf(collectionsService.creates);
+        }
+    }
+
+    /** Every Query API request answered so far (single or batched), oldest first. */
+    public List<io.qdrant.client.grpc.Points.QueryPoints> queries() {
+        return points.queries();
     }
 
     public String host() {
@@ -161,8 +186,12 @@ public final class QdrantGrpcDouble implements AutoCloseable {
         }
     }
 
-    /** A stored point: its id, payload, and vector (normalised for cosine collections, as Qdrant stores it). */
-    public record Point(PointId pointId, Map<String, Value> payload, float[] vector) {
+    /**
+     * A stored point: its id, payload, its default dense vector (normalised for cosine collections, as Qdrant stores
+     * it) and its named sparse vectors.
+     */
+    public record Point(PointId pointId, Map<String, Value> payload, float[] vector,
+                        Map<String, io.qdrant.client.grpc.Points.SparseVector> sparse) {
 
         public String id() {
             return PointIds.text(pointId);

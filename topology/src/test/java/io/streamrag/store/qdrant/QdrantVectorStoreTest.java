@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.Status;
 import io.qdrant.client.grpc.JsonWithInt.Value;
+import io.qdrant.client.grpc.Points.QueryPoints;
+import io.streamrag.store.RetrievalMode;
+import io.streamrag.store.RetrievalPlan;
 import io.streamrag.store.SearchRequest;
 import io.streamrag.store.StoredChunk;
 import io.streamrag.store.VectorStore;
@@ -67,6 +70,105 @@ class QdrantVectorStoreTest extends VectorStoreContractTest {
         assertThat(qdrant.payloadIndexes(collection))
                 .containsEntry("document_id", "Keyword")
                 .containsEntry("tenant", "Keyword");
+    }
+
+    @Test
+    void storesTheKeywordSparseVectorBesideTheDenseOneInTheSamePoint() {
+        StoredChunk chunk = new StoredChunk(chunkId("doc-1", 0), "doc-1", 0, 1L, "Volcanoes",
+                "Volcanoes erupt; the volcano Etna erupted.", null, Map.of(), new float[] {1, 0, 0, 0});
+        store.replaceDocument("doc-1", List.of(chunk));
+
+        QdrantGrpcDouble.Point point = qdrant.points(collection).get(0);
+        assertThat(point.vector()).containsExactly(1f, 0f, 0f, 0f);
+        io.qdrant.client.grpc.Points.SparseVector keywords = point.sparse().get(KeywordVectors.NAME);
+        assertThat(keywords).isNotNull();
+        int volcano = KeywordVectors.termId("volcano");
+        int index = keywords.getIndicesList().indexOf(volcano);
+        assertThat(index).as("stemmed 'volcano' (title + text: 3 times)").isNotNegative();
+        // BM25 saturation of tf = 3 over this chunk's own length: above tf = 1's weight, below k1 + 1
+        assertThat(keywords.getValues(index)).isGreaterThan(keywords.getValues(
+                keywords.getIndicesList().indexOf(KeywordVectors.termId("etna")))).isLessThan(2.2f);
+    }
+
+    @Test
+    void aHybridSearchIsOneQueryWithADenseAndASparsePrefetchFusedByWeightedRrf() {
+        store.replaceDocument("doc-1", List.of(new StoredChunk(chunkId("doc-1", 0), "doc-1", 0, 1L, "T",
+                "Glaciers carve valleys.", "acme", Map.of("lang", "en"), new float[] {1, 0, 0, 0})));
+        int before = qdrant.queries().size();
+
+        store.search(List.of(new SearchRequest(new float[] {1, 0, 0, 0}, "How do glaciers carve valleys?", 3,
+                "acme", Map.of("lang", "en"), -1.0,
+                new RetrievalPlan(RetrievalMode.HYBRID, 40, 30, 7, 1.0, 1.5))));
+
+        List<QueryPoints> sent = qdrant.queries().subList(before, qdrant.queries().size());
+        assertThat(sent).hasSize(1);
+        QueryPoints query = sent.get(0);
+        assertThat(query.getPrefetchCount()).isEqualTo(2);
+        assertThat(query.getPrefetch(0).getQuery().getNearest().hasDense()).isTrue();
+        assertThat(query.getPrefetch(0).getLimit()).isEqualTo(40);
+        assertThat(query.getPrefetch(1).getUsing()).isEqualTo(KeywordVectors.NAME);
+        assertThat(query.getPrefetch(1).getQuery().getNearest().hasSparse()).isTrue();
+        assertThat(query.getPrefetch(1).getLimit()).isEqualTo(30);
+        assertThat(query.getQuery().getRrf().getK()).isEqualTo(7);
+        assertThat(query.getQuery().getRrf().getWeightsList()).containsExactly(1.0f, 1.5f);
+        // the tenant and metadata filter sit inside each leg, not only on the fused result
+        for (int leg = 0; leg < 2; leg++) {
+            assertThat(query.getPrefetch(leg).getFilter()).isEqualTo(ChunkFilters.forRequest(
+                    new SearchRequest(new float[] {1, 0, 0, 0}, 3, "acme", Map.of("lang", "en"), -1.0)));
+        }
+        assertThat(query.getLimit()).as("no threshold: the top-k").isEqualTo(3);
+    }
+
+    @Test
+    void newCollectionsCarryTheConfiguredHnswQuantisationStorageAndShardingAndSearchesTheirEf() {
+        String tuned = collection + "_tuned";
+        VectorStore store = QdrantVectorStore.connect(qdrant.config(tuned).withCollectionOptions(
+                new CollectionOptions(32, 200, 128, CollectionOptions.Quantization.INT8, true, 3, 2)));
+        extraStores.add(store);
+        store.ensureCollection(DIMENSION);
+
+        io.qdrant.client.grpc.Collections.CreateCollection create = qdrant.createRequests().stream()
+                .filter(request -> request.getCollectionName().equals(tuned)).findFirst().orElseThrow();
+        assertThat(create.getHnswConfig().getM()).isEqualTo(32);
+        assertThat(create.getHnswConfig().getEfConstruct()).isEqualTo(200);
+        assertThat(create.getHnswConfig().getOnDisk()).isTrue();
+        assertThat(create.getVectorsConfig().getParams().getOnDisk()).isTrue();
+        assertThat(create.getQuantizationConfig().getScalar().getType())
+                .isEqualTo(io.qdrant.client.grpc.Collections.QuantizationType.Int8);
+        assertThat(create.getShardNumber()).isEqualTo(3);
+        assertThat(create.getReplicationFactor()).isEqualTo(2);
+        assertThat(create.getSparseVectorsConfig().getMapMap().get(KeywordVectors.NAME).getModifier())
+                .isEqualTo(io.qdrant.client.grpc.Collections.Modifier.Idf);
+
+        int before = qdrant.queries().size();
+        store.search(List.of(new SearchRequest(new float[] {1, 0, 0, 0}, 3, null, Map.of(), -1.0)));
+        assertThat(qdrant.queries().get(before).getParams().getHnswEf()).isEqualTo(128);
+    }
+
+    @Test
+    void theServerDefaultsSendNoCollectionSettings() {
+        io.qdrant.client.grpc.Collections.CreateCollection create = qdrant.createRequests().stream()
+                .filter(request -> request.getCollectionName().equals(collection)).findFirst().orElseThrow();
+        assertThat(create.hasHnswConfig()).isFalse();
+        assertThat(create.hasQuantizationConfig()).isFalse();
+        assertThat(create.hasShardNumber()).isFalse();
+    }
+
+    @Test
+    void aCollectionFromBeforeHybridSearchIsSearchedDenseOnly() {
+        String old = collection + "_old";
+        qdrant.createDenseOnlyCollection(old, DIMENSION);
+        VectorStore legacy = QdrantVectorStore.connect(qdrant.config(old));
+        extraStores.add(legacy);
+        legacy.ensureCollection(DIMENSION);
+        legacy.replaceDocument("doc-1", List.of(new StoredChunk(chunkId("doc-1", 0), "doc-1", 0, 1L, "T",
+                "Glaciers carve valleys.", null, Map.of(), new float[] {1, 0, 0, 0})));
+
+        List<List<io.streamrag.store.SearchHit>> hits = legacy.search(List.of(new SearchRequest(
+                new float[] {1, 0, 0, 0}, "glaciers", 3, null, Map.of(), -1.0, RetrievalPlan.hybrid())));
+
+        assertThat(hits.get(0)).extracting(hit -> hit.chunk().documentId()).containsExactly("doc-1");
+        assertThat(qdrant.points(old).get(0).sparse()).isEmpty();
     }
 
     @Test

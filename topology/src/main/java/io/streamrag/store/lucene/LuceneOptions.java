@@ -1,0 +1,49 @@
+package io.streamrag.store.lucene;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How the embedded store keeps and searches its vectors.
+ *
+ * @param searchCandidates the HNSW beam ("ef") of a search, at least: more means better recall and slower queries
+ * @param vectorFormat     how the HNSW graph scores vectors: {@code FLOAT32}, or {@code INT8} scalar-quantised
+ *                         (Lucene's {@code Lucene99HnswScalarQuantizedVectorsFormat}: a quarter of the vector memory
+ *                         to scan, a little recall lost; the float vectors stay on disk for merges and exact cosines)
+ */
+public record LuceneOptions(int searchCandidates, VectorFormat vectorFormat) {
+
+    /** Graph scoring of the vectors. */
+    public enum VectorFormat {
+        FLOAT32,
+        INT8;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The format named {@code label} (case-insensitive), or null. */
+        public static VectorFormat parse(String label) {
+            for (VectorFormat format : values()) {
+                if (format.name().equalsIgnoreCase(label)) {
+                    return format;
+                }
+            }
+            return null;
+        }
+    }
+
+    public static final LuceneOptions DEFAULTS = new LuceneOptions(LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES,
+            VectorFormat.FLOAT32);
+
+    public LuceneOptions {
+        Objects.requireNonNull(vectorFormat, "vectorFormat");
+        if (searchCandidates <= 0) {
+            throw new IllegalArgumentException("searchCandidates must be positive, was " + searchCandidates);
+        }
+    }
+
+    public LuceneOptions withVectorFormat(VectorFormat format) {
+        return new LuceneOptions(searchCandidates, format);
+    }
+}
