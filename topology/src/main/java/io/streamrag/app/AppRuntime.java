@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.ModelSource;
+import io.streamrag.app.config.StoreSettings;
 import io.streamrag.kafka.TopicAdmin;
 import io.streamrag.kafka.deadletter.DeadLetterRouter;
 import io.streamrag.observability.ApplicationHealth;
@@ -236,13 +237,26 @@ public final class AppRuntime implements AutoCloseable {
             throw new IllegalStateException("Role " + role.cliName() + " could not build its topology: "
                     + e.getMessage(), e);
         }
+        Topology built = topology;
+        // the embedded store indexes what this process sees: refuse to start beside another instance of the role
+        boolean singleInstanceStore = config.store().type() == StoreSettings.StoreType.EMBEDDED;
         try {
+            if (singleInstanceStore) {
+                try (Admin admin = Admin.create(kafka.clientProperties())) {
+                    SingleInstanceStoreGuard.checkBeforeStart(role, admin, role.applicationId(config));
+                }
+            }
             Properties props = StreamsProperties.forRole(role, config, kafka, schemaRegistry.serdeConfig());
             props.put(DeadLetterRouter.METER_REGISTRY_CONFIG, metrics.registry());
             RoleRuntime runtime = RoleRuntime.start(role, topology, props, context, config.kafka().shutdownTimeout(),
                     this::roleFailed, streams -> {
                         metrics.bindStreams(role.cliName(), streams);
                         health.addStreams(role.cliName(), StreamsStateSource.of(streams));
+                        if (singleInstanceStore) {
+                            // closed by the context, after the Streams instance
+                            context.closeOnShutdown(SingleInstanceStoreGuard.watch(role,
+                                    Admin.create(kafka.clientProperties()), streams, built, health));
+                        }
                     });
             roles.add(runtime);
             log.info("Role {} started as application.id={} with state in {}; topology:\n{}", role.cliName(),
