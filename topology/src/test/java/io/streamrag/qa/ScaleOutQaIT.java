@@ -15,6 +15,7 @@ import io.streamrag.store.StoredChunk;
 import io.streamrag.store.VectorStore;
 import io.streamrag.store.qdrant.QdrantGrpcDouble;
 import io.streamrag.store.qdrant.QdrantVectorStore;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -91,8 +93,10 @@ class ScaleOutQaIT {
             loader.ensureCollection(embedder.dimension());
             for (int i = 0; i < PASSAGES; i++) {
                 String text = "Passage " + i + " tells about topic " + i + " and the river number " + i + ".";
-                loader.replaceDocument("doc-" + i, List.of(new StoredChunk(java.util.UUID.nameUUIDFromBytes(("doc-" + i + "#0").getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8)).toString(), "doc-" + i, 0, 1,
+                // Qdrant point ids are UUIDs
+                String chunkId = UUID.nameUUIDFromBytes(("doc-" + i + "#0").getBytes(StandardCharsets.UTF_8))
+                        .toString();
+                loader.replaceDocument("doc-" + i, List.of(new StoredChunk(chunkId, "doc-" + i, 0, 1,
                         "Title " + i, text, null, Map.of(), embedder.embed(List.of(text)).get(0))));
             }
             loader.flush();
