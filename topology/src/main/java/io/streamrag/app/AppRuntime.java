@@ -19,6 +19,7 @@ import io.streamrag.app.config.ModelSource;
 import io.streamrag.app.startup.DataDirectoryLock;
 import io.streamrag.app.startup.ModelPreflight;
 import io.streamrag.app.startup.PortCheck;
+import io.streamrag.app.config.StoreSettings;
 import io.streamrag.kafka.TopicAdmin;
 import io.streamrag.kafka.deadletter.DeadLetterRouter;
 import io.streamrag.observability.ApplicationHealth;
@@ -329,6 +330,8 @@ public final class AppRuntime implements AutoCloseable {
         Role role = built.role();
         RoleContext context = built.context();
         Topology topology = built.topology();
+        // the embedded store indexes what this process sees: refuse to start beside another instance of the role
+        boolean singleInstanceStore = config.store().type() == StoreSettings.StoreType.EMBEDDED;
         try {
             Properties props = StreamsProperties.forRole(role, config, kafka, schemaRegistry.serdeConfig());
             props.put(DeadLetterRouter.METER_REGISTRY_CONFIG, metrics.registry());
@@ -337,10 +340,22 @@ public final class AppRuntime implements AutoCloseable {
                 props.put(instanceKey, StaticMembership.instanceId(config.kafka().streamsStateDir(),
                         role.applicationId(config)));
             }
+            if (singleInstanceStore) {
+                Object ownInstance = props.getOrDefault(instanceKey, props.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+                try (Admin admin = Admin.create(kafka.clientProperties())) {
+                    SingleInstanceStoreGuard.checkBeforeStart(role, admin, role.applicationId(config),
+                            ownInstance == null ? null : ownInstance.toString());
+                }
+            }
             RoleRuntime runtime = RoleRuntime.start(role, topology, props, context, config.kafka().shutdownTimeout(),
                     this::roleFailed, streams -> {
                         metrics.bindStreams(role.cliName(), streams);
                         health.addStreams(role.cliName(), StreamsStateSource.of(streams));
+                        if (singleInstanceStore) {
+                            // closed by the context, after the Streams instance
+                            context.closeOnShutdown(SingleInstanceStoreGuard.watch(role,
+                                    Admin.create(kafka.clientProperties()), streams, topology, health));
+                        }
                     });
             roles.add(runtime);
             log.info("Role {} started as application.id={} with state in {}", role.cliName(),

@@ -1,6 +1,7 @@
 package io.streamrag.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -148,10 +149,55 @@ class AppRuntimeIT {
         }
     }
 
+    @Test
+    void theEmbeddedStoreRefusesASecondInstanceAtStartAndGoesUnreadyWhileAnotherMemberOwnsPartitions()
+            throws Exception {
+        String prefix = KAFKA.uniqueTopic("guard");
+        AppConfig embedded = config(prefix, dataDir.resolve("a"), Map.of("store.type", "embedded",
+                "topics.partitions", "2"));
+        String output = outputTopic(embedded);
+        String guardCheck = "single-instance-store-qa";
+
+        try (AppRuntime first = startNormaliser(embedded, output)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.health().readiness().checks()
+                    .get(guardCheck).detail().contains("owns every partition"));
+            assertThat(first.health().readiness().up()).isTrue();
+
+            // a second embedded instance sees the group's member and refuses, naming the setting and the fix
+            AppConfig secondEmbedded = config(prefix, dataDir.resolve("b"), Map.of("store.type", "embedded",
+                    "topics.partitions", "2"));
+            assertThatThrownBy(() -> AppRuntime.start(secondEmbedded, List.of(new QuestionNormaliserRole(output))))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("store.type=embedded")
+                    .hasMessageContaining("store.type=qdrant")
+                    .hasMessageContaining("1 member(s)");
+
+            // a member that slips past the start-up check (here: one not using the embedded store) takes partitions
+            // away on the rebalance: the embedded instance goes unready, and ready again when it leaves
+            AppConfig qdrantMember = config(prefix, dataDir.resolve("c"), Map.of("store.type", "qdrant",
+                    "topics.partitions", "2"));
+            try (AppRuntime joiner = startNormaliser(qdrantMember, output)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> !first.health().readiness().checks()
+                        .get(guardCheck).up());
+                assertThat(first.health().readiness().up()).isFalse();
+                assertThat(first.health().readiness().checks().get(guardCheck).detail())
+                        .contains("1 of 2 input partitions", "store.type=qdrant");
+                assertThat(joiner.health().readiness().checks()).doesNotContainKey(guardCheck);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> first.health().readiness().checks()
+                    .get(guardCheck).up());
+        }
+    }
+
     private AppConfig config(String prefix) {
+        return config(prefix, dataDir, Map.of());
+    }
+
+    /** Another instance needs its own data directory (Streams state, registry journal). */
+    private AppConfig config(String prefix, Path instanceDir, Map<String, String> overrides) {
         Map<String, String> settings = new java.util.LinkedHashMap<>();
         settings.put("kafka.bootstrap.servers", KAFKA.bootstrapServers());
-        settings.put("kafka.data.dir", dataDir.toString());
+        settings.put("kafka.data.dir", instanceDir.toString());
         settings.put("kafka.shutdown.timeout.ms", "20000");
         settings.put("schema.registry.embedded.port", "0");
         settings.put("topics.partitions", "1");
@@ -162,6 +208,7 @@ class AppRuntimeIT {
         settings.put("topics.index.updates", prefix + ".index-updates");
         settings.put("qa.application.id", prefix + "-qa");
         settings.put("metrics.port", "0");
+        settings.putAll(overrides);
         return new ConfigLoader(Map.of(), new Properties()).load(Optional.empty(), settings);
     }
 
