@@ -8,6 +8,7 @@ import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.ModelSource;
 import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.DeadLetter;
+import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.contracts.Question;
 import io.streamrag.inference.bart.BartGenerator;
 import io.streamrag.inference.bart.ComputePrecision;
@@ -43,7 +44,9 @@ public final class QaRole implements RoleTopology {
                 ? context.closeOnShutdown(openGenerator(config)) : null;
         QaSerdes serdes = new QaSerdes(context.valueSerde(Question.class), context.valueSerde(Answer.class),
                 context.valueSerde(DeadLetter.class));
-        return new QaTopology(settings, serdes, embedder, store, generator, context.meterRegistry()).build();
+        return new QaTopology(settings, serdes, embedder, store, generator, context.meterRegistry())
+                .withReadYourWrites(config.topics().indexUpdates(), context.valueSerde(IndexUpdate.class))
+                .build();
     }
 
     private static TextGenerator openGenerator(AppConfig config) throws IOException {

@@ -1,6 +1,7 @@
 package io.streamrag.qa;
 
 import io.streamrag.contracts.Question;
+import io.streamrag.qa.freshness.ConsistencyToken;
 import java.util.Optional;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
@@ -40,6 +41,13 @@ public final class QuestionValidator {
                 Topic.validate(question.getReplyTo());
             } catch (InvalidTopicException e) {
                 return Optional.of("replyTo is not a valid topic name: " + e.getMessage());
+            }
+        }
+        if (question.getConsistencyToken() != null && !question.getConsistencyToken().isBlank()) {
+            try {
+                ConsistencyToken.parse(question.getConsistencyToken());
+            } catch (IllegalArgumentException e) {
+                return Optional.of(e.getMessage());
             }
         }
         return Optional.empty();
