@@ -66,10 +66,17 @@ public final class QaPipeline implements AutoCloseable {
             throws InterruptedException, ExecutionException, TimeoutException {
         this.settings = settings;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(
-                    new NewTopic(settings.questionsTopic(), partitions, (short) 1),
-                    new NewTopic(settings.answersTopic(), partitions, (short) 1),
-                    new NewTopic(settings.deadLetterTopic(), 1, (short) 1))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            try {
+                admin.createTopics(List.of(
+                        new NewTopic(settings.questionsTopic(), partitions, (short) 1),
+                        new NewTopic(settings.answersTopic(), partitions, (short) 1),
+                        new NewTopic(settings.deadLetterTopic(), 1, (short) 1))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // a restarted pipeline finds its topics in place
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                    throw e;
+                }
+            }
         }
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", registryUrl);
         QaSerdes serdes = new QaSerdes(serde(Question.class, serdeConfig), serde(Answer.class, serdeConfig),

@@ -79,11 +79,7 @@ class ReadYourWritesIT {
                 exception -> StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
         IngestStreams.awaitRunning(ingest, Duration.ofSeconds(60));
         writes = IngestStreams.producer(KAFKA.bootstrapServers(), REGISTRY);
-        QaSettings qaSettings = QaSettings.defaults("ryw-questions", "ryw-answers", "ryw-qa-dead")
-                .withRetrieval(1, 5, 0.0)
-                .withBatching(16, Duration.ofMillis(5))
-                .withDefaultDeadline(Duration.ofSeconds(30));
-        qa = new QaPipeline(KAFKA.bootstrapServers(), REGISTRY, "ryw-", qaSettings, embedder, STORE, null,
+        qa = new QaPipeline(KAFKA.bootstrapServers(), REGISTRY, "ryw-", qaSettings(), embedder, STORE, null,
                 new SimpleMeterRegistry(), scratch.resolve("qa"), PARTITIONS, UPDATES);
         // version 1 of every document, searchable before the tries start
         for (int d = 0; d < DOCUMENTS; d++) {
@@ -96,6 +92,13 @@ class ReadYourWritesIT {
         }
         qa.flush();
         assertThat(qa.await(ids, Duration.ofSeconds(60), null)).hasSize(DOCUMENTS);
+    }
+
+    private static QaSettings qaSettings() {
+        return QaSettings.defaults("ryw-questions", "ryw-answers", "ryw-qa-dead")
+                .withRetrieval(1, 5, 0.0)
+                .withBatching(16, Duration.ofMillis(5))
+                .withDefaultDeadline(Duration.ofSeconds(30));
     }
 
     @AfterAll
@@ -178,6 +181,49 @@ class ReadYourWritesIT {
         assertThat(answers.get("never").getError()).startsWith(
                 "consistency token not applied by the deadline; still missing: doc-7@999 (applied: ");
         assertThat(answers.get("never").getError()).doesNotContain("doc-8");
+    }
+
+    @Test
+    void aQuestionWaitingAcrossARestartOfTheQaRoleIsAnsweredOnceAfterIt() throws Exception {
+        int document = DOCUMENTS + 20; // its own document: nothing else writes it
+        ask("across-restart", document, "doc-" + document + "@1", 60_000L);
+        qa.flush();
+        TimeUnit.SECONDS.sleep(1); // taken in and parked in the changelogged waiting store (commit interval 50 ms)
+        qa.close();
+        qa = null;
+
+        write(document, 1);
+        writes.flush();
+        qa = new QaPipeline(KAFKA.bootstrapServers(), REGISTRY, "ryw-", qaSettings(), embedder, STORE, null,
+                new SimpleMeterRegistry(), scratch.resolve("qa"), PARTITIONS, UPDATES);
+
+        Answer answer = qa.await(Set.of("across-restart"), Duration.ofSeconds(30), null).get("across-restart");
+        assertThat(answer.getStatus()).isEqualTo(AnswerStatus.OK);
+        assertThat(answer.getDocuments().get(0).getPassage()).contains("word1x");
+        TimeUnit.SECONDS.sleep(1);
+        assertThat(answersWithId("across-restart")).as("answered once").isEqualTo(1);
+    }
+
+    private static long answersWithId(String questionId) {
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.<String, Object>of(
+                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            var partitions = consumer.partitionsFor("ryw-answers").stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long count = 0;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (questionId.equals(record.key())) {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        }
     }
 
     @Test
