@@ -45,6 +45,11 @@ final class AnswerPrinter {
                 answer.getModels().getGenerator(), answer.getModels().getMode());
         out.printf(Locale.ROOT, "Timings (ms): queue %d, embed %d, retrieve %d, generate %d, total %d%n",
                 t.getQueueMs(), t.getEmbedMs(), t.getRetrieveMs(), t.getGenerateMs(), t.getTotalMs());
+        if (answer.getIndexPosition() != null || answer.getStoreAgeMs() != null) {
+            out.printf(Locale.ROOT, "Index position: %s (store age %s ms)%n",
+                    answer.getIndexPosition() == null ? "-" : answer.getIndexPosition(),
+                    answer.getStoreAgeMs() == null ? "-" : answer.getStoreAgeMs());
+        }
         out.flush();
     }
 
@@ -95,6 +100,12 @@ final class AnswerPrinter {
         timings.put("generateMs", t.getGenerateMs());
         timings.put("totalMs", t.getTotalMs());
         json.put("answeredAt", answer.getAnsweredAt().toString());
+        if (answer.getIndexPosition() != null) {
+            json.put("indexPosition", answer.getIndexPosition());
+        }
+        if (answer.getStoreAgeMs() != null) {
+            json.put("storeAgeMs", answer.getStoreAgeMs());
+        }
         return json;
     }
 

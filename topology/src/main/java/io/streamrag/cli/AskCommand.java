@@ -3,6 +3,7 @@ package io.streamrag.cli;
 import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.AnswerStatus;
 import io.streamrag.contracts.Question;
+import io.streamrag.qa.freshness.ConsistencyToken;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,6 +72,10 @@ public final class AskCommand implements Callable<Integer> {
                     + " (default: the app's).")
     Duration deadline;
 
+    @Option(names = "--after", paramLabel = "TOKEN",
+            description = "Consistency token (as printed by load): answer only once these writes are searchable.")
+    String after;
+
     @Option(names = "--questions-topic", defaultValue = DEFAULT_QUESTIONS_TOPIC,
             description = "Questions topic (default: ${DEFAULT-VALUE}).")
     String questionsTopic;
@@ -91,6 +96,14 @@ public final class AskCommand implements Callable<Integer> {
             err.println(unreachable.get());
             return 2;
         }
+        if (after != null) {
+            try {
+                ConsistencyToken.parse(after);
+            } catch (IllegalArgumentException e) {
+                err.println("--after: " + e.getMessage());
+                return 2;
+            }
+        }
         String questionId = UUID.randomUUID().toString();
         Question question = Question.newBuilder()
                 .setQuestionId(questionId)
@@ -100,6 +113,7 @@ public final class AskCommand implements Callable<Integer> {
                 .setFilters(new HashMap<>(filters))
                 .setRequestedAt(Instant.now())
                 .setDeadlineMs(deadline == null ? null : deadline.toMillis())
+                .setConsistencyToken(after)
                 .build();
 
         // listen first, then ask: the answer cannot slip in between; every wait takes from the one --timeout

@@ -1,6 +1,7 @@
 package io.streamrag.cli;
 
 import io.streamrag.contracts.DocumentChange;
+import io.streamrag.qa.freshness.ConsistencyToken;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Spec;
 public final class LoadCommand implements Callable<Integer> {
 
     public static final String DEFAULT_DOCUMENTS_TOPIC = "streamrag.documents";
+    public static final String DEFAULT_INDEX_UPDATES_TOPIC = "streamrag.index-updates";
 
     @Mixin
     KafkaConnectionOptions connection;
@@ -64,6 +66,18 @@ public final class LoadCommand implements Callable<Integer> {
             description = "How long the broker may take to acknowledge the documents (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--wait", description = "After publishing, wait (up to --wait-timeout) until the documents are"
+            + " searchable, learnt from the index-updates topic.")
+    boolean await;
+
+    @Option(names = "--wait-timeout", defaultValue = "120s", converter = DurationConverter.class,
+            description = "How long --wait waits for the documents to be searchable (default: ${DEFAULT-VALUE}).")
+    Duration waitTimeout;
+
+    @Option(names = "--index-updates-topic", defaultValue = DEFAULT_INDEX_UPDATES_TOPIC,
+            description = "Index updates topic --wait follows (default: ${DEFAULT-VALUE}).")
+    String indexUpdatesTopic;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -87,8 +101,29 @@ public final class LoadCommand implements Callable<Integer> {
             return 2;
         }
 
+        IndexUpdateWatcher watcher = null;
+        if (await) {
+            try { // opened before sending: an update of these documents cannot slip in between
+                watcher = IndexUpdateWatcher.openAtEnd(connection, indexUpdatesTopic, timeout);
+            } catch (RuntimeException e) {
+                err.println("cannot --wait: " + e.getMessage());
+                return 2;
+            }
+        }
+        try {
+            return publish(documents, out, err, watcher);
+        } finally {
+            if (watcher != null) {
+                watcher.close();
+            }
+        }
+    }
+
+    private int publish(List<DocumentChange> documents, PrintWriter out, PrintWriter err,
+                        IndexUpdateWatcher watcher) {
         // counted in the producer's callbacks: only what the broker acknowledged is "published"
         AtomicInteger acknowledged = new AtomicInteger();
+        ConcurrentLinkedQueue<DocumentChange> published = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         AtomicBoolean finished = new AtomicBoolean();
         Thread interrupted = new Thread(() -> {
@@ -110,6 +145,7 @@ public final class LoadCommand implements Callable<Integer> {
                                 return;
                             }
                             acknowledged.incrementAndGet();
+                            published.add(document);
                             if (progress != null) {
                                 progress.step();
                             }
@@ -127,8 +163,27 @@ public final class LoadCommand implements Callable<Integer> {
             err.println("... and " + (failures.size() - 5) + " more failures");
         }
         out.printf("published %d of %d documents to %s%n", acknowledged.get(), documents.size(), documentsTopic);
+        ConsistencyToken token = ConsistencyToken.empty();
+        for (DocumentChange document : published) {
+            token = token.with(document.getDocumentId(), document.getVersion());
+        }
+        if (!token.isEmpty()) {
+            out.println("consistency token: " + token);
+        }
         out.flush();
-        return acknowledged.get() == documents.size() ? 0 : 1;
+        int status = acknowledged.get() == documents.size() ? 0 : 1;
+        if (watcher == null || token.isEmpty()) {
+            return status;
+        }
+        List<String> missing = watcher.await(token, waitTimeout);
+        if (!missing.isEmpty()) {
+            err.printf("not searchable after %s: %d of %d documents, e.g. %s%n", waitTimeout, missing.size(),
+                    token.versions().size(), String.join(", ", missing.subList(0, Math.min(5, missing.size()))));
+            return 1;
+        }
+        out.println("searchable: all " + token.versions().size() + " documents");
+        out.flush();
+        return status;
     }
 
     private static void removeHook(Thread hook) {

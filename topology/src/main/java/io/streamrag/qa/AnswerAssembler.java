@@ -58,6 +58,7 @@ public final class AnswerAssembler {
                     .setScore(hits.get(i).score())
                     .setWeight(weights[i])
                     .setPosterior(posteriors == null ? null : posteriors[i])
+                    .setVersion(chunk.version())
                     .build());
         }
         return documents;

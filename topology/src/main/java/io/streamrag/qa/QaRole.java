@@ -8,6 +8,7 @@ import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.ModelSource;
 import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.DeadLetter;
+import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.contracts.Question;
 import io.streamrag.inference.bart.BartGenerator;
 import io.streamrag.inference.bart.ComputePrecision;
@@ -52,7 +53,9 @@ public final class QaRole implements RoleTopology {
         KafkaTopicDirectory replyTopics = context.closeOnShutdown(
                 KafkaTopicDirectory.connect(context.kafkaClientConfig(), config.kafka().adminTimeout()));
         return new QaTopology(settings, serdes, embedder, store, generator, context.meterRegistry())
-                .withReplyTopicDirectory(replyTopics).withFailureLedger(context.failureLedger()).build();
+                .withReplyTopicDirectory(replyTopics).withFailureLedger(context.failureLedger())
+                .withReadYourWrites(config.topics().indexUpdates(), context.valueSerde(IndexUpdate.class))
+                .build();
     }
 
     /** The cross-encoder of {@code models.reranker}, on the configured device and precision. */

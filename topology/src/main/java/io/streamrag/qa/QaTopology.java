@@ -14,16 +14,24 @@ import io.streamrag.kafka.RedoCounter;
 import io.streamrag.kafka.WorkBudget;
 import io.streamrag.kafka.deadletter.FailureLedger;
 import io.streamrag.observability.StreamragMetrics;
+import io.streamrag.contracts.IndexUpdate;
+import io.streamrag.qa.freshness.AnswerFreshnessStamper;
+import io.streamrag.qa.freshness.FreshnessGate;
+import io.streamrag.qa.freshness.FreshnessStores;
 import io.streamrag.store.VectorStore;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * questions -> validate -> micro-batch buffer -> embed -> retrieve -> compose -> answers (+ dead letters).
+ * questions -> [await consistency token] -> validate -> micro-batch buffer -> embed -> retrieve -> compose ->
+ * [stamp index position] -> answers (+ dead letters); the bracketed steps with read-your-writes on, fed by the
+ * {@code IndexUpdate} topic through a global store.
  * The embedder, store and generator are shared by all stream threads; the generator is optional (extractive without).
  */
 public final class QaTopology {
@@ -33,6 +41,13 @@ public final class QaTopology {
     public static final String BUFFER_STORE = "qa-question-buffer";
     public static final String ANSWERS_SINK = "answers";
     public static final String DEAD_LETTER_SINK = "qa-dead-letters";
+    public static final String FRESHNESS_GATE = "await-consistency-token";
+    public static final String FRESHNESS_STAMPER = "stamp-index-position";
+    public static final String INDEX_UPDATES_SOURCE = "index-updates";
+    public static final String APPLIED_VERSIONS_STORE = "qa-applied-versions";
+    public static final String WAITING_STORE = "qa-awaiting-writes";
+    /** How often questions waiting for their writes are re-checked against the applied versions. */
+    static final Duration FRESHNESS_RECHECK = Duration.ofMillis(5);
 
     private final QaSettings settings;
     private final QaSerdes serdes;
@@ -43,6 +58,8 @@ public final class QaTopology {
     private final WallClock clock;
     private TopicDirectory replyTopics = TopicDirectory.ASSUME_EXISTING;
     private FailureLedger failureLedger = FailureLedger.inMemory(3);
+    private String indexUpdatesTopic;
+    private Serde<IndexUpdate> indexUpdates;
 
     /**
      * @param generator the generator, or null for extractive answers
@@ -76,6 +93,17 @@ public final class QaTopology {
         return this;
     }
 
+    /**
+     * Read-your-writes: questions with a consistency token wait until the {@code IndexUpdate} topic shows their
+     * writes applied, and answers carry their index position and store age. The QA role always turns it on;
+     * without it a question's token is only validated, not awaited.
+     */
+    public QaTopology withReadYourWrites(String indexUpdatesTopic, Serde<IndexUpdate> indexUpdates) {
+        this.indexUpdatesTopic = java.util.Objects.requireNonNull(indexUpdatesTopic, "indexUpdatesTopic");
+        this.indexUpdates = java.util.Objects.requireNonNull(indexUpdates, "indexUpdates");
+        return this;
+    }
+
     public Topology build() {
         QuestionAnswerer answerer = new QuestionAnswerer(settings, embedder, store, composer());
         QaMetrics metrics = new QaMetrics(registry);
@@ -90,16 +118,40 @@ public final class QaTopology {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), serdes.questions().deserializer(),
                 settings.questionsTopic());
+        boolean readYourWrites = indexUpdatesTopic != null;
+        String questionsParent = SOURCE;
+        String answersChild = ANSWERS_SINK;
+        FreshnessStores stores = FreshnessStores.named(APPLIED_VERSIONS_STORE, WAITING_STORE);
+        if (readYourWrites) {
+            topology.addGlobalStore(Stores.keyValueStoreBuilder(
+                            Stores.inMemoryKeyValueStore(APPLIED_VERSIONS_STORE), Serdes.String(), indexUpdates)
+                            .withLoggingDisabled(),
+                    INDEX_UPDATES_SOURCE, Serdes.String().deserializer(), indexUpdates.deserializer(),
+                    indexUpdatesTopic, "record-applied-versions", stores::recorder);
+            topology.addProcessor(FRESHNESS_GATE, () -> new FreshnessGate(stores, new QuestionValidator(settings),
+                    answerer.assembler(), clock, FRESHNESS_RECHECK, PROCESSOR, FRESHNESS_STAMPER,
+                    QuestionBatchProcessor.REPLY_TO_HEADER, replyTargets), SOURCE);
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WAITING_STORE),
+                    Serdes.Long(), new PendingQuestionSerde(serdes.questions(), settings.questionsTopic())),
+                    FRESHNESS_GATE);
+            questionsParent = FRESHNESS_GATE;
+            answersChild = FRESHNESS_STAMPER;
+        }
+        String answersName = answersChild;
         topology.addProcessor(PROCESSOR, () -> new QuestionBatchProcessor(settings, answerer, metrics, clock,
-                serdes.questions().serializer(), BUFFER_STORE, ANSWERS_SINK, DEAD_LETTER_SINK, replyTargets, budget,
-                redo, failureLedger, StreamragMetrics.quarantinedRecords(registry, "qa")), SOURCE);
+                serdes.questions().serializer(), BUFFER_STORE, answersName, DEAD_LETTER_SINK, replyTargets, budget,
+                redo, failureLedger, StreamragMetrics.quarantinedRecords(registry, "qa")), questionsParent);
         // persistent, though small: a topology with a persistent store keeps its Streams process id across restarts,
         // so the transactional ids stay the same and a restart after a crash fences the dead instance's open
         // transaction at once instead of waiting out transaction.timeout.ms before the buffer can be restored
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUFFER_STORE),
                 Serdes.Long(), new PendingQuestionSerde(serdes.questions(), settings.questionsTopic())), PROCESSOR);
+        if (readYourWrites) {
+            topology.addProcessor(FRESHNESS_STAMPER, () -> new AnswerFreshnessStamper(stores, clock, ANSWERS_SINK),
+                    PROCESSOR, FRESHNESS_GATE);
+        }
         topology.addSink(ANSWERS_SINK, replyTopic, Serdes.String().serializer(), serdes.answers().serializer(),
-                PROCESSOR);
+                readYourWrites ? FRESHNESS_STAMPER : PROCESSOR);
         topology.addSink(DEAD_LETTER_SINK, settings.deadLetterTopic(), Serdes.String().serializer(),
                 serdes.deadLetters().serializer(), PROCESSOR);
         return topology;

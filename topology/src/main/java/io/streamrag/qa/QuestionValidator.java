@@ -1,6 +1,7 @@
 package io.streamrag.qa;
 
 import io.streamrag.contracts.Question;
+import io.streamrag.qa.freshness.ConsistencyToken;
 import java.util.Optional;
 
 /** Rejects questions the pipeline cannot or must not answer, with a reason a client can act on. */
@@ -34,6 +35,13 @@ public final class QuestionValidator {
             return Optional.of("deadline " + deadline + " ms is not positive");
         }
         // replyTo is checked by ReplyTargets: it needs the allow-list and the cluster
+        if (question.getConsistencyToken() != null && !question.getConsistencyToken().isBlank()) {
+            try {
+                ConsistencyToken.parse(question.getConsistencyToken());
+            } catch (IllegalArgumentException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
         return Optional.empty();
     }
 

@@ -187,4 +187,68 @@ class CliIT {
             assertThat(changes).allMatch(change -> "acme".equals(change.getTenant()));
         }
     }
+
+    @Test
+    void loadPrintsTheConsistencyTokenAndWaitWaitsForTheIndexUpdatesOfIt() throws Exception {
+        Path folder = Files.createDirectories(scratch.resolve("wait-docs"));
+        Files.writeString(folder.resolve("c.md"), "Third document.");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("cli-wait-documents", 1, (short) 1),
+                    new NewTopic("cli-wait-updates", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        // nothing applies it: --wait gives up naming the document
+        Run unapplied = run(new LoadCommand(), connection("--documents-topic", "cli-wait-documents", "--no-progress",
+                "--wait", "--wait-timeout", "1s", "--index-updates-topic", "cli-wait-updates", folder.toString())
+                .toArray(String[]::new));
+        assertThat(unapplied.exitCode()).isEqualTo(1);
+        assertThat(unapplied.out()).containsPattern("consistency token: c\\.md@\\d+");
+        assertThat(unapplied.err()).containsPattern("not searchable after PT1S: 1 of 1 documents, e\\.g\\. "
+                + "c\\.md@\\d+ \\(applied: none\\)");
+
+        // a stand-in ingest reports every change it reads as applied
+        SpecificAvroSerde<DocumentChange> changes = new SpecificAvroSerde<>(DocumentChange.class);
+        changes.configure(Map.of("schema.registry.url", REGISTRY), false);
+        SpecificAvroSerde<io.streamrag.contracts.IndexUpdate> updates =
+                new SpecificAvroSerde<>(io.streamrag.contracts.IndexUpdate.class);
+        updates.configure(Map.of("schema.registry.url", REGISTRY), false);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread ingest = new Thread(() -> {
+            try (KafkaConsumer<String, DocumentChange> consumer = new KafkaConsumer<>(
+                    Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                    new StringDeserializer(), changes.deserializer());
+                 var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                    Map.<String, Object>of("bootstrap.servers", KAFKA.bootstrapServers()),
+                    new org.apache.kafka.common.serialization.StringSerializer(), updates.serializer())) {
+                TopicPartition partition = new TopicPartition("cli-wait-documents", 0);
+                consumer.assign(List.of(partition));
+                consumer.seekToEnd(List.of(partition));
+                consumer.position(partition);
+                while (!stop.get()) {
+                    for (ConsumerRecord<String, DocumentChange> record : consumer.poll(Duration.ofMillis(100))) {
+                        DocumentChange change = record.value();
+                        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("cli-wait-updates",
+                                change.getDocumentId(), io.streamrag.contracts.IndexUpdate.newBuilder()
+                                .setDocumentId(change.getDocumentId()).setVersion(change.getVersion())
+                                .setOperation(change.getOperation()).setChunkCount(1)
+                                .setSourceTime(change.getEventTime()).setAppliedTime(java.time.Instant.now())
+                                .build()));
+                        producer.flush();
+                    }
+                }
+            }
+        }, "stand-in-ingest");
+        ingest.start();
+        TimeUnit.MILLISECONDS.sleep(500); // positioned at the end before the load
+        try {
+            Run applied = run(new LoadCommand(), connection("--documents-topic", "cli-wait-documents",
+                    "--no-progress", "--wait", "--wait-timeout", "30s", "--index-updates-topic", "cli-wait-updates",
+                    folder.toString()).toArray(String[]::new));
+            assertThat(applied.exitCode()).as(applied.err()).isZero();
+            assertThat(applied.out()).containsPattern("consistency token: c\\.md@\\d+")
+                    .contains("searchable: all 1 documents");
+        } finally {
+            stop.set(true);
+            ingest.join(10_000);
+        }
+    }
 }

@@ -3,6 +3,7 @@ package io.streamrag.qa;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.DeadLetter;
+import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.contracts.Question;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.inference.generate.TextGenerator;
@@ -54,12 +55,28 @@ public final class QaPipeline implements AutoCloseable {
     public QaPipeline(String bootstrapServers, String registryUrl, String prefix, QaSettings settings,
                       TextEmbedder embedder, VectorStore store, TextGenerator generator, MeterRegistry registry,
                       Path stateDir, int partitions) throws InterruptedException, ExecutionException, TimeoutException {
+        this(bootstrapServers, registryUrl, prefix, settings, embedder, store, generator, registry, stateDir,
+                partitions, null);
+    }
+
+    /** @param indexUpdatesTopic with read-your-writes fed by this (existing) index-updates topic; null: without */
+    public QaPipeline(String bootstrapServers, String registryUrl, String prefix, QaSettings settings,
+                      TextEmbedder embedder, VectorStore store, TextGenerator generator, MeterRegistry registry,
+                      Path stateDir, int partitions, String indexUpdatesTopic)
+            throws InterruptedException, ExecutionException, TimeoutException {
         this.settings = settings;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(
-                    new NewTopic(settings.questionsTopic(), partitions, (short) 1),
-                    new NewTopic(settings.answersTopic(), partitions, (short) 1),
-                    new NewTopic(settings.deadLetterTopic(), 1, (short) 1))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            try {
+                admin.createTopics(List.of(
+                        new NewTopic(settings.questionsTopic(), partitions, (short) 1),
+                        new NewTopic(settings.answersTopic(), partitions, (short) 1),
+                        new NewTopic(settings.deadLetterTopic(), 1, (short) 1))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // a restarted pipeline finds its topics in place
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                    throw e;
+                }
+            }
         }
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", registryUrl);
         QaSerdes serdes = new QaSerdes(serde(Question.class, serdeConfig), serde(Answer.class, serdeConfig),
@@ -75,8 +92,11 @@ public final class QaPipeline implements AutoCloseable {
         props.put(StreamsConfig.POLL_MS_CONFIG, 5);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        streams = new KafkaStreams(new QaTopology(settings, serdes, embedder, store, generator, registry).build(),
-                props);
+        QaTopology topology = new QaTopology(settings, serdes, embedder, store, generator, registry);
+        if (indexUpdatesTopic != null) {
+            topology.withReadYourWrites(indexUpdatesTopic, serde(IndexUpdate.class, serdeConfig));
+        }
+        streams = new KafkaStreams(topology.build(), props);
 
         Map<String, Object> consumerConfig = new HashMap<>();
         consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

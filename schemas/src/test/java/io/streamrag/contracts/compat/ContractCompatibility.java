@@ -99,13 +99,53 @@ final class ContractCompatibility {
      * The record as it looks after a trip through a schema that lacks some of its top-level fields: those fields
      * take their default.
      */
+    /**
+     * The record as a reader of {@code other} would hand it back: fields {@code other} lacks take their defaults,
+     * also inside nested records and arrays of records (a field added to {@code RetrievedDocument} is dropped by
+     * a released reader just like a top-level one).
+     */
     static GenericData.Record withDefaultsForFieldsMissingIn(GenericData.Record record, Schema other) {
         GenericData.Record expected = new GenericData.Record(record, true);
         for (Schema.Field field : record.getSchema().getFields()) {
-            if (other.getField(field.name()) == null) {
+            Schema.Field released = other.getField(field.name());
+            if (released == null) {
                 expected.put(field.pos(), GenericData.get().getDefaultValue(field));
+            } else {
+                expected.put(field.pos(), withDefaultsIn(expected.get(field.pos()), released.schema()));
             }
         }
         return expected;
+    }
+
+    private static Object withDefaultsIn(Object value, Schema other) {
+        if (value instanceof GenericData.Record nested) {
+            Schema released = recordBranch(other, nested.getSchema().getFullName());
+            return released == null ? nested : withDefaultsForFieldsMissingIn(nested, released);
+        }
+        if (value instanceof java.util.List<?> items && recordBranch(other, null) == null
+                && other.getType() == Schema.Type.ARRAY) {
+            java.util.List<Object> copy = new java.util.ArrayList<>(items.size());
+            for (Object item : items) {
+                copy.add(withDefaultsIn(item, other.getElementType()));
+            }
+            return copy;
+        }
+        return value;
+    }
+
+    /** The record schema named {@code fullName} (any record when null) in {@code schema} or its union branches. */
+    private static Schema recordBranch(Schema schema, String fullName) {
+        if (schema.getType() == Schema.Type.RECORD) {
+            return fullName == null || schema.getFullName().equals(fullName) ? schema : null;
+        }
+        if (schema.getType() == Schema.Type.UNION) {
+            for (Schema branch : schema.getTypes()) {
+                Schema found = recordBranch(branch, fullName);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 }

@@ -4,6 +4,8 @@ import io.streamrag.store.InMemoryVectorStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.DeadLetter;
+import io.streamrag.contracts.IndexUpdate;
+import io.streamrag.contracts.Operation;
 import io.streamrag.contracts.Question;
 import io.streamrag.inference.generate.TextGenerator;
 import io.streamrag.qa.QaSerdes;
@@ -42,8 +44,18 @@ public final class QaTestBed implements AutoCloseable {
     /** Registry wire format against a mock:// scope of this test bed's own. */
     private final QaSerdes serdes = serdes("mock://qa-test-" + UUID.randomUUID());
 
+    /** The index-updates topic of a test bed built with read-your-writes on. */
+    public static final String INDEX_UPDATES = "index-updates";
+    private TestInputTopic<String, IndexUpdate> indexUpdates;
+
     public QaTestBed(QaSettings settings, TextGenerator generator) {
-        this(settings, generator, TopicDirectory.ASSUME_EXISTING);
+        this(settings, generator, false);
+    }
+
+    /** @param readYourWrites whether questions' consistency tokens are awaited (fed by {@link #applied}) */
+    public QaTestBed(QaSettings settings, TextGenerator generator, boolean readYourWrites) {
+        this(settings, generator, TopicDirectory.ASSUME_EXISTING, io.streamrag.kafka.deadletter.FailureLedger.inMemory(3),
+                readYourWrites);
     }
 
     /** With the directory reply topics are looked up in. */
@@ -54,6 +66,11 @@ public final class QaTestBed implements AutoCloseable {
     /** ... and the ledger failing questions are counted in (a shared one outlives the bed, as across restarts). */
     public QaTestBed(QaSettings settings, TextGenerator generator, TopicDirectory replyTopics,
                      io.streamrag.kafka.deadletter.FailureLedger ledger) {
+        this(settings, generator, replyTopics, ledger, false);
+    }
+
+    private QaTestBed(QaSettings settings, TextGenerator generator, TopicDirectory replyTopics,
+                      io.streamrag.kafka.deadletter.FailureLedger ledger, boolean readYourWrites) {
         this.settings = settings;
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "qa-test");
@@ -66,8 +83,17 @@ public final class QaTestBed implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         // the topology's clock is the driver's mock wall clock, moved only by advance()
-        driver = new TopologyTestDriver(new QaTopology(settings, serdes, embedder, store, generator, registry,
-                () -> now().toEpochMilli()).withReplyTopicDirectory(replyTopics).withFailureLedger(ledger).build(), props, START);
+        QaTopology topology = new QaTopology(settings, serdes, embedder, store, generator, registry,
+                () -> now().toEpochMilli()).withReplyTopicDirectory(replyTopics).withFailureLedger(ledger);
+        Serde<IndexUpdate> indexUpdateSerde = serde(IndexUpdate.class, "mock://qa-test-updates-" + UUID.randomUUID());
+        if (readYourWrites) {
+            topology.withReadYourWrites(INDEX_UPDATES, indexUpdateSerde);
+        }
+        driver = new TopologyTestDriver(topology.build(), props, START);
+        if (readYourWrites) {
+            indexUpdates = driver.createInputTopic(INDEX_UPDATES, Serdes.String().serializer(),
+                    indexUpdateSerde.serializer());
+        }
         questions = driver.createInputTopic(settings.questionsTopic(), Serdes.String().serializer(),
                 serdes.questions().serializer());
         answers = driver.createOutputTopic(settings.answersTopic(), Serdes.String().deserializer(),
@@ -109,6 +135,16 @@ public final class QaTestBed implements AutoCloseable {
 
     public void ask(Question question) {
         questions.pipeInput(question.getQuestionId(), question, now());
+    }
+
+    /** The ingest reports {@code documentId} applied at {@code version} (and, as it would, the new passage). */
+    public QaTestBed applied(String documentId, long version, String text) {
+        store.replaceDocument(documentId, List.of(new StoredChunk(documentId + "#0", documentId, 0, version,
+                documentId, text, null, Map.of(), embedder.vectorOf(documentId + " " + text))));
+        indexUpdates.pipeInput(documentId, IndexUpdate.newBuilder().setDocumentId(documentId).setVersion(version)
+                .setOperation(Operation.UPDATE).setChunkCount(1).setSourceTime(now()).setAppliedTime(now())
+                .build(), now());
+        return this;
     }
 
     public Instant now() {
