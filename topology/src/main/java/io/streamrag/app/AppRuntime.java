@@ -315,8 +315,9 @@ public final class AppRuntime implements AutoCloseable {
 
     private BuiltRole buildRole(RoleTopology roleTopology) {
         Role role = roleTopology.role();
+        // Kafka's address is read when the role first needs it: the broker may still be starting while models load
         RoleContext context = new RoleContext(role, config, schemaRegistry.serdeConfig(), metrics.registry(), health,
-                kafka.clientProperties());
+                () -> kafka.clientProperties());
         try {
             return new BuiltRole(role, context, roleTopology.build(context));
         } catch (Exception e) {

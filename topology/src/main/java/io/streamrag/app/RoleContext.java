@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import io.streamrag.app.config.AppConfig;
 import io.streamrag.observability.ApplicationHealth;
@@ -38,7 +39,7 @@ public final class RoleContext implements AutoCloseable {
     private final MeterRegistry meterRegistry;
     private final ApplicationHealth health;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private final Map<String, Object> kafkaClientConfig;
+    private final Supplier<Map<String, Object>> kafkaClientConfig;
     private FailureLedger failureLedger;
 
     /** With the running registry's serde settings, the meter registry and health probes (what the runtime passes). */
@@ -50,7 +51,16 @@ public final class RoleContext implements AutoCloseable {
     /** ... and the settings of the Kafka the roles run on (the embedded broker's actual address when it runs). */
     public RoleContext(Role role, AppConfig config, Map<String, Object> serdeConfig, MeterRegistry meterRegistry,
                        ApplicationHealth health, Map<String, Object> kafkaClientConfig) {
-        this.kafkaClientConfig = Map.copyOf(kafkaClientConfig);
+        this(role, config, serdeConfig, meterRegistry, health, constant(Map.copyOf(kafkaClientConfig)));
+    }
+
+    /**
+     * ... with the Kafka settings read when first asked for: the runtime builds roles (loads models) while the
+     * embedded broker starts, so its address is known only when the roles start.
+     */
+    public RoleContext(Role role, AppConfig config, Map<String, Object> serdeConfig, MeterRegistry meterRegistry,
+                       ApplicationHealth health, Supplier<Map<String, Object>> kafkaClientConfig) {
+        this.kafkaClientConfig = Objects.requireNonNull(kafkaClientConfig, "kafkaClientConfig");
         this.role = Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
         this.serdeConfig = Map.copyOf(serdeConfig);
@@ -90,7 +100,7 @@ public final class RoleContext implements AutoCloseable {
 
     /** Settings for an admin, producer or consumer of the cluster the role runs on. */
     public Map<String, Object> kafkaClientConfig() {
-        return kafkaClientConfig;
+        return kafkaClientConfig.get();
     }
 
     /**
@@ -153,5 +163,9 @@ public final class RoleContext implements AutoCloseable {
                 log.error("Closing {} of role {} failed", resource, role.cliName(), e);
             }
         }
+    }
+
+    private static Supplier<Map<String, Object>> constant(Map<String, Object> value) {
+        return () -> value;
     }
 }

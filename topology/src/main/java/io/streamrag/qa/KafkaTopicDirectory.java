@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -24,7 +25,8 @@ public final class KafkaTopicDirectory implements TopicDirectory, AutoCloseable 
     static final Duration EXISTING_TTL = Duration.ofMinutes(5);
     static final Duration MISSING_TTL = Duration.ofSeconds(10);
 
-    private final Admin admin;
+    private final Supplier<Admin> adminSource;
+    private Admin admin;
     private final Duration timeout;
     private final LongSupplier nanoTime;
     private final Map<String, Known> known = new ConcurrentHashMap<>();
@@ -37,14 +39,26 @@ public final class KafkaTopicDirectory implements TopicDirectory, AutoCloseable 
     }
 
     KafkaTopicDirectory(Admin admin, Duration timeout, LongSupplier nanoTime) {
-        this.admin = admin;
+        this(() -> admin, timeout, nanoTime);
+    }
+
+    private KafkaTopicDirectory(Supplier<Admin> adminSource, Duration timeout, LongSupplier nanoTime) {
+        this.adminSource = adminSource;
         this.timeout = timeout;
         this.nanoTime = nanoTime;
     }
 
     /** A directory with its own admin client, closed with it. */
-    public static KafkaTopicDirectory connect(Map<String, Object> clientConfig, Duration timeout) {
-        return new KafkaTopicDirectory(Admin.create(clientConfig), timeout);
+    public static KafkaTopicDirectory connect(Supplier<Map<String, Object>> clientConfig, Duration timeout) {
+        // created on the first lookup: the role is built before the embedded broker's address is known
+        return new KafkaTopicDirectory(() -> Admin.create(clientConfig.get()), timeout, System::nanoTime);
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = adminSource.get();
+        }
+        return admin;
     }
 
     @Override
@@ -61,7 +75,7 @@ public final class KafkaTopicDirectory implements TopicDirectory, AutoCloseable 
 
     private boolean ask(String topic) {
         try {
-            admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            admin().describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (ExecutionException e) {
             // a topic this application may not even describe is as unusable as a missing one: answering that
@@ -82,7 +96,9 @@ public final class KafkaTopicDirectory implements TopicDirectory, AutoCloseable 
     }
 
     @Override
-    public void close() {
-        admin.close(Duration.ofSeconds(5));
+    public synchronized void close() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
     }
 }

@@ -51,7 +51,7 @@ public final class QaRole implements RoleTopology {
         QaSerdes serdes = new QaSerdes(context.valueSerde(Question.class), context.valueSerde(Answer.class),
                 context.deadLetterSerde());
         KafkaTopicDirectory replyTopics = context.closeOnShutdown(
-                KafkaTopicDirectory.connect(context.kafkaClientConfig(), config.kafka().adminTimeout()));
+                KafkaTopicDirectory.connect(context::kafkaClientConfig, config.kafka().adminTimeout()));
         return new QaTopology(settings, serdes, embedder, store, generator, context.meterRegistry())
                 .withReplyTopicDirectory(replyTopics).withFailureLedger(context.failureLedger())
                 .withReadYourWrites(config.topics().indexUpdates(), context.valueSerde(IndexUpdate.class))
