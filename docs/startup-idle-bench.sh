@@ -11,8 +11,8 @@ IDLE_S=${IDLE_S:-60}; SETTLE_S=${SETTLE_S:-60}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
   || echo $((20000 + RANDOM % 20000)); }
 ticks=$(getconf CLK_TCK)
-echo "| jar | run | start-up to \"Running\" (s) | to /health/ready 200 (s) | log lines at ready | idle CPU (% of a core) | load avg |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| jar | run | start-up to \"Running\" (s) | to /health/ready 200 (s) | log lines at ready | idle CPU (% of a core) | load avg | libtorch mapped |"
+echo "|---|---:|---:|---:|---:|---:|---:|---|"
 for run in $(seq 1 "$RUNS"); do
   dir=$(mktemp -d); metrics=$(free_port)
   export STREAMRAG_KAFKA_EMBEDDED_PORT=$(free_port) STREAMRAG_SCHEMA_REGISTRY_EMBEDDED_PORT=$(free_port) \
@@ -27,6 +27,7 @@ for run in $(seq 1 "$RUNS"); do
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$metrics/health/ready")" = 200 ]; do sleep 0.1; done
   t2=$(date +%s.%N)
   lines=$(cat "$dir/out.log" "$dir/err.log" | wc -l)
+  torch=$(grep -q libtorch /proc/$pid/maps && echo yes || echo no)
   idle="-"
   if [ "$IDLE_S" -gt 0 ]; then
     sleep "$SETTLE_S"
@@ -37,8 +38,8 @@ for run in $(seq 1 "$RUNS"); do
   fi
   load=$(cut -d' ' -f1 /proc/loadavg)
   kill $pid; wait $pid 2>/dev/null
-  printf '| %s | %d | %.1f | %.1f | %d | %s | %s |\n' "$LABEL" "$run" "$(echo "$t1-$t0" | bc)" "$(echo "$t2-$t0" | bc)" \
-    "$lines" "$idle" "$load"
+  printf '| %s | %d | %.1f | %.1f | %d | %s | %s | %s |\n' "$LABEL" "$run" "$(echo "$t1-$t0" | bc)" "$(echo "$t2-$t0" | bc)" \
+    "$lines" "$idle" "$load" "$torch"
   grep -ho 'Started in.*)' "$dir/err.log" "$dir/out.log" | head -1 | sed 's/^/    /'
   rm -rf "$dir"
 done

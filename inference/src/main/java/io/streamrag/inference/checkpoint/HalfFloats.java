@@ -1,11 +1,11 @@
 package io.streamrag.inference.checkpoint;
 
 /** IEEE 754 binary16 to float32; {@code Float.float16ToFloat} exists only from Java 20 and we target 17. */
-final class HalfFloats {
+public final class HalfFloats {
     private HalfFloats() {
     }
 
-    static float toFloat(short half) {
+    public static float toFloat(short half) {
         int bits = half & 0xFFFF;
         int sign = (bits & 0x8000) << 16;
         int exponent = (bits >>> 10) & 0x1F;

@@ -22,6 +22,19 @@ final class EmbeddingPipeline implements AutoCloseable {
         NDArray encode(NDArray ids, NDArray typeIds, NDArray attentionMask);
     }
 
+    /**
+     * The model step of an embedder that runs outside PyTorch: token ids in, hidden states out as a Java buffer,
+     * [batch, length, dim] or already pooled [batch, dim]. Whatever native memory it uses it frees before returning.
+     */
+    @FunctionalInterface
+    interface HostEncoder {
+        HiddenStates encode(TokenBatch batch);
+    }
+
+    /** Row-major float32 values with their shape, copied out of the model's output. */
+    record HiddenStates(float[] values, long[] shape) {
+    }
+
     private final EmbeddingTokenizer tokenizer;
     private final Pooling pooling;
     private final boolean normalize;
@@ -29,6 +42,7 @@ final class EmbeddingPipeline implements AutoCloseable {
     private final Timer embedTime;
     private final Counter texts;
 
+    /** @param parent the manager {@link Encoder} calls scope from; null when only {@link HostEncoder}s are used */
     EmbeddingPipeline(EmbeddingTokenizer tokenizer, Pooling pooling, boolean normalize, NDManager parent,
                       String modelName, MeterRegistry registry) {
         this.tokenizer = tokenizer;
@@ -78,6 +92,36 @@ final class EmbeddingPipeline implements AutoCloseable {
                     System.arraycopy(flat, i * dim, row, 0, dim);
                     vectors.add(row);
                 }
+            }
+            texts.increment(batch.size());
+            return vectors;
+        });
+    }
+
+    /**
+     * As {@link #embed(List, Encoder)}, with pooling and normalising in plain Java, so that no NDManager (and no
+     * PyTorch engine) is needed around the model.
+     */
+    List<float[]> embed(List<String> input, HostEncoder encoder) {
+        if (input.isEmpty()) {
+            return List.of();
+        }
+        return embedTime.record(() -> {
+            TokenBatch batch = tokenizer.encode(input);
+            HiddenStates hidden = encoder.encode(batch);
+            long[] shape = hidden.shape();
+            int dim = Math.toIntExact(shape[shape.length - 1]);
+            float[] pooled = shape.length == 3
+                    ? pooling.pool(hidden.values(), Math.toIntExact(shape[1]), dim, batch.attentionMask())
+                    : hidden.values();
+            if (normalize) {
+                Pooling.normalizeRows(pooled, dim);
+            }
+            List<float[]> vectors = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                float[] row = new float[dim];
+                System.arraycopy(pooled, i * dim, row, 0, dim);
+                vectors.add(row);
             }
             texts.increment(batch.size());
             return vectors;

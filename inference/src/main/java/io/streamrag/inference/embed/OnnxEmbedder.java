@@ -6,13 +6,16 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.PairList;
+import io.streamrag.inference.checkpoint.HalfFloats;
 import java.io.IOException;
+import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -29,6 +32,7 @@ import java.util.List;
 public final class OnnxEmbedder implements TextEmbedder {
     public static final String ONNX_RUNTIME = "OnnxRuntime";
     public static final String PYTORCH = "PyTorch";
+    private static final String DISABLE_ALTERNATIVE = "ai.djl.onnx.disable_alternative";
 
     private final String name;
     /** Found by embedding a probe text once at open: exported models do not declare it. */
@@ -67,6 +71,9 @@ public final class OnnxEmbedder implements TextEmbedder {
             criteria.optOption("intraOpNumThreads", Integer.toString(options.onnxThreads()))
                     .optOption("interOpNumThreads", "1");
         }
+        if (engine.equals(ONNX_RUNTIME)) {
+            withoutPyTorchFallback();
+        }
         ZooModel<NDList, NDList> model;
         try {
             model = criteria.build().loadModel();
@@ -77,10 +84,10 @@ public final class OnnxEmbedder implements TextEmbedder {
         EmbeddingTokenizer tokenizer = null;
         try {
             List<String> inputNames = declaredInputs(model);
-            // Inputs, outputs and pooling live in PyTorch arrays; ONNX Runtime copies them in and out itself.
-            arrays = NDManager.newBaseManager(options.device().device().toDjl(), PYTORCH);
+            // Inputs live in the model's own engine; pooling and normalising are plain Java over the output.
+            arrays = NDManager.newBaseManager(options.device().device().toDjl(), engine);
             tokenizer = EmbeddingTokenizer.open(tokenizerJson, maxTokens, name, options.meterRegistry());
-            EmbeddingPipeline pipeline = new EmbeddingPipeline(tokenizer, pooling, normalize, arrays, name,
+            EmbeddingPipeline pipeline = new EmbeddingPipeline(tokenizer, pooling, normalize, null, name,
                     options.meterRegistry());
             OnnxEmbedder embedder = new OnnxEmbedder(name, model, inputNames, arrays, pipeline);
             embedder.dimension = embedder.embed(List.of("dimension probe")).get(0).length;
@@ -94,6 +101,19 @@ public final class OnnxEmbedder implements TextEmbedder {
             }
             model.close();
             throw e;
+        }
+    }
+
+    /**
+     * DJL's ONNX Runtime engine starts the default engine (PyTorch: libtorch, ~1 s warm, ~10 s on a first start) as
+     * a fallback for array operations it lacks, as soon as a model loads. Our ONNX paths do no array operations on
+     * ONNX Runtime arrays (pooling and normalising are plain Java), so the fallback is switched off before the engine
+     * is first used; PyTorch then loads only for a generator or a PyTorch embedder. A system property, because that
+     * is the only switch DJL reads; an operator's own setting wins.
+     */
+    static void withoutPyTorchFallback() {
+        if (System.getProperty(DISABLE_ALTERNATIVE) == null) {
+            System.setProperty(DISABLE_ALTERNATIVE, "true");
         }
     }
 
@@ -118,37 +138,70 @@ public final class OnnxEmbedder implements TextEmbedder {
         }
     }
 
-    private NDArray encode(NDArray ids, NDArray typeIds, NDArray mask) {
-        NDList inputs = new NDList();
-        if (inputNames.isEmpty()) {
-            inputs.add(ids);
-            inputs.add(mask);
-            inputs.add(typeIds);
-        } else {
-            for (String input : inputNames) {
-                NDArray array = input.equals("input_ids") ? ids : input.equals("attention_mask") ? mask : typeIds;
-                array.setName(input);
-                inputs.add(array);
-            }
-        }
-        try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
-            NDList outputs = predictor.predict(inputs);
-            NDArray hidden = outputs.get("last_hidden_state");
-            if (hidden == null) {
-                hidden = outputs.head();
-            }
-            // Output arrays may belong to another engine; copy into the caller's scope so pooling runs on PyTorch.
-            NDArray result = ids.getManager().from(hidden);
-            for (NDArray output : outputs) {
-                if (output != result) {
-                    output.close();
+    /**
+     * Runs the model on the batch in a scope of the model's own engine, and copies the output out to Java: on ONNX
+     * Runtime no PyTorch array is ever made, so the default embedder does not start the PyTorch engine.
+     */
+    private EmbeddingPipeline.HiddenStates encode(TokenBatch batch) {
+        try (NDManager scope = arrays.newSubManager()) {
+            NDArray ids = scope.create(batch.ids());
+            NDArray typeIds = scope.create(batch.typeIds());
+            NDArray mask = scope.create(batch.attentionMask());
+            NDList inputs = new NDList();
+            if (inputNames.isEmpty()) {
+                inputs.add(ids);
+                inputs.add(mask);
+                inputs.add(typeIds);
+            } else {
+                for (String input : inputNames) {
+                    NDArray array = input.equals("input_ids") ? ids : input.equals("attention_mask") ? mask : typeIds;
+                    array.setName(input);
+                    inputs.add(array);
                 }
             }
-            return result;
-        } catch (TranslateException e) {
-            throw new IllegalStateException("model " + name + " failed on a batch of " + ids.getShape().get(0)
-                    + " texts: " + e.getMessage(), e);
+            try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
+                NDList outputs = predictor.predict(inputs);
+                try {
+                    NDArray hidden = outputs.get("last_hidden_state");
+                    if (hidden == null) {
+                        hidden = outputs.head();
+                    }
+                    return new EmbeddingPipeline.HiddenStates(floats(hidden), hidden.getShape().getShape());
+                } finally {
+                    // outputs hang from the predictor's manager, not our scope: free them now
+                    outputs.close();
+                }
+            } catch (TranslateException e) {
+                throw new IllegalStateException("model " + name + " failed on a batch of " + batch.size()
+                        + " texts: " + e.getMessage(), e);
+            }
         }
+    }
+
+    /** The output as float32 in Java; widened here because ONNX Runtime arrays cannot cast without PyTorch. */
+    private float[] floats(NDArray hidden) {
+        DataType type = hidden.getDataType();
+        if (type == DataType.FLOAT32) {
+            return hidden.toFloatArray();
+        }
+        if (type == DataType.FLOAT16) {
+            ShortBuffer halves = hidden.toByteBuffer().asShortBuffer();
+            float[] values = new float[halves.remaining()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = HalfFloats.toFloat(halves.get(i));
+            }
+            return values;
+        }
+        if (type == DataType.FLOAT64) {
+            double[] wide = hidden.toDoubleArray();
+            float[] values = new float[wide.length];
+            for (int i = 0; i < wide.length; i++) {
+                values[i] = (float) wide[i];
+            }
+            return values;
+        }
+        throw new IllegalStateException("model " + name + " outputs " + type + " hidden states; expected float32,"
+                + " float16 or float64");
     }
 
     /** The manager every call's scope hangs from; tests count its arrays. */
@@ -178,7 +231,7 @@ public final class OnnxEmbedder implements TextEmbedder {
 
     @Override
     public List<float[]> embed(List<String> texts) {
-        return pipeline.embed(texts, this::encode);
+        return pipeline.embed(texts, (EmbeddingPipeline.HostEncoder) this::encode);
     }
 
     @Override

@@ -2,9 +2,6 @@ package io.streamrag.inference.embed;
 
 import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -26,23 +23,22 @@ import java.util.Set;
  * Runtime's fused CPU kernels. The CPU fp32 default for such folders: ONNX Runtime's MLAS GEMM is about twice
  * libtorch's on one core (see docs/benchmarks.md); {@link SentenceEmbedder} stays the GPU and fp16 path.
  *
- * <p>Thread-safe: an {@link OrtSession} may run concurrently, and each call has its own NDManager scope.
+ * <p>Thread-safe: an {@link OrtSession} may run concurrently, and each call makes and frees its own tensors.
+ * Pooling sits in the graph and normalising is plain Java, so this embedder never starts the PyTorch engine.
  */
 public final class OrtSentenceEmbedder implements TextEmbedder {
     private final String name;
     private final int dimension;
     private final OrtEnvironment environment;
     private final OrtSession session;
-    private final NDManager arrays;
     private final EmbeddingPipeline pipeline;
 
     private OrtSentenceEmbedder(String name, int dimension, OrtEnvironment environment, OrtSession session,
-                                NDManager arrays, EmbeddingPipeline pipeline) {
+                                EmbeddingPipeline pipeline) {
         this.name = name;
         this.dimension = dimension;
         this.environment = environment;
         this.session = session;
-        this.arrays = arrays;
         this.pipeline = pipeline;
     }
 
@@ -59,6 +55,7 @@ public final class OrtSentenceEmbedder implements TextEmbedder {
                 ? BertOnnxGraph.Pooling.CLS : BertOnnxGraph.Pooling.MEAN);
         // One OrtEnvironment per process, and DJL's engine insists on creating it (with its global thread pools):
         // start the engine first, then share its environment.
+        OnnxEmbedder.withoutPyTorchFallback();
         Engine.getEngine(OnnxEmbedder.ONNX_RUNTIME);
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session;
@@ -71,22 +68,16 @@ public final class OrtSentenceEmbedder implements TextEmbedder {
         } catch (OrtException e) {
             throw new IOException("ONNX Runtime refused the graph built from " + directory + ": " + e.getMessage(), e);
         }
-        NDManager arrays = null;
         EmbeddingTokenizer tokenizer = null;
         try {
-            // token ids, pooled vectors and normalisation live in PyTorch arrays, as for every other embedder
-            arrays = NDManager.newBaseManager(ai.djl.Device.cpu(), OnnxEmbedder.PYTORCH);
             tokenizer = EmbeddingTokenizer.open(directory.resolve("tokenizer.json"), maxTokens, name,
                     options.meterRegistry());
-            EmbeddingPipeline pipeline = new EmbeddingPipeline(tokenizer, pooling, normalize, arrays, name,
+            EmbeddingPipeline pipeline = new EmbeddingPipeline(tokenizer, pooling, normalize, null, name,
                     options.meterRegistry());
-            return new OrtSentenceEmbedder(name, config.hiddenSize(), environment, session, arrays, pipeline);
+            return new OrtSentenceEmbedder(name, config.hiddenSize(), environment, session, pipeline);
         } catch (IOException | RuntimeException e) {
             if (tokenizer != null) {
                 tokenizer.close();
-            }
-            if (arrays != null) {
-                arrays.close();
             }
             try {
                 session.close();
@@ -97,30 +88,31 @@ public final class OrtSentenceEmbedder implements TextEmbedder {
         }
     }
 
-    /** Runs the graph on int64 [batch, length] inputs; returns the pooled [batch, hidden] vectors. */
-    private NDArray encode(NDArray ids, NDArray typeIds, NDArray attentionMask) {
-        long[] shape = ids.getShape().getShape();
-        try (OnnxTensor idTensor = tensor(ids, shape);
-             OnnxTensor maskTensor = tensor(attentionMask, shape);
-             OnnxTensor typeTensor = tensor(typeIds, shape);
+    /** Runs the graph on the int64 [batch, length] token ids; returns the pooled [batch, hidden] vectors. */
+    private EmbeddingPipeline.HiddenStates encode(TokenBatch batch) {
+        long[] shape = {batch.size(), batch.ids()[0].length};
+        try (OnnxTensor idTensor = tensor(batch.ids(), shape);
+             OnnxTensor maskTensor = tensor(batch.attentionMask(), shape);
+             OnnxTensor typeTensor = tensor(batch.typeIds(), shape);
              OrtSession.Result result = session.run(Map.of("input_ids", idTensor, "attention_mask", maskTensor,
                      "token_type_ids", typeTensor), Set.of(BertOnnxGraph.SENTENCE_EMBEDDING))) {
             OnnxTensor pooled = (OnnxTensor) result.get(0);
-            FloatBuffer values = pooled.getFloatBuffer();
-            return ids.getManager().create(values, new Shape(pooled.getInfo().getShape()));
+            FloatBuffer buffer = pooled.getFloatBuffer();
+            float[] values = new float[buffer.remaining()];
+            buffer.get(values);
+            return new EmbeddingPipeline.HiddenStates(values, pooled.getInfo().getShape());
         } catch (OrtException e) {
             throw new IllegalStateException("model " + name + " failed on a batch of " + shape[0] + " texts: "
                     + e.getMessage(), e);
         }
     }
 
-    private OnnxTensor tensor(NDArray values, long[] shape) throws OrtException {
-        return OnnxTensor.createTensor(environment, LongBuffer.wrap(values.toLongArray()), shape);
-    }
-
-    /** The manager every call's scope hangs from; tests count its arrays. */
-    NDManager manager() {
-        return arrays;
+    private OnnxTensor tensor(long[][] rows, long[] shape) throws OrtException {
+        LongBuffer flat = LongBuffer.allocate(rows.length * rows[0].length);
+        for (long[] row : rows) {
+            flat.put(row);
+        }
+        return OnnxTensor.createTensor(environment, flat.flip(), shape);
     }
 
     public Pooling pooling() {
@@ -153,13 +145,12 @@ public final class OrtSentenceEmbedder implements TextEmbedder {
 
     @Override
     public List<float[]> embed(List<String> texts) {
-        return pipeline.embed(texts, this::encode);
+        return pipeline.embed(texts, (EmbeddingPipeline.HostEncoder) this::encode);
     }
 
     @Override
     public void close() {
         pipeline.close();
-        arrays.close();
         try {
             session.close();
         } catch (OrtException e) {

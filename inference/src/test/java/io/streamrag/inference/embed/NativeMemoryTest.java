@@ -39,17 +39,6 @@ class NativeMemoryTest {
         }
     }
 
-    @Test
-    void theBuiltOnnxGraphEmbedderLeavesNothing() throws Exception {
-        try (OrtSentenceEmbedder embedder = OrtSentenceEmbedder.open(MiniLmFixture.folder(), options())) {
-            for (int i = 0; i < 3; i++) {
-                embedder.embed(texts);
-            }
-
-            assertThat(embedder.manager().getManagedArrays()).isEmpty();
-        }
-    }
-
     private EmbedderOptions options() {
         return EmbedderOptions.defaults().withCacheDirectory(cache).withMeterRegistry(new SimpleMeterRegistry());
     }
