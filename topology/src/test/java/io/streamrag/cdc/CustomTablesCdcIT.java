@@ -271,8 +271,10 @@ class CustomTablesCdcIT {
              ResultSet rs = statement.executeQuery("SELECT region, article_id, headline, content, owner, section "
                      + "FROM news.articles WHERE status <> 'archived'")) {
             while (rs.next()) {
+                // the body template is "{headline}\n\n{content}"; its one-line first paragraph reads as a heading,
+                // which the chunker keeps as section context in the embedding text, not as passage text
                 docs.put(prefix + rs.getString(1) + "/" + rs.getInt(2), new Doc(rs.getString(3),
-                        rs.getString(3) + "\n\n" + rs.getString(4), rs.getString(5),
+                        rs.getString(4), rs.getString(5),
                         Map.of("section", rs.getString(6))));
             }
         }
