@@ -72,7 +72,9 @@ class NewcomerTranscriptIT {
 
             Result load = cli(concat(new String[] {"load", EXAMPLES.toString(), "--no-progress"}, connection));
             assertThat(load.exitCode()).as(load.err()).isZero();
-            assertThat(load.out().strip()).isEqualTo("published 4 of 4 documents to streamrag.documents");
+            assertThat(load.out().strip().lines().toList()).satisfiesExactly(
+                    published -> assertThat(published).isEqualTo("published 4 of 4 documents to streamrag.documents"),
+                    token -> assertThat(token).startsWith("consistency token: ").contains("mount-etna.md@"));
 
             // stdout is the answer alone: `ask --json | jq` works
             Result etna = cli(concat(new String[] {"ask", "--json", "--timeout", "90s", "How tall is Mount Etna?"},
