@@ -54,4 +54,15 @@ class StreamsPropertiesTest {
         assertThat(ingest.get("schema.registry.url")).isEqualTo("https://registry:8081");
         assertThat(ingest.get("basic.auth.user.info")).isEqualTo("u:p");
     }
+
+    @Test
+    void thePollTimeFollowsTheBatchLingerButNeverExceedsStreamsDefault() {
+        AppConfig shortLinger = new io.streamrag.app.config.ConfigLoader(Map.of(), new java.util.Properties())
+                .load(java.util.Optional.empty(), Map.of("ingest.batch.max.wait.ms", "50", "qa.batch.max.wait.ms", "20"));
+        AppConfig longLinger = new io.streamrag.app.config.ConfigLoader(Map.of(), new java.util.Properties())
+                .load(java.util.Optional.empty(), Map.of("ingest.batch.max.wait.ms", "20000"));
+        assertThat(StreamsProperties.pollMs(Role.INGEST, shortLinger)).isEqualTo(50);
+        assertThat(StreamsProperties.pollMs(Role.QA, shortLinger)).isEqualTo(20);
+        assertThat(StreamsProperties.pollMs(Role.INGEST, longLinger)).isEqualTo(StreamsProperties.MAX_POLL_MS);
+    }
 }
