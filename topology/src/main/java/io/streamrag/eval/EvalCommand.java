@@ -17,6 +17,7 @@ import io.streamrag.inference.rerank.CrossEncoder;
 import io.streamrag.qa.ComposedAnswer;
 import io.streamrag.qa.QaRole;
 import io.streamrag.qa.rerank.RerankingStore;
+import io.streamrag.qa.QuestionAnswerer;
 import io.streamrag.qa.RetrievalContext;
 import io.streamrag.qa.RetrievalWeights;
 import io.streamrag.qa.extractive.ExtractiveComposer;
@@ -226,7 +227,7 @@ public final class EvalCommand implements Callable<Integer> {
             for (int q = from; q < to; q++) {
                 // twice the depth in chunks, so that DEPTH distinct documents remain when a paragraph has two chunks
                 requests.add(new SearchRequest(vectors.get(q), questions.get(q).text(), 2 * DEPTH, null, Map.of(),
-                        app.qa().scoreThreshold(), plan));
+                        QuestionAnswerer.NO_MINIMUM, plan));
             }
             long started = System.nanoTime();
             List<List<SearchHit>> results = store.search(requests);
@@ -237,7 +238,8 @@ public final class EvalCommand implements Callable<Integer> {
                 List<SearchHit> hits = results.get(q - from);
                 scores.add(distinctDocuments(hits), questions.get(q).documentId());
                 List<SearchHit> top = hits.subList(0, Math.min(answerK, hits.size()));
-                if (extractive != null && !top.isEmpty()) {
+                // as the QA role does: below the threshold the question gets NO_CONTEXT, i.e. no answer
+                if (extractive != null && QuestionAnswerer.hasContext(top, app.qa().scoreThreshold())) {
                     contexts.add(new RetrievalContext(questions.get(q).text(), vectors.get(q), top,
                             RetrievalWeights.of(top, 1.0)));
                     answered.add(questions.get(q));

@@ -180,8 +180,22 @@ class QaTopologyTest {
             assertThat(answer.getStatus()).isEqualTo(AnswerStatus.NO_CONTEXT);
             assertThat(answer.getDocuments()).isEmpty();
             assertThat(answer.getText()).isNull();
-            assertThat(bed.store.searchCalls().get(0).get(0).scoreThreshold()).isEqualTo(0.5);
+            // the threshold gates the question on its best passage; the store is asked without a per-passage minimum
+            assertThat(bed.store.searchCalls().get(0).get(0).scoreThreshold()).isEqualTo(QuestionAnswerer.NO_MINIMUM);
+            assertThat(bed.store.searchCalls().get(0)).hasSize(1);
         }
+    }
+
+    @Test
+    void aQuestionHasContextWhenItsBestPassageReachesTheThresholdAndKeepsItsWeakerPassages() {
+        var chunk = new io.streamrag.store.StoredChunk("c", "d", 0, 1L, "t", "text", null, Map.of(),
+                new float[] {1f});
+        List<io.streamrag.store.SearchHit> hits = List.of(new io.streamrag.store.SearchHit(chunk, 0.2),
+                new io.streamrag.store.SearchHit(chunk, 0.45));
+        assertThat(QuestionAnswerer.hasContext(hits, 0.3)).isTrue();
+        assertThat(QuestionAnswerer.hasContext(hits, 0.45)).isTrue();
+        assertThat(QuestionAnswerer.hasContext(hits, 0.5)).isFalse();
+        assertThat(QuestionAnswerer.hasContext(List.of(), 0.0)).isFalse();
     }
 
     @Test

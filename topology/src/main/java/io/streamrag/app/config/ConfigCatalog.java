@@ -241,7 +241,8 @@ public final class ConfigCatalog {
             key(QA_TOP_K_DEFAULT, "4", "Passages retrieved when a question does not say."),
             key(QA_TOP_K_MAX, "20", "Upper bound on a question's `topK`."),
             key(QA_SCORE_THRESHOLD, "0.3",
-                    "Passages whose dense cosine to the question is below this are not used; none left: `NO_CONTEXT`. "
+                    "A question whose best passage's dense cosine is below this gets `NO_CONTEXT` (its passages are kept "
+                            + "otherwise: under hybrid the keyword leg finds right passages with a low cosine). "
                             + "0.3 was calibrated for the default embedder on SQuAD v2 dev articles "
                             + "(`ExtractiveAnswerBench`, docs/benchmarks.md): 98 % of answerable questions keep their "
                             + "best passage, 84 % of questions about an absent topic get `NO_CONTEXT`. "
