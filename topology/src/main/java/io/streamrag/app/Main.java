@@ -1,8 +1,13 @@
 package io.streamrag.app;
 
-import io.streamrag.app.cli.ConfigCommand;
-import io.streamrag.app.cli.RunCommand;
 import io.streamrag.app.config.ConfigException;
+import io.streamrag.cli.AnswersCommand;
+import io.streamrag.cli.AskCommand;
+import io.streamrag.cli.ConfigCommand;
+import io.streamrag.cli.EvalCommand;
+import io.streamrag.cli.LoadCommand;
+import io.streamrag.cli.ReindexCommand;
+import io.streamrag.cli.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,11 +42,11 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main())
                 .addSubcommand(new RunCommand())
                 .addSubcommand(new ConfigCommand())
-                .addSubcommand(new io.streamrag.cli.LoadCommand())
-                .addSubcommand(new io.streamrag.cli.AskCommand())
-                .addSubcommand(new io.streamrag.cli.AnswersCommand())
-                .addSubcommand(new io.streamrag.reindex.ReindexCommand())
-                .addSubcommand(new io.streamrag.eval.EvalCommand())
+                .addSubcommand(new LoadCommand())
+                .addSubcommand(new AskCommand())
+                .addSubcommand(new AnswersCommand())
+                .addSubcommand(new ReindexCommand())
+                .addSubcommand(new EvalCommand())
                 .addSubcommand(new CommandLine.HelpCommand());
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             boolean verbose = false;

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * directory, or a Qdrant collection {@code <prefix>_eval_<random>} on the configured server. Never the app's own
  * index, so an evaluation can run beside a serving app.
  */
-final class ScratchIndex implements AutoCloseable {
+public final class ScratchIndex implements AutoCloseable {
 
     private final VectorStore store;
     private final Runnable beforeClose;
@@ -35,7 +35,7 @@ final class ScratchIndex implements AutoCloseable {
         this.where = where;
     }
 
-    static ScratchIndex open(AppConfig app, int dimension) throws IOException {
+    public static ScratchIndex open(AppConfig app, int dimension) throws IOException {
         StoreSettings settings = app.store();
         if (settings.type() == StoreSettings.StoreType.EMBEDDED) {
             Path directory = Files.createTempDirectory("streamrag-eval-");
@@ -52,11 +52,11 @@ final class ScratchIndex implements AutoCloseable {
                 "Qdrant collection " + collection + " on " + settings.qdrantHost() + ":" + settings.qdrantPort());
     }
 
-    VectorStore store() {
+    public VectorStore store() {
         return store;
     }
 
-    String where() {
+    public String where() {
         return where;
     }
 

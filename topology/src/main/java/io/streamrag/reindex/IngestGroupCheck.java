@@ -16,13 +16,13 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
  * group has members (they keep writing, with the old model, through the alias) or has committed past the snapshot's
  * end offsets (those changes went to the old collection only). The alias is switched only when neither holds.
  */
-final class IngestGroupCheck {
+public final class IngestGroupCheck {
 
     private IngestGroupCheck() {
     }
 
     /** Why switching now would lose changes, or empty when it is safe. */
-    static Optional<String> problem(Admin admin, String groupId, Map<TopicPartition, Long> snapshotEnds)
+    public static Optional<String> problem(Admin admin, String groupId, Map<TopicPartition, Long> snapshotEnds)
             throws InterruptedException {
         try {
             ConsumerGroupDescription group = admin.describeConsumerGroups(java.util.List.of(groupId))

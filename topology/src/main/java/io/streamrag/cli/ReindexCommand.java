@@ -1,11 +1,13 @@
-package io.streamrag.reindex;
+package io.streamrag.cli;
 
 import io.qdrant.client.QdrantClient;
 import io.streamrag.app.RoleResources;
-import io.streamrag.app.cli.ConfigOptions;
 import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.StoreSettings;
 import io.streamrag.contracts.DocumentChange;
+import io.streamrag.reindex.IngestGroupCheck;
+import io.streamrag.reindex.ReindexResult;
+import io.streamrag.reindex.Reindexer;
 import io.streamrag.inference.checkpoint.ModelLocator;
 import io.streamrag.inference.embed.EmbedderOptions;
 import io.streamrag.inference.embed.Embedders;

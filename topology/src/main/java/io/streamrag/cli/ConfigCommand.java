@@ -1,4 +1,4 @@
-package io.streamrag.app.cli;
+package io.streamrag.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;

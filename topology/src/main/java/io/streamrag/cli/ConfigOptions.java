@@ -1,4 +1,4 @@
-package io.streamrag.app.cli;
+package io.streamrag.cli;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.streamrag.app.cli;
+package io.streamrag.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package io.streamrag.reindex;
+package io.streamrag.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.streamrag.eval;
+package io.streamrag.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

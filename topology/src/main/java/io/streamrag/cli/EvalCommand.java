@@ -1,10 +1,13 @@
-package io.streamrag.eval;
+package io.streamrag.cli;
 
-import io.streamrag.app.cli.ConfigOptions;
 import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.ModelSource;
 import io.streamrag.contracts.DocumentChange;
 import io.streamrag.contracts.Operation;
+import io.streamrag.eval.AnswerMatch;
+import io.streamrag.eval.RetrievalScores;
+import io.streamrag.eval.ScratchIndex;
+import io.streamrag.eval.SquadDataset;
 import io.streamrag.inference.checkpoint.ModelLocator;
 import io.streamrag.inference.embed.EmbedderOptions;
 import io.streamrag.inference.embed.Embedders;

@@ -1,4 +1,4 @@
-package io.streamrag.app.cli;
+package io.streamrag.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
