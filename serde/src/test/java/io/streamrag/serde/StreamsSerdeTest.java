@@ -2,7 +2,7 @@ package io.streamrag.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrag.contracts.Question;
+import io.streamrag.serde.samples.Query;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +60,7 @@ class StreamsSerdeTest {
     @Test
     void aBadRecordIsDeadLetteredAndTheNextOneIsProcessed() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.<String, Question>stream("questions")
+        builder.<String, Query>stream("questions")
                 .filter((id, question) -> question.getTopK() != null)
                 .to("accepted-questions");
         Properties props = new Properties();
@@ -70,21 +70,21 @@ class StreamsSerdeTest {
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, SpecificAvroSerde.class);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterOnBadBytes.class);
         props.put(RegistryClientConfig.URL, "mock://" + SCOPE);
-        SpecificAvroSerde<Question> clientSerde = new SpecificAvroSerde<>(Question.class);
+        SpecificAvroSerde<Query> clientSerde = new SpecificAvroSerde<>(Query.class);
         clientSerde.configure(Map.of(RegistryClientConfig.URL, "mock://" + SCOPE), false);
 
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {
             TestInputTopic<String, byte[]> questions = driver.createInputTopic("questions",
                     new StringSerializer(), new ByteArraySerializer());
-            TestOutputTopic<String, Question> accepted = driver.createOutputTopic("accepted-questions",
+            TestOutputTopic<String, Query> accepted = driver.createOutputTopic("accepted-questions",
                     new StringDeserializer(), clientSerde.deserializer());
             TestOutputTopic<byte[], byte[]> deadLetters = driver.createOutputTopic("dead-letters",
                     new ByteArrayDeserializer(), new ByteArrayDeserializer());
 
             questions.pipeInput("q-0", "{\"text\":\"not avro\"}".getBytes(StandardCharsets.UTF_8));
-            questions.pipeInput("q-1", clientSerde.serializer().serialize("questions", ContractSamples.question()));
+            questions.pipeInput("q-1", clientSerde.serializer().serialize("questions", SerdeSamples.query()));
 
-            assertThat(accepted.readValuesToList()).containsExactly(ContractSamples.question());
+            assertThat(accepted.readValuesToList()).containsExactly(SerdeSamples.query());
             TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
             assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("q-0");
             assertThat(new String(dead.headers().lastHeader("error").value(), StandardCharsets.UTF_8))
@@ -93,6 +93,6 @@ class StreamsSerdeTest {
             assertThat(deadLetters.isEmpty()).isTrue();
         }
         assertThat(MockSchemaRegistry.clientForScope(SCOPE).latest("accepted-questions-value").schema())
-                .isEqualTo(Question.getClassSchema());
+                .isEqualTo(Query.getClassSchema());
     }
 }

@@ -34,8 +34,8 @@ class AvroSerdeRoundTripTest {
         MockSchemaRegistry.dropScope(MOCK_SCOPE);
     }
 
-    static Stream<Arguments> registriesAndContracts() {
-        return Stream.of("http", "mock").flatMap(kind -> ContractSamples.all().stream()
+    static Stream<Arguments> registriesAndSamples() {
+        return Stream.of("http", "mock").flatMap(kind -> SerdeSamples.all().stream()
                 .map(sample -> Arguments.of(kind, sample.getSchema().getName(), sample)));
     }
 
@@ -49,11 +49,11 @@ class AvroSerdeRoundTripTest {
     }
 
     @ParameterizedTest(name = "{1} via {0}")
-    @MethodSource("registriesAndContracts")
+    @MethodSource("registriesAndSamples")
     <T extends SpecificRecord> void specificRecordsRoundTrip(String kind, String typeName, T sample) {
         @SuppressWarnings("unchecked")
         Class<T> type = (Class<T>) sample.getClass();
-        String topic = "contracts-" + typeName.toLowerCase();
+        String topic = "samples-" + typeName.toLowerCase();
         SpecificAvroSerde<T> serde = new SpecificAvroSerde<>(type);
         serde.configure(Map.of(RegistryClientConfig.URL, url(kind)), false);
 
@@ -68,7 +68,7 @@ class AvroSerdeRoundTripTest {
     }
 
     @ParameterizedTest(name = "{1} via {0}")
-    @MethodSource("registriesAndContracts")
+    @MethodSource("registriesAndSamples")
     void theGenericDeserializerReadsTheSameBytesInTheWriterSchema(String kind, String typeName, SpecificRecord sample) {
         String topic = "generic-" + typeName.toLowerCase();
         AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
@@ -106,27 +106,27 @@ class AvroSerdeRoundTripTest {
         serde.configure(Map.of(RegistryClientConfig.URL, "mock://" + MOCK_SCOPE), false);
 
         SpecificRecord back = serde.deserializer().deserialize("questions",
-                serde.serializer().serialize("questions", ContractSamples.question()));
+                serde.serializer().serialize("questions", SerdeSamples.query()));
 
-        assertThat(back).isEqualTo(ContractSamples.question());
+        assertThat(back).isEqualTo(SerdeSamples.query());
     }
 
     @Test
     void keysUseTheKeySubject() {
-        SpecificAvroSerde<io.streamrag.contracts.Question> serde =
-                new SpecificAvroSerde<>(io.streamrag.contracts.Question.class);
+        SpecificAvroSerde<io.streamrag.serde.samples.Query> serde =
+                new SpecificAvroSerde<>(io.streamrag.serde.samples.Query.class);
         serde.configure(Map.of(RegistryClientConfig.URL, registry.url()), true);
 
-        byte[] bytes = serde.serializer().serialize("keyed", ContractSamples.question());
+        byte[] bytes = serde.serializer().serialize("keyed", SerdeSamples.query());
 
-        assertThat(serde.deserializer().deserialize("keyed", bytes)).isEqualTo(ContractSamples.question());
+        assertThat(serde.deserializer().deserialize("keyed", bytes)).isEqualTo(SerdeSamples.query());
         assertThat(observer("http").latest("keyed-key").id()).isEqualTo(ByteBuffer.wrap(bytes, 1, 4).getInt());
     }
 
     @Test
     void nullIsATombstoneBothWays() {
-        SpecificAvroSerde<io.streamrag.contracts.DocumentChange> serde =
-                new SpecificAvroSerde<>(io.streamrag.contracts.DocumentChange.class);
+        SpecificAvroSerde<io.streamrag.serde.samples.Article> serde =
+                new SpecificAvroSerde<>(io.streamrag.serde.samples.Article.class);
         serde.configure(Map.of(RegistryClientConfig.URL, "mock://" + MOCK_SCOPE), false);
 
         assertThat(serde.serializer().serialize("documents", null)).isNull();

@@ -3,8 +3,8 @@ package io.streamrag.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrag.contracts.DocumentChange;
-import io.streamrag.contracts.Question;
+import io.streamrag.serde.samples.Article;
+import io.streamrag.serde.samples.Query;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
@@ -16,14 +16,14 @@ import org.junit.jupiter.api.Test;
 class BadBytesTest {
 
     private static final String SCOPE = "bad-bytes";
-    private SpecificAvroSerde<DocumentChange> serde;
+    private SpecificAvroSerde<Article> serde;
     private byte[] good;
 
     @BeforeEach
     void setUp() {
-        serde = new SpecificAvroSerde<>(DocumentChange.class);
+        serde = new SpecificAvroSerde<>(Article.class);
         serde.configure(Map.of(RegistryClientConfig.URL, "mock://" + SCOPE), false);
-        good = serde.serializer().serialize("documents", ContractSamples.documentChange());
+        good = serde.serializer().serialize("documents", SerdeSamples.article());
     }
 
     @AfterEach
@@ -31,13 +31,13 @@ class BadBytesTest {
         MockSchemaRegistry.dropScope(SCOPE);
     }
 
-    private DocumentChange read(byte[] bytes) {
+    private Article read(byte[] bytes) {
         return serde.deserializer().deserialize("documents", bytes);
     }
 
     @Test
     void theGoodBytesDoDecode() {
-        assertThat(read(good)).isEqualTo(ContractSamples.documentChange());
+        assertThat(read(good)).isEqualTo(SerdeSamples.article());
     }
 
     @Test
@@ -111,19 +111,19 @@ class BadBytesTest {
 
     @Test
     void aRecordOfAnotherTypeIsNamed() {
-        SpecificAvroSerde<Question> questions = new SpecificAvroSerde<>(Question.class);
+        SpecificAvroSerde<Query> questions = new SpecificAvroSerde<>(Query.class);
         questions.configure(Map.of(RegistryClientConfig.URL, "mock://" + SCOPE), false);
-        byte[] question = questions.serializer().serialize("questions", ContractSamples.question());
+        byte[] question = questions.serializer().serialize("questions", SerdeSamples.query());
 
         assertThatThrownBy(() -> read(question))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("io.streamrag.contracts.Question")
-                .hasMessageContaining("cannot be read as io.streamrag.contracts.DocumentChange");
+                .hasMessageContaining("io.streamrag.serde.samples.Query")
+                .hasMessageContaining("cannot be read as io.streamrag.serde.samples.Article");
     }
 
     @Test
     void anUnreachableRegistryIsNotBlamedOnTheRecord() throws Exception {
-        AvroDeserializer<DocumentChange> deserializer = new AvroDeserializer<>(DocumentChange.class, null);
+        AvroDeserializer<Article> deserializer = new AvroDeserializer<>(Article.class, null);
         deserializer.configure(Map.of(RegistryClientConfig.URL,
                 "http://127.0.0.1:" + RestSchemaRegistryClientTest.closedPort()), false);
 

@@ -3,8 +3,8 @@ package io.streamrag.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrag.contracts.Answer;
-import io.streamrag.contracts.Question;
+import io.streamrag.serde.samples.Reply;
+import io.streamrag.serde.samples.Query;
 import io.streamrag.serde.registry.EmbeddedSchemaRegistryServer;
 import java.io.IOException;
 import java.net.BindException;
@@ -62,7 +62,7 @@ class EmbeddedSchemaRegistryServerTest {
         int port = server.port();
         RestSchemaRegistryClient producer = client(server.url());
         int person = producer.register("people-value", PERSON);
-        int question = producer.register("questions-value", Question.getClassSchema());
+        int question = producer.register("questions-value", Query.getClassSchema());
         int personV2 = producer.register("people-value", PERSON_V2);
         int shared = producer.register("staff-value", PERSON);
 
@@ -71,14 +71,14 @@ class EmbeddedSchemaRegistryServerTest {
 
         assertThat(server.url()).isEqualTo("http://127.0.0.1:" + port);
         assertThat(reader.schemaById(person)).isEqualTo(PERSON);
-        assertThat(reader.schemaById(question)).isEqualTo(Question.getClassSchema());
+        assertThat(reader.schemaById(question)).isEqualTo(Query.getClassSchema());
         assertThat(reader.schemaById(personV2)).isEqualTo(PERSON_V2);
         assertThat(reader.latest("people-value")).isEqualTo(new RegisteredSchema("people-value", 2, personV2, PERSON_V2));
         assertThat(reader.lookUpId("staff-value", PERSON)).isEqualTo(shared).isEqualTo(person);
-        assertThat(reader.register("questions-value", Question.getClassSchema()))
+        assertThat(reader.register("questions-value", Query.getClassSchema()))
                 .as("re-registering after the restart is still a no-op").isEqualTo(question);
         assertThat(reader.latest("questions-value").version()).isEqualTo(1);
-        int answer = reader.register("answers-value", Answer.getClassSchema());
+        int answer = reader.register("answers-value", Reply.getClassSchema());
         assertThat(answer).as("a new schema after the restart gets a fresh id, not a reused one")
                 .isNotIn(person, question, personV2);
         assertThat(server.subjectCount()).isEqualTo(4);
@@ -88,15 +88,15 @@ class EmbeddedSchemaRegistryServerTest {
     void theSerdeWritesBeforeARestartAndReadsAfterIt() throws IOException {
         server = EmbeddedSchemaRegistryServer.start(dataDirectory, 0);
         int port = server.port();
-        SpecificAvroSerde<Question> producer = new SpecificAvroSerde<>(Question.class);
+        SpecificAvroSerde<Query> producer = new SpecificAvroSerde<>(Query.class);
         producer.configure(Map.of(RegistryClientConfig.URL, server.url()), false);
-        byte[] bytes = producer.serializer().serialize("questions", ContractSamples.question());
+        byte[] bytes = producer.serializer().serialize("questions", SerdeSamples.query());
 
         restart(port);
-        SpecificAvroSerde<Question> consumer = new SpecificAvroSerde<>(Question.class);
+        SpecificAvroSerde<Query> consumer = new SpecificAvroSerde<>(Query.class);
         consumer.configure(Map.of(RegistryClientConfig.URL, server.url()), false);
 
-        assertThat(consumer.deserializer().deserialize("questions", bytes)).isEqualTo(ContractSamples.question());
+        assertThat(consumer.deserializer().deserialize("questions", bytes)).isEqualTo(SerdeSamples.query());
         assertThat(WireFormat.readHeader(bytes, "questions").schemaId()).isEqualTo(client(server.url()).latest("questions-value").id());
     }
 

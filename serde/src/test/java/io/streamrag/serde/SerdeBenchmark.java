@@ -5,9 +5,9 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Serde cost per record for each contract once the registry answers are cached (the steady state: no registry call
+ * Serde cost per record for each sample record type once the registry answers are cached (the steady state: no registry call
  * per record). Not a test; prints a table. Run:
- * {@code ./mvnw -B -o -q -pl topology exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.streamrag.serde.SerdeBenchmark}
+ * {@code ./mvnw -B -o -q -pl serde test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.streamrag.serde.SerdeBenchmark}
  */
 public final class SerdeBenchmark {
 
@@ -20,7 +20,7 @@ public final class SerdeBenchmark {
     public static void main(String[] args) {
         System.out.println("| contract | bytes | serialize µs/record | deserialize µs/record |");
         System.out.println("|---|---:|---:|---:|");
-        for (SpecificRecord sample : ContractSamples.all()) {
+        for (SpecificRecord sample : SerdeSamples.all()) {
             measure(sample);
         }
         MockSchemaRegistry.dropScope("benchmark");

@@ -1,4 +1,4 @@
-package io.streamrag.serde;
+package io.streamrag.kafka;
 
 import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.AnswerStatus;

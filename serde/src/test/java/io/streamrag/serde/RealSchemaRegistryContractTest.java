@@ -2,7 +2,7 @@ package io.streamrag.serde;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrag.contracts.Question;
+import io.streamrag.serde.samples.Query;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +38,7 @@ class RealSchemaRegistryContractTest {
     void registersFetchesAndLooksUpASchema() {
         SchemaRegistryClient client = SchemaRegistryClients.create(RegistryClientConfig.from(config()));
         String subject = "streamrag-contract-test-" + UUID.randomUUID() + "-value";
-        Schema schema = Question.getClassSchema();
+        Schema schema = Query.getClassSchema();
 
         int id = client.register(subject, schema);
 
@@ -56,11 +56,11 @@ class RealSchemaRegistryContractTest {
     @Test
     void aQuestionRoundTripsThroughTheSerde() {
         String topic = "streamrag-contract-test-" + UUID.randomUUID();
-        SpecificAvroSerde<Question> serde = new SpecificAvroSerde<>(Question.class);
+        SpecificAvroSerde<Query> serde = new SpecificAvroSerde<>(Query.class);
         serde.configure(config(), false);
 
-        Question back = serde.deserializer().deserialize(topic, serde.serializer().serialize(topic, ContractSamples.question()));
+        Query back = serde.deserializer().deserialize(topic, serde.serializer().serialize(topic, SerdeSamples.query()));
 
-        assertThat(back).isEqualTo(ContractSamples.question());
+        assertThat(back).isEqualTo(SerdeSamples.query());
     }
 }

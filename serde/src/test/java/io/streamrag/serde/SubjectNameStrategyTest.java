@@ -3,7 +3,7 @@ package io.streamrag.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrag.contracts.Question;
+import io.streamrag.serde.samples.Query;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -27,9 +27,9 @@ class SubjectNameStrategyTest {
         for (int i = 0; i < keysAndValues.length; i += 2) {
             config.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
-        AvroSerializer<Question> serializer = new AvroSerializer<>();
+        AvroSerializer<Query> serializer = new AvroSerializer<>();
         serializer.configure(config, isKey);
-        serializer.serialize("questions", ContractSamples.question());
+        serializer.serialize("questions", SerdeSamples.query());
     }
 
     private static int registeredVersion(String subject) {
@@ -50,14 +50,14 @@ class SubjectNameStrategyTest {
         serialize(false, AvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY,
                 "io.confluent.kafka.serializers.subject.RecordNameStrategy");
 
-        assertThat(registeredVersion("io.streamrag.contracts.Question")).isEqualTo(1);
+        assertThat(registeredVersion("io.streamrag.serde.samples.Query")).isEqualTo(1);
     }
 
     @Test
     void topicRecordNameUsesBoth() {
         serialize(true, AvroSerdeConfig.KEY_SUBJECT_NAME_STRATEGY, "TopicRecordNameStrategy");
 
-        assertThat(registeredVersion("questions-io.streamrag.contracts.Question")).isEqualTo(1);
+        assertThat(registeredVersion("questions-io.streamrag.serde.samples.Query")).isEqualTo(1);
     }
 
     @Test
@@ -71,10 +71,10 @@ class SubjectNameStrategyTest {
     void withoutAutoRegisterTheSchemaMustAlreadyBeThere() {
         assertThatThrownBy(() -> serialize(false, AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, false))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("look up schema io.streamrag.contracts.Question under subject 'questions-value'")
+                .hasMessageContaining("look up schema io.streamrag.serde.samples.Query under subject 'questions-value'")
                 .hasCauseInstanceOf(SubjectNotFoundException.class);
 
-        MockSchemaRegistry.clientForScope(SCOPE).register("questions-value", Question.getClassSchema());
+        MockSchemaRegistry.clientForScope(SCOPE).register("questions-value", Query.getClassSchema());
         serialize(false, AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, false);
 
         assertThat(registeredVersion("questions-value")).isEqualTo(1);

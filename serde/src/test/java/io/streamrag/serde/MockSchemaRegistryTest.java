@@ -3,7 +3,7 @@ package io.streamrag.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrag.contracts.Question;
+import io.streamrag.serde.samples.Query;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterEach;
@@ -23,16 +23,16 @@ class MockSchemaRegistryTest {
 
     @Test
     void serdesNamingTheSameScopeShareOneRegistry() {
-        SpecificAvroSerde<Question> producer = new SpecificAvroSerde<>(Question.class);
+        SpecificAvroSerde<Query> producer = new SpecificAvroSerde<>(Query.class);
         producer.configure(Map.of(RegistryClientConfig.URL, "mock://a"), false);
-        SpecificAvroSerde<Question> consumer = new SpecificAvroSerde<>(Question.class);
+        SpecificAvroSerde<Query> consumer = new SpecificAvroSerde<>(Query.class);
         consumer.configure(Map.of(RegistryClientConfig.URL, "mock://a/"), false);
 
-        byte[] bytes = producer.serializer().serialize("questions", ContractSamples.question());
+        byte[] bytes = producer.serializer().serialize("questions", SerdeSamples.query());
 
-        assertThat(consumer.deserializer().deserialize("questions", bytes)).isEqualTo(ContractSamples.question());
+        assertThat(consumer.deserializer().deserialize("questions", bytes)).isEqualTo(SerdeSamples.query());
         assertThat(MockSchemaRegistry.clientForScope("a").latest("questions-value").schema())
-                .isEqualTo(Question.getClassSchema());
+                .isEqualTo(Query.getClassSchema());
     }
 
     @Test

@@ -3,9 +3,9 @@ package io.streamrag.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrag.contracts.DocumentChange;
-import io.streamrag.contracts.Operation;
-import io.streamrag.contracts.SourceInfo;
+import io.streamrag.serde.samples.Article;
+import io.streamrag.serde.samples.Action;
+import io.streamrag.serde.samples.Origin;
 import java.util.Map;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
@@ -35,18 +35,18 @@ class AvroTrustTest {
 
     @Test
     void avroRefusesOurClassesUntilTheyAreTrusted() {
-        assertThat(AvroTrust.isTrusted(DocumentChange.class)).isFalse();
-        assertThatThrownBy(() -> ClassSecurityValidator.validate(DocumentChange.class))
+        assertThat(AvroTrust.isTrusted(Article.class)).isFalse();
+        assertThatThrownBy(() -> ClassSecurityValidator.validate(Article.class))
                 .isInstanceOf(SecurityException.class);
 
         AvroTrust.trustGeneratedClasses();
 
-        assertThat(AvroTrust.isTrusted(DocumentChange.class)).isTrue();
-        assertThat(AvroTrust.isTrusted(SourceInfo.class)).isTrue();
-        assertThat(AvroTrust.isTrusted(Operation.class)).isTrue();
+        assertThat(AvroTrust.isTrusted(Article.class)).isTrue();
+        assertThat(AvroTrust.isTrusted(Origin.class)).isTrue();
+        assertThat(AvroTrust.isTrusted(Action.class)).isTrue();
         assertThat(AvroTrust.isTrusted(String.class)).as("Avro's own defaults are kept").isTrue();
         assertThat(AvroTrust.isTrusted(java.io.File.class)).as("nothing else is trusted").isFalse();
-        assertThat(AvroTrust.isTrusted(AvroTrustTest.class)).as("only generated contracts").isFalse();
+        assertThat(AvroTrust.isTrusted(AvroTrustTest.class)).as("only generated classes").isFalse();
     }
 
     @Test
@@ -60,13 +60,13 @@ class AvroTrustTest {
     }
 
     @Test
-    void theSerdeTrustsTheContractsItself() {
-        SpecificAvroSerde<DocumentChange> serde = new SpecificAvroSerde<>();
+    void theSerdeTrustsGeneratedClassesItself() {
+        SpecificAvroSerde<Article> serde = new SpecificAvroSerde<>();
         serde.configure(Map.of(RegistryClientConfig.URL, "mock://trust"), false);
 
         Object back = serde.deserializer().deserialize("documents",
-                serde.serializer().serialize("documents", ContractSamples.documentChange()));
+                serde.serializer().serialize("documents", SerdeSamples.article()));
 
-        assertThat(back).isEqualTo(ContractSamples.documentChange());
+        assertThat(back).isEqualTo(SerdeSamples.article());
     }
 }

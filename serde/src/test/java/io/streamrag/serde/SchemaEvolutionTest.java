@@ -3,8 +3,8 @@ package io.streamrag.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamrag.contracts.DocumentChange;
-import io.streamrag.contracts.Question;
+import io.streamrag.serde.samples.Article;
+import io.streamrag.serde.samples.Query;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Records written by producers with an older or newer DocumentChange schema are read by today's class: the
+ * Records written by producers with an older or newer Article schema are read by today's class: the
  * deserializer resolves the writer schema by id and reads into the class's schema.
  */
 class SchemaEvolutionTest {
@@ -36,53 +36,53 @@ class SchemaEvolutionTest {
 
     @Test
     void aNewerWriterWithAnAddedFieldIsReadAsTodaysClass() {
-        Schema newer = TestSchemas.withField(DocumentChange.getClassSchema(),
+        Schema newer = TestSchemas.withField(Article.getClassSchema(),
                 new Schema.Field("priority", Schema.create(Schema.Type.INT), "added in v2", 0));
-        GenericRecord written = copyInto(newer, ContractSamples.documentChange());
+        GenericRecord written = copyInto(newer, SerdeSamples.article());
         written.put("priority", 3);
 
-        DocumentChange read = readAsDocumentChange("docs-newer", written);
+        Article read = readAsArticle("docs-newer", written);
 
-        assertThat(read).isEqualTo(ContractSamples.documentChange());
+        assertThat(read).isEqualTo(SerdeSamples.article());
     }
 
     @Test
     void anOlderWriterWithoutAFieldIsReadWithTheFieldsDefault() {
-        Schema older = TestSchemas.withoutField(DocumentChange.getClassSchema(), "tenant");
-        GenericRecord written = copyInto(older, ContractSamples.documentChange());
+        Schema older = TestSchemas.withoutField(Article.getClassSchema(), "tenant");
+        GenericRecord written = copyInto(older, SerdeSamples.article());
 
-        DocumentChange read = readAsDocumentChange("docs-older", written);
+        Article read = readAsArticle("docs-older", written);
 
-        DocumentChange expected = DocumentChange.newBuilder(ContractSamples.documentChange()).setTenant(null).build();
+        Article expected = Article.newBuilder(SerdeSamples.article()).setTenant(null).build();
         assertThat(read).isEqualTo(expected);
         assertThat(read.getTenant()).isNull();
-        assertThat(read.getBody()).isEqualTo(ContractSamples.documentChange().getBody());
+        assertThat(read.getBody()).isEqualTo(SerdeSamples.article().getBody());
     }
 
     @Test
     void aWriterThatDroppedARequiredFieldIsRefusedWithTheReason() {
-        Schema broken = TestSchemas.withoutField(DocumentChange.getClassSchema(), "documentId");
-        GenericRecord written = copyInto(broken, ContractSamples.documentChange());
+        Schema broken = TestSchemas.withoutField(Article.getClassSchema(), "documentId");
+        GenericRecord written = copyInto(broken, SerdeSamples.article());
 
-        assertThatThrownBy(() -> readAsDocumentChange("docs-broken", written))
+        assertThatThrownBy(() -> readAsArticle("docs-broken", written))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("cannot be read as io.streamrag.contracts.DocumentChange")
+                .hasMessageContaining("cannot be read as io.streamrag.serde.samples.Article")
                 .hasMessageContaining("documentId")
                 .hasMessageContaining("schema id");
     }
 
     @Test
     void useLatestVersionWritesAnOldRecordInTheSubjectsLatestSchema() {
-        Schema newer = TestSchemas.withField(DocumentChange.getClassSchema(),
+        Schema newer = TestSchemas.withField(Article.getClassSchema(),
                 new Schema.Field("priority", Schema.create(Schema.Type.INT), "added in v2", 0));
         SchemaRegistryClient registry = MockSchemaRegistry.clientForScope(SCOPE);
-        registry.register("docs-latest-value", DocumentChange.getClassSchema());
+        registry.register("docs-latest-value", Article.getClassSchema());
         int latestId = registry.register("docs-latest-value", newer);
-        AvroSerializer<DocumentChange> serializer = new AvroSerializer<>();
+        AvroSerializer<Article> serializer = new AvroSerializer<>();
         serializer.configure(Map.of(RegistryClientConfig.URL, "mock://" + SCOPE,
                 AvroSerdeConfig.USE_LATEST_VERSION, true, AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, false), false);
 
-        byte[] bytes = serializer.serialize("docs-latest", ContractSamples.documentChange());
+        byte[] bytes = serializer.serialize("docs-latest", SerdeSamples.article());
 
         assertThat(java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(latestId);
         GenericAvroDeserializer generic = new GenericAvroDeserializer();
@@ -95,28 +95,28 @@ class SchemaEvolutionTest {
 
     @Test
     void useLatestVersionRefusesALatestSchemaThatCannotHoldTheRecord() {
-        MockSchemaRegistry.clientForScope(SCOPE).register("docs-other-value", Question.getClassSchema());
-        AvroSerializer<DocumentChange> serializer = new AvroSerializer<>();
+        MockSchemaRegistry.clientForScope(SCOPE).register("docs-other-value", Query.getClassSchema());
+        AvroSerializer<Article> serializer = new AvroSerializer<>();
         serializer.configure(Map.of(RegistryClientConfig.URL, "mock://" + SCOPE,
                 AvroSerdeConfig.USE_LATEST_VERSION, true, AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, false), false);
 
-        assertThatThrownBy(() -> serializer.serialize("docs-other", ContractSamples.documentChange()))
+        assertThatThrownBy(() -> serializer.serialize("docs-other", SerdeSamples.article()))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageStartingWith("use.latest.version: the latest schema of subject 'docs-other-value' (id 1, version 1)"
-                        + " cannot represent a io.streamrag.contracts.DocumentChange record for topic 'docs-other': NAME_MISMATCH");
+                        + " cannot represent a io.streamrag.serde.samples.Article record for topic 'docs-other': NAME_MISMATCH");
     }
 
-    private static DocumentChange readAsDocumentChange(String topic, GenericRecord written) {
+    private static Article readAsArticle(String topic, GenericRecord written) {
         AvroSerializer<GenericRecord> producer = new AvroSerializer<>();
         producer.configure(CONFIG, false);
         byte[] bytes = producer.serialize(topic, written);
-        SpecificAvroSerde<DocumentChange> serde = new SpecificAvroSerde<>(DocumentChange.class);
+        SpecificAvroSerde<Article> serde = new SpecificAvroSerde<>(Article.class);
         serde.configure(CONFIG, false);
         return serde.deserializer().deserialize(topic, bytes);
     }
 
     /** The record's values in another schema of the same record, field by field where the names match. */
-    static GenericRecord copyInto(Schema target, DocumentChange record) {
+    static GenericRecord copyInto(Schema target, Article record) {
         GenericRecord source = asGeneric(record);
         GenericRecord copy = new GenericData.Record(target);
         for (Schema.Field field : target.getFields()) {
@@ -127,13 +127,13 @@ class SchemaEvolutionTest {
         return copy;
     }
 
-    private static GenericRecord asGeneric(DocumentChange record) {
+    private static GenericRecord asGeneric(Article record) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            new SpecificDatumWriter<DocumentChange>(DocumentChange.getClassSchema()).write(record, encoder);
+            new SpecificDatumWriter<Article>(Article.getClassSchema()).write(record, encoder);
             encoder.flush();
-            return new GenericDatumReader<GenericRecord>(DocumentChange.getClassSchema())
+            return new GenericDatumReader<GenericRecord>(Article.getClassSchema())
                     .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
         } catch (IOException e) {
             throw new IllegalStateException(e);
