@@ -5,9 +5,11 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Serde cost per record for each sample record type once the registry answers are cached (the steady state: no registry call
- * per record). Not a test; prints a table. Run:
- * {@code ./mvnw -B -o -q -pl serde test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.streamrag.serde.SerdeBenchmark}
+ * Serde cost per record for each sample record type once the registry answers are cached (the steady state: no
+ * registry call per record). Not a test; prints a table. Run:
+ * {@code java -cp serde/target/classes:serde/target/test-classes:<test classpath> io.streamrag.serde.SerdeBenchmark}
+ * (the classpath from {@code ./mvnw -o -q -pl serde test-compile dependency:build-classpath -Dmdep.includeScope=test
+ * -Dmdep.outputFile=/tmp/serde-cp.txt})
  */
 public final class SerdeBenchmark {
 
@@ -18,7 +20,7 @@ public final class SerdeBenchmark {
     }
 
     public static void main(String[] args) {
-        System.out.println("| contract | bytes | serialize µs/record | deserialize µs/record |");
+        System.out.println("| record | bytes | serialize µs/record | deserialize µs/record |");
         System.out.println("|---|---:|---:|---:|");
         for (SpecificRecord sample : SerdeSamples.all()) {
             measure(sample);
