@@ -77,6 +77,7 @@ class RagSequenceBruteForceTest {
                 .generateIds(CONTEXTS, BEAMS);
         List<List<RagHypothesis>> all = new RagSequenceGenerator(bart, Decoding.THOROUGH, false, null)
                 .generateIds(CONTEXTS, BEAMS);
+        int twins = 0;
         for (int q = 0; q < CONTEXTS.size(); q++) {
             assertThat(all.get(q)).as("every beam of every passage").hasSize(3 * 3);
             assertThat(all.get(q).get(0).sequence().tokenIds()).containsExactly(
@@ -84,6 +85,8 @@ class RagSequenceBruteForceTest {
             Set<List<Integer>> allIds = new HashSet<>();
             all.get(q).forEach(h -> allIds.add(Arrays.stream(h.sequence().tokenIds()).boxed().toList()));
             assertThat(allIds).hasSameSizeAs(distinct.get(q));
+            twins += all.get(q).size() - distinct.get(q).size();
         }
+        assertThat(twins).as("passages whose beams agree, so that there is something to fold").isPositive();
     }
 }
