@@ -44,6 +44,11 @@ public final class RagSequenceGenerator {
     private final boolean deduplicate;
     private final Integer bosTokenId;
 
+    /** De-duplicates the pooled candidates, as Hugging Face does by default. */
+    public RagSequenceGenerator(TextGenerator generator, Decoding decoding, Integer bosTokenId) {
+        this(generator, decoding, true, bosTokenId);
+    }
+
     /**
      * @param deduplicate Hugging Face's {@code do_deduplication} (its default, and this project's, is true)
      * @param bosTokenId the BOS token thorough decoding leaves out of the scores when every candidate starts with

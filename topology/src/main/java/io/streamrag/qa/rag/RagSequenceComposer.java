@@ -28,7 +28,7 @@ public final class RagSequenceComposer implements AnswerComposer {
         this.settings = settings;
         this.formatter = formatter;
         this.ragSequence = new RagSequenceGenerator(generator, decoding == RagDecoding.THOROUGH
-                ? RagSequenceGenerator.Decoding.THOROUGH : RagSequenceGenerator.Decoding.FAST, true, bosTokenId);
+                ? RagSequenceGenerator.Decoding.THOROUGH : RagSequenceGenerator.Decoding.FAST, bosTokenId);
     }
 
     @Override
