@@ -1,5 +1,6 @@
 package io.streamrag.qa;
 
+import io.streamrag.inference.generate.LogSpace;
 import io.streamrag.store.SearchHit;
 import java.util.List;
 
@@ -15,24 +16,12 @@ public final class RetrievalWeights {
     private RetrievalWeights() {
     }
 
-    /** Softmax of score / temperature, computed with the max subtracted so large scores cannot overflow. */
+    /** Softmax of score / temperature ({@link LogSpace}, so large scores cannot overflow). */
     public static double[] of(List<SearchHit> hits, double temperature) {
-        double[] weights = new double[hits.size()];
-        if (weights.length == 0) {
-            return weights;
+        double[] scaled = new double[hits.size()];
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] = hits.get(i).score() / temperature;
         }
-        double max = Double.NEGATIVE_INFINITY;
-        for (SearchHit hit : hits) {
-            max = Math.max(max, hit.score() / temperature);
-        }
-        double sum = 0;
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = Math.exp(hits.get(i).score() / temperature - max);
-            sum += weights[i];
-        }
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] /= sum;
-        }
-        return weights;
+        return LogSpace.softmax(scaled);
     }
 }

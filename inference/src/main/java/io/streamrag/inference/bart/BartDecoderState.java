@@ -37,11 +37,6 @@ public final class BartDecoderState implements AutoCloseable {
         return length;
     }
 
-    /** Encoder positions (padded input length). */
-    public int encoderLength() {
-        return (int) encoderMask.getShape().get(3);
-    }
-
     /** The manager owning the cache; decoding scopes are opened under it. */
     public NDManager manager() {
         return manager;

@@ -37,7 +37,7 @@ final class BartEncodedInputs implements EncodedInputs {
     @Override
     public double[] sequenceLogLikelihood(int[] inputIndexes, List<int[]> targets) {
         return inputIndexes.length == 0 ? new double[0]
-                : generator.model().teacherForcedLogLikelihood(encoded, inputIndexes, targets);
+                : BartTeacherForcing.logLikelihoods(generator.model(), encoded, inputIndexes, targets);
     }
 
     @Override

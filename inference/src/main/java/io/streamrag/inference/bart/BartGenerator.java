@@ -165,7 +165,7 @@ public final class BartGenerator implements TextGenerator {
         if (inputs.isEmpty()) {
             return new double[0];
         }
-        return model.teacherForcedLogLikelihood(tokenize(inputs), targets);
+        return BartTeacherForcing.logLikelihoods(model, tokenize(inputs), targets);
     }
 
     /** Text of generated ids, special tokens skipped. */

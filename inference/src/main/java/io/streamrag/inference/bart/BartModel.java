@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * BART ({@code BartForConditionalGeneration}) on DJL NDArrays: encoder, cached decoder and tied LM head. Knows
@@ -24,8 +22,6 @@ import java.util.Map;
  */
 public final class BartModel implements AutoCloseable {
     private static final float MASKED = -1e9f;
-    /** Most logits elements one teacher-forced pass may hold (64 MiB of fp32). */
-    private static final long LOGITS_BUDGET = 16L << 20;
 
     private final BartConfig config;
     private final NDManager manager;
@@ -110,8 +106,12 @@ public final class BartModel implements AutoCloseable {
         }
     }
 
-    /** The encoder's last hidden states {@code [inputs, padded length, d_model]} (float32), owned by {@code out}. */
-    public NDArray encoderHiddenStates(int[][] inputIds, NDManager out) {
+    /**
+     * The encoder's last hidden states {@code [inputs, padded length, d_model]} (float32), owned by {@code out}.
+     * Package-private for the golden test, which checks the encoder alone against Hugging Face's hidden states
+     * before the decoder can mix its errors in; decoding goes through {@link #encode}.
+     */
+    NDArray encoderHiddenStates(int[][] inputIds, NDManager out) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray hidden = runEncoder(scope, inputIds)[0].toType(DataType.FLOAT32, false);
             hidden.attach(out);
@@ -138,7 +138,8 @@ public final class BartModel implements AutoCloseable {
     /**
      * Feeds {@code tokens[row]} (equal lengths; right-pad with anything, causality keeps padding out of earlier
      * positions) at the next decoder positions and returns logits {@code [rows, length, vocab]} (float32), owned by
-     * {@code out}. With an empty cache and the decoder start token first this is the teacher-forced forward pass.
+     * {@code out}. With an empty cache and the decoder start token first this is the teacher-forced forward pass
+     * ({@link BartTeacherForcing}).
      */
     public NDArray decode(BartDecoderState state, int[][] tokens, NDManager out) {
         if (tokens.length != state.rows()) {
@@ -161,102 +162,6 @@ public final class BartModel implements AutoCloseable {
                     .singletonOrThrow().toType(DataType.FLOAT32, false);
             logits.attach(out);
             return logits;
-        }
-    }
-
-    /**
-     * Teacher-forced {@code sum_t log p(target_t | target_<t, input)} per pair, batched: the decoder reads the
-     * decoder start token then {@code target[0..n-2]}. Targets are generated ids without the start token. Rows are
-     * scored in chunks so that no logits tensor exceeds {@value #LOGITS_BUDGET} elements.
-     */
-    public double[] teacherForcedLogLikelihood(int[][] inputIds, List<int[]> targets) {
-        return teacherForcedLogLikelihood(inputIds, targets, LOGITS_BUDGET);
-    }
-
-    /** As above with an explicit logits budget (elements); tests use a small one to force chunking. */
-    double[] teacherForcedLogLikelihood(int[][] inputIds, List<int[]> targets, long logitsBudget) {
-        if (inputIds.length != targets.size()) {
-            throw new IllegalArgumentException(inputIds.length + " inputs but " + targets.size() + " targets");
-        }
-        // each distinct input is encoded once, however many targets it is paired with
-        Map<List<Integer>, Integer> distinct = new LinkedHashMap<>();
-        int[] rows = new int[inputIds.length];
-        for (int i = 0; i < inputIds.length; i++) {
-            rows[i] = distinct.computeIfAbsent(Arrays.stream(inputIds[i]).boxed().toList(), k -> distinct.size());
-        }
-        int[][] distinctIds = new int[distinct.size()][];
-        for (int i = 0; i < inputIds.length; i++) {
-            distinctIds[rows[i]] = inputIds[i];
-        }
-        try (BartDecoderState encoded = encode(distinctIds)) {
-            return teacherForcedLogLikelihood(encoded, rows, targets, logitsBudget);
-        }
-    }
-
-    /**
-     * Teacher-forced log-likelihoods of the pairs ({@code encoded} row {@code rows[i]}, {@code targets[i]}) from
-     * encoder states computed before (by {@link #encode}, never decoded from): the rows are copied out for each
-     * chunk, the encoder does not run again. {@code encoded} is left as it is.
-     */
-    public double[] teacherForcedLogLikelihood(BartDecoderState encoded, int[] rows, List<int[]> targets) {
-        return teacherForcedLogLikelihood(encoded, rows, targets, LOGITS_BUDGET);
-    }
-
-    private double[] teacherForcedLogLikelihood(BartDecoderState encoded, int[] rows, List<int[]> targets,
-                                                long logitsBudget) {
-        if (rows.length != targets.size()) {
-            throw new IllegalArgumentException(rows.length + " rows but " + targets.size() + " targets");
-        }
-        if (encoded.length() != 0) {
-            throw new IllegalArgumentException("teacher forcing needs an encoder state with nothing decoded yet, got "
-                    + encoded.length() + " cached positions");
-        }
-        double[] sums = new double[rows.length];
-        int from = 0;
-        while (from < rows.length) {
-            int to = from + 1;
-            int width = Math.max(1, targets.get(from).length);
-            while (to < rows.length) {
-                int wider = Math.max(width, targets.get(to).length);
-                if ((long) (to + 1 - from) * wider * config.vocabSize() > logitsBudget) {
-                    break;
-                }
-                width = wider;
-                to++;
-            }
-            double[] chunk = scoreTargets(encoded, Arrays.copyOfRange(rows, from, to), targets.subList(from, to),
-                    width);
-            System.arraycopy(chunk, 0, sums, from, chunk.length);
-            from = to;
-        }
-        return sums;
-    }
-
-    private double[] scoreTargets(BartDecoderState encoded, int[] rows, List<int[]> targets, int width) {
-        int[][] decoderInputs = new int[targets.size()][width];
-        long[] picks = new long[targets.size() * width];
-        for (int r = 0; r < decoderInputs.length; r++) {
-            int[] t = targets.get(r);
-            Arrays.fill(decoderInputs[r], config.padTokenId());
-            decoderInputs[r][0] = config.decoderStartTokenId();
-            for (int i = 0; i < t.length; i++) {
-                if (i + 1 < width) {
-                    decoderInputs[r][i + 1] = t[i];
-                }
-                picks[r * width + i] = t[i];
-            }
-        }
-        try (BartDecoderState state = encoded.copyRows(rows); NDManager scope = manager.newSubManager()) {
-            NDArray logits = decode(state, decoderInputs, scope);
-            NDArray index = scope.create(picks, new Shape(targets.size(), width, 1));
-            float[] picked = logits.logSoftmax(2).gather(index, 2).toFloatArray();
-            double[] sums = new double[targets.size()];
-            for (int r = 0; r < sums.length; r++) {
-                for (int i = 0; i < targets.get(r).length; i++) {
-                    sums[r] += picked[r * width + i];
-                }
-            }
-            return sums;
         }
     }
 

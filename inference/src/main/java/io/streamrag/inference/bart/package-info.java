@@ -9,7 +9,10 @@
  *       layouts, F32/F16/BF16 safetensors, single or sharded);</li>
  *   <li>one class per layer kind: {@code Embeddings}, {@code Attention}, {@code FeedForward},
  *       {@code EncoderLayer}, {@code DecoderLayer};</li>
- *   <li>{@link io.streamrag.inference.bart.BartModel}: encoder, cached decoder, tied LM head;</li>
+ *   <li>{@link io.streamrag.inference.bart.BartModel}: encoder, cached decoder, tied LM head (load / encode /
+ *       decode step);</li>
+ *   <li>{@link io.streamrag.inference.bart.BartTeacherForcing}: teacher-forced log-likelihoods of given targets,
+ *       on the decoder-input layout of {@code generate.TeacherForcedBatch};</li>
  *   <li>{@link io.streamrag.inference.bart.BartDecoderState}: the per-request KV cache;</li>
  *   <li>{@link io.streamrag.inference.bart.BartGenerator}: the {@code TextGenerator} port (tokenizer + search).</li>
  * </ul>

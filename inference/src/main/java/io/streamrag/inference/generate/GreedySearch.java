@@ -44,7 +44,7 @@ public final class GreedySearch {
                 int best = argMax(row);
                 // HF scores greedy steps with log_softmax of the processed logits; our row already is a log_softmax,
                 // so it only needs renormalising when a processor removed mass.
-                double normaliser = changed ? logSumExp(row) : 0.0;
+                double normaliser = changed ? LogSpace.logSumExp(row) : 0.0;
                 scores[r] += row[best] - normaliser;
                 logLikelihoods[r] += logProbs[r * vocab + best];
                 tokens[r][length] = best;
@@ -75,20 +75,5 @@ public final class GreedySearch {
             }
         }
         return best;
-    }
-
-    static double logSumExp(float[] values) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : values) {
-            max = Math.max(max, v);
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-            return max;
-        }
-        double sum = 0;
-        for (float v : values) {
-            sum += Math.exp(v - max);
-        }
-        return max + Math.log(sum);
     }
 }

@@ -3,12 +3,14 @@ package io.streamrag.inference.rag;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.streamrag.inference.generate.LogSpace;
 
 /**
  * The RAG-Token arithmetic, Hugging Face's {@code RagTokenForGeneration.marginalize}: per hypothesis, the next-token
  * distribution is the mixture of the k documents' distributions weighted by the retrieval prior,
  * {@code log p(y_t | x, y_<t) = logsumexp_d( log p(d | x) + log p(y_t | x, d, y_<t) )}, with
- * {@code log p(d | x) = log_softmax(doc_scores)} over the k documents of a question. Everything stays on the device.
+ * {@code log p(d | x) = log_softmax(doc_scores)} over the k documents of a question. Everything stays on the device;
+ * the arithmetic is {@link LogSpace}'s, and so is the posterior {@code p(d | x, y)} computed from the results.
  */
 public final class DocumentMixture {
 
@@ -45,35 +47,6 @@ public final class DocumentMixture {
         priorShape[0] = shape.get(0);
         priorShape[1] = shape.get(1);
         NDArray joint = docLogProbs.add(logPrior.reshape(new Shape(priorShape)));
-        return logSumExp(joint, 1);
-    }
-
-    /**
-     * {@code log sum_i exp(x_i)} over one axis, shifted by the maximum as torch.logsumexp does. DJL has no
-     * logsumexp; at least one entry per slice must be finite (a document prior of -inf for every document is
-     * refused earlier, by the scores being finite floats).
-     */
-    static NDArray logSumExp(NDArray x, int axis) {
-        NDArray max = x.max(new int[] {axis}, true);
-        return x.sub(max).exp().sum(new int[] {axis}).log().add(max.squeeze(axis));
-    }
-
-    /** {@code p(d | x, y) ∝ p(d | x) p(y | x, d)}: softmax over documents of prior + log-likelihood, in double. */
-    public static double[] posterior(double[] logPrior, double[] docLogLikelihoods) {
-        double[] joint = new double[logPrior.length];
-        double max = Double.NEGATIVE_INFINITY;
-        for (int d = 0; d < joint.length; d++) {
-            joint[d] = logPrior[d] + docLogLikelihoods[d];
-            max = Math.max(max, joint[d]);
-        }
-        double sum = 0;
-        for (int d = 0; d < joint.length; d++) {
-            joint[d] = Math.exp(joint[d] - max);
-            sum += joint[d];
-        }
-        for (int d = 0; d < joint.length; d++) {
-            joint[d] /= sum;
-        }
-        return joint;
+        return LogSpace.logSumExp(joint, 1);
     }
 }

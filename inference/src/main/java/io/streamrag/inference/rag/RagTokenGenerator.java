@@ -1,19 +1,19 @@
 package io.streamrag.inference.rag;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import io.streamrag.inference.bart.BartDecoderState;
 import io.streamrag.inference.bart.BartGenerator;
 import io.streamrag.inference.bart.BartModel;
 import io.streamrag.inference.generate.BeamSearch;
 import io.streamrag.inference.generate.GeneratedSequence;
 import io.streamrag.inference.generate.GenerationSettings;
 import io.streamrag.inference.generate.GreedySearch;
+import io.streamrag.inference.generate.LogSpace;
 import io.streamrag.inference.generate.ScoredTokens;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * RAG-Token generation (Lewis et al. 2020; Hugging Face {@code RagTokenForGeneration}) on a BART generator: every
@@ -39,7 +39,7 @@ import java.util.List;
  * </ol>
  * Here: {@link RagTokenDecodingSession} is step 1, 3 and 5; the unchanged {@link GreedySearch} / {@link BeamSearch}
  * are steps 2 and 4. The search's "log-likelihood" of a hypothesis is the marginal {@code sum_t log p(y_t | x,
- * y_<t)} (before processors), which is what the teacher-forced {@link #score} returns as well.
+ * y_<t)} (before processors); the tests check it against a teacher-forced pass ({@code RagTokenTeacherForcing}).
  *
  * <p>Thread-safe as the BART model is: each call has its own session. Does not own the {@link BartGenerator}.
  */
@@ -52,26 +52,33 @@ public final class RagTokenGenerator {
         this.model = generator.model();
     }
 
-    /** The BART generator underneath (tokenizer, defaults). */
-    public BartGenerator generator() {
-        return generator;
-    }
-
     /**
-     * Tokenises {@code "title / passage // question"} strings (one list of k per question) and generates.
-     *
-     * @param docScores per question its k retrieval scores, in the order of its inputs
+     * Tokenises each question's passage inputs and generates. Questions may differ in their number of documents:
+     * RAG-Token decodes a question's k documents in lock-step, so the questions are grouped by k, one
+     * {@link #generateIds} call per group (usually one), and answered in the order given.
      */
-    public List<List<RagTokenHypothesis>> generate(List<List<String>> inputs, List<float[]> docScores,
-            GenerationSettings settings) {
-        if (inputs.size() != docScores.size()) {
-            throw new IllegalArgumentException(inputs.size() + " questions but " + docScores.size() + " score lists");
+    public List<List<RagHypothesis>> generate(List<RagQuestion> questions, GenerationSettings settings) {
+        Map<Integer, List<Integer>> byDocuments = new LinkedHashMap<>();
+        for (int i = 0; i < questions.size(); i++) {
+            byDocuments.computeIfAbsent(questions.get(i).documents(), k -> new ArrayList<>()).add(i);
         }
-        List<RetrievedContext> contexts = new ArrayList<>(inputs.size());
-        for (int q = 0; q < inputs.size(); q++) {
-            contexts.add(new RetrievedContext(Arrays.asList(generator.tokenize(inputs.get(q))), docScores.get(q)));
+        List<List<RagHypothesis>> out = new ArrayList<>(Collections.nCopies(questions.size(), null));
+        for (List<Integer> group : byDocuments.values()) {
+            List<RetrievedContext> contexts = new ArrayList<>(group.size());
+            for (int i : group) {
+                RagQuestion q = questions.get(i);
+                float[] scores = new float[q.documents()];
+                for (int d = 0; d < scores.length; d++) {
+                    scores[d] = (float) q.docScores()[d];
+                }
+                contexts.add(new RetrievedContext(Arrays.asList(generator.tokenize(q.passageInputs())), scores));
+            }
+            List<List<RagHypothesis>> found = generateIds(contexts, settings);
+            for (int g = 0; g < group.size(); g++) {
+                out.set(group.get(g), found.get(g));
+            }
         }
-        return generateIds(contexts, settings);
+        return out;
     }
 
     /**
@@ -81,7 +88,7 @@ public final class RagTokenGenerator {
      * @return per question up to {@code numReturnSequences} hypotheses, best first, each with its per-document
      *     likelihoods and posterior
      */
-    public List<List<RagTokenHypothesis>> generateIds(List<RetrievedContext> contexts, GenerationSettings settings) {
+    public List<List<RagHypothesis>> generateIds(List<RetrievedContext> contexts, GenerationSettings settings) {
         if (contexts.isEmpty()) {
             return List.of();
         }
@@ -89,114 +96,21 @@ public final class RagTokenGenerator {
             throw new IllegalArgumentException("max length " + settings.effectiveMaxLength()
                     + " exceeds the decoder's max_position_embeddings " + model.config().maxPositionEmbeddings());
         }
-        List<List<RagTokenHypothesis>> out = new ArrayList<>(contexts.size());
+        List<List<RagHypothesis>> out = new ArrayList<>(contexts.size());
         try (RagTokenDecodingSession session = RagTokenDecodingSession.open(model, contexts, settings.eosTokenId())) {
             List<List<ScoredTokens>> found = search(session, settings);
             for (int q = 0; q < found.size(); q++) {
-                double[] logPrior = logPrior(contexts.get(q).docScores());
-                List<RagTokenHypothesis> hypotheses = new ArrayList<>();
+                double[] logPrior = contexts.get(q).logPrior();
+                List<RagHypothesis> hypotheses = new ArrayList<>();
                 for (ScoredTokens t : found.get(q)) {
                     double[] docLogLikelihoods = session.docLogLikelihoods(q, t.tokenIds());
                     GeneratedSequence sequence = new GeneratedSequence(t.tokenIds(), generator.decode(t.tokenIds()),
                             t.score(), t.logLikelihood());
-                    hypotheses.add(new RagTokenHypothesis(sequence, docLogLikelihoods,
-                            DocumentMixture.posterior(logPrior, docLogLikelihoods)));
+                    hypotheses.add(new RagHypothesis(sequence, docLogLikelihoods,
+                            LogSpace.posterior(logPrior, docLogLikelihoods)));
                 }
                 out.add(hypotheses);
             }
-        }
-        return out;
-    }
-
-    /**
-     * Teacher-forced RAG-Token scores of one target per question in one encoder and one decoder call (Hugging
-     * Face's {@code forward(..., do_marginalize=True)} logits gathered at the targets): the decoder reads the start
-     * token then {@code target[0..n-2]}.
-     *
-     * @param targets ids without the decoder start token, one per question
-     */
-    public TeacherForcedScores score(List<RetrievedContext> contexts, List<int[]> targets) {
-        return score(contexts, targets, model.config().decoderStartTokenId());
-    }
-
-    /** {@link #score(List, List)} with an explicit decoder start token. */
-    public TeacherForcedScores score(List<RetrievedContext> contexts, List<int[]> targets, int decoderStartTokenId) {
-        if (contexts.size() != targets.size()) {
-            throw new IllegalArgumentException(contexts.size() + " questions but " + targets.size() + " targets");
-        }
-        int questions = contexts.size();
-        int k = contexts.get(0).documents();
-        int width = 1;
-        for (int[] t : targets) {
-            width = Math.max(width, t.length);
-        }
-        int[][] inputs = new int[questions * k][];
-        int[][] decoderInputs = new int[questions * k][width];
-        long[] picks = new long[questions * width];
-        float[][] scores = new float[questions][];
-        for (int q = 0; q < questions; q++) {
-            RetrievedContext c = contexts.get(q);
-            if (c.documents() != k) {
-                throw new IllegalArgumentException("all questions need " + k + " documents; question " + q + " has "
-                        + c.documents());
-            }
-            scores[q] = c.docScores();
-            int[] t = targets.get(q);
-            for (int i = 0; i < t.length; i++) {
-                picks[q * width + i] = t[i];
-            }
-            for (int d = 0; d < k; d++) {
-                inputs[q * k + d] = c.inputIds().get(d);
-                int[] row = decoderInputs[q * k + d];
-                Arrays.fill(row, model.config().padTokenId());
-                row[0] = decoderStartTokenId;
-                System.arraycopy(t, 0, row, 1, Math.max(0, t.length - 1));
-            }
-        }
-        try (BartDecoderState state = model.encode(inputs); NDManager scope = model.manager().newSubManager()) {
-            int vocab = model.config().vocabSize();
-            NDArray docLogProbs = model.decode(state, decoderInputs, scope).logSoftmax(2)
-                    .reshape(questions, k, width, vocab);
-            NDArray prior = DocumentMixture.logPrior(scores, scope);
-            NDArray marginal = DocumentMixture.marginalize(docLogProbs, prior);
-            float[] tokenValues = marginal.gather(scope.create(picks, new Shape(questions, width, 1)), 2)
-                    .toFloatArray();
-            long[] docPicks = new long[questions * k * width];
-            for (int i = 0; i < docPicks.length; i++) {
-                docPicks[i] = picks[(i / (k * width)) * width + i % width];
-            }
-            float[] docValues = docLogProbs.gather(scope.create(docPicks, new Shape(questions, k, width, 1)), 3)
-                    .toFloatArray();
-            double[][] tokenLogProbs = new double[questions][];
-            double[][] docLogLikelihoods = new double[questions][k];
-            for (int q = 0; q < questions; q++) {
-                int n = targets.get(q).length;
-                tokenLogProbs[q] = new double[n];
-                for (int i = 0; i < n; i++) {
-                    tokenLogProbs[q][i] = tokenValues[q * width + i];
-                    for (int d = 0; d < k; d++) {
-                        docLogLikelihoods[q][d] += docValues[(q * k + d) * width + i];
-                    }
-                }
-            }
-            return new TeacherForcedScores(tokenLogProbs, docLogLikelihoods);
-        }
-    }
-
-    /** {@code log p(d | x)}: log_softmax of one question's doc scores, in double. */
-    static double[] logPrior(float[] docScores) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float s : docScores) {
-            max = Math.max(max, s);
-        }
-        double sum = 0;
-        for (float s : docScores) {
-            sum += Math.exp(s - max);
-        }
-        double log = max + Math.log(sum);
-        double[] out = new double[docScores.length];
-        for (int d = 0; d < out.length; d++) {
-            out[d] = docScores[d] - log;
         }
         return out;
     }

@@ -1,16 +1,20 @@
 /**
- * RAG-Token generation (Lewis et al. 2020; Hugging Face {@code RagTokenForGeneration}) on the BART generator:
+ * All RAG decoding (Lewis et al. 2020; Hugging Face's {@code RagSequenceForGeneration} and
+ * {@code RagTokenForGeneration}) on a sequence-to-sequence generator, over {@code generate.LogSpace}'s arithmetic.
+ * Every mode takes per question its passages' generator inputs and retrieval scores ({@link
+ * io.streamrag.inference.rag.RagQuestion} as text, {@link io.streamrag.inference.rag.RetrievedContext} as ids) and
+ * returns per question an n-best list of {@link io.streamrag.inference.rag.RagHypothesis} (ids, text, scores,
+ * per-document likelihoods and the posterior {@code p(d | x, y)}):
  *
  * <ul>
- *   <li>{@link io.streamrag.inference.rag.RetrievedContext}: one question's k generator inputs
- *       ({@code "title / passage // question"}) and retrieval scores;</li>
- *   <li>{@link io.streamrag.inference.rag.DocumentMixture}: the arithmetic, {@code log p(d|x)} and the per-token
- *       {@code logsumexp} over documents, and the posterior {@code p(d | x, y)};</li>
- *   <li>{@link io.streamrag.inference.rag.RagTokenDecodingSession}: a {@code DecodingSession} whose rows carry k
- *       decoder caches each, so the ordinary greedy and beam searches run on the mixture;</li>
- *   <li>{@code DocumentTrace}: the per-document likelihoods along each row, for the posterior without another
- *       forward pass;</li>
- *   <li>{@link io.streamrag.inference.rag.RagTokenGenerator}: the entry point (generate, teacher-forced score).</li>
+ *   <li>{@link io.streamrag.inference.rag.RagSequenceGenerator}: RAG-Sequence, thorough or fast, with or without
+ *       de-duplication of the pooled candidates ({@code CandidatePool});</li>
+ *   <li>{@link io.streamrag.inference.rag.RagTokenGenerator}: RAG-Token, whose {@link
+ *       io.streamrag.inference.rag.RagTokenDecodingSession} gives the ordinary greedy and beam searches the
+ *       per-token document mixture ({@link io.streamrag.inference.rag.DocumentMixture}), and whose
+ *       {@code DocumentTrace} keeps the per-document likelihoods for the posterior without another forward pass;</li>
+ *   <li>{@link io.streamrag.inference.rag.ConcatGenerator}: all passages in one input, the answer scored under each
+ *       passage alone for its posterior.</li>
  * </ul>
  *
  * Fixtures: {@code src/test/python/make_rag_token_fixtures.py} (the real Hugging Face implementation) writes

@@ -105,9 +105,9 @@ class BartDecodingTest {
 
     @Test
     void rescoringInChunksEqualsOneBatch() {
-        double[] whole = model.teacherForcedLogLikelihood(GOLDENS.inputIds(), GOLDENS.targets());
+        double[] whole = BartTeacherForcing.logLikelihoods(model, GOLDENS.inputIds(), GOLDENS.targets());
         // a budget below two rows' logits scores one row at a time
-        double[] chunked = model.teacherForcedLogLikelihood(GOLDENS.inputIds(), GOLDENS.targets(),
+        double[] chunked = BartTeacherForcing.logLikelihoods(model, GOLDENS.inputIds(), GOLDENS.targets(),
                 model.config().vocabSize() * 8L);
         assertThat(chunked).containsExactly(whole, Offset.offset(1e-5));
     }

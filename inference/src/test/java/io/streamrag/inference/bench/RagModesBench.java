@@ -4,10 +4,12 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.streamrag.inference.bart.BartDecoderState;
 import io.streamrag.inference.bart.BartGenerator;
+import io.streamrag.inference.bart.BartTeacherForcing;
 import io.streamrag.inference.bart.ComputePrecision;
-import io.streamrag.inference.generate.EncodedInputs;
 import io.streamrag.inference.generate.GeneratedSequence;
 import io.streamrag.inference.generate.GenerationSettings;
+import io.streamrag.inference.rag.RagSequenceGenerator;
+import io.streamrag.inference.rag.RagSequenceGenerator.Decoding;
 import io.streamrag.inference.rag.RagTokenGenerator;
 import io.streamrag.inference.rag.RetrievedContext;
 import java.io.IOException;
@@ -46,14 +48,14 @@ import java.util.stream.Stream;
  * sequentially, p50 and p99 (nearest rank: with few requests p99 is the slowest); answers/s = 1000 / mean latency.
  * Batch: that many questions in one call.
  *
- * <p>rag-sequence and concat live in the topology module ({@code io.streamrag.qa.rag}), which this module cannot
- * depend on; their rows run the generator calls those composers make, on token ids: rag-sequence thorough = the
- * inputs encoded once, one {@code generate} over questions x k inputs with {@code num_return_sequences =
- * num_beams}, the candidates pooled per question by token ids, then one teacher-forced pass over every (candidate,
- * passage) pair on the same encoder states; "re-encoding" is how thorough ran before, the encoder run again for
- * every pair (generate on its own encoding); fast = the {@code generate} call alone; concat = one
- * {@code generate} on one input holding the question's k passages. The composers' own bookkeeping (formatting,
- * marginalising a few numbers) is left out; it is negligible next to these calls.
+ * <p>rag-token and rag-sequence run this module's decoders on token ids ({@code RagTokenGenerator},
+ * {@code RagSequenceGenerator}): rag-sequence thorough = the inputs encoded once, one {@code generate} over
+ * questions x k inputs with {@code num_return_sequences = num_beams}, the candidates pooled per question by token
+ * ids, then one teacher-forced pass over every (candidate, passage) pair on the same encoder states; fast = the
+ * {@code generate} call and the pooling. "re-encoding" is how thorough ran before, the encoder run again for every
+ * pair (generate on its own encoding). concat = the {@code generate} call of the QA module's composer, on one input
+ * holding the question's k passages (its posterior pass is left out). The composers' formatting is left out; it is
+ * negligible next to these calls.
  */
 public final class RagModesBench {
     private static final int DOCUMENTS = 5;
@@ -78,17 +80,18 @@ public final class RagModesBench {
                         System.getProperty("ai.djl.pytorch.num_threads", "default"), DOCUMENTS, INPUT_TOKENS,
                         NEW_TOKENS);
                 RagTokenGenerator rag = new RagTokenGenerator(bart);
+                RagSequenceGenerator thorough = new RagSequenceGenerator(bart, Decoding.THOROUGH, true, null);
+                RagSequenceGenerator fast = new RagSequenceGenerator(bart, Decoding.FAST, true, null);
                 List<Mode> modes = new ArrayList<>();
                 for (int beams : new int[] {1, 4}) {
                     String search = beams == 1 ? "greedy" : "beam " + beams;
                     GenerationSettings one = settings(bart, beams, 1);
                     GenerationSettings all = settings(bart, beams, beams);
                     modes.add(new Mode("rag-token, " + search, qs -> rag.generateIds(qs, one)));
-                    modes.add(new Mode("rag-sequence thorough, " + search,
-                            qs -> ragSequence(bart, qs, all, Rescoring.ENCODED_ONCE)));
+                    modes.add(new Mode("rag-sequence thorough, " + search, qs -> thorough.generateIds(qs, all)));
                     modes.add(new Mode("rag-seq. thorough re-encoding, " + search,
-                            qs -> ragSequence(bart, qs, all, Rescoring.REENCODING_PAIRS)));
-                    modes.add(new Mode("rag-sequence fast, " + search, qs -> ragSequence(bart, qs, all, Rescoring.NONE)));
+                            qs -> reencodingRagSequence(bart, qs, all)));
+                    modes.add(new Mode("rag-sequence fast, " + search, qs -> fast.generateIds(qs, all)));
                     modes.add(new Mode("concat, " + search, qs -> concat(bart, qs, one)));
                 }
                 measure(modes, bart.model().config().vocabSize(), requests, batch);
@@ -160,64 +163,32 @@ public final class RagModesBench {
         }
     }
 
-    /** How thorough rag-sequence scores the pooled candidates, if at all. */
-    private enum Rescoring {
-        /** fast mode: the generate call alone */
-        NONE,
-        /** the composer now: each passage encoded once, for generate and the teacher-forced pass */
-        ENCODED_ONCE,
-        /** the composer before: generate, then every (candidate, passage) pair encoded again */
-        REENCODING_PAIRS
-    }
-
-    /** The generator calls of the QA module's {@code RagSequenceComposer}, on ids. */
-    private static void ragSequence(BartGenerator bart, List<RetrievedContext> questions, GenerationSettings settings,
-            Rescoring rescoring) {
+    /** Thorough rag-sequence as it ran before: generate, then every (candidate, passage) pair encoded again. */
+    private static void reencodingRagSequence(BartGenerator bart, List<RetrievedContext> questions,
+            GenerationSettings settings) {
         List<int[]> inputs = new ArrayList<>();
         questions.forEach(q -> inputs.addAll(q.inputIds()));
-        if (rescoring == Rescoring.NONE) {
-            bart.generateIds(inputs.toArray(new int[0][]), settings);
-            return;
+        List<List<GeneratedSequence>> hypotheses = bart.generateIds(inputs.toArray(new int[0][]), settings);
+        List<int[]> pairInputs = new ArrayList<>();
+        List<int[]> pairTargets = new ArrayList<>();
+        int offset = 0;
+        for (RetrievedContext q : questions) {
+            Map<List<Integer>, int[]> pooled = new LinkedHashMap<>();
+            for (int d = 0; d < q.documents(); d++) {
+                for (GeneratedSequence s : hypotheses.get(offset + d)) {
+                    pooled.putIfAbsent(Arrays.stream(s.tokenIds()).boxed().toList(), s.tokenIds());
+                }
+            }
+            for (int[] candidate : pooled.values()) {
+                pairInputs.addAll(q.inputIds());
+                q.inputIds().forEach(input -> pairTargets.add(candidate));
+            }
+            offset += q.documents();
         }
-        EncodedInputs encoded = rescoring == Rescoring.ENCODED_ONCE ? bart.encodeIds(inputs.toArray(new int[0][]))
-                : null;
-        try {
-            List<List<GeneratedSequence>> hypotheses = encoded != null
-                    ? encoded.generate(settings) : bart.generateIds(inputs.toArray(new int[0][]), settings);
-            List<int[]> pairInputs = new ArrayList<>();
-            List<Integer> pairRows = new ArrayList<>();
-            List<int[]> pairTargets = new ArrayList<>();
-            int offset = 0;
-            for (RetrievedContext q : questions) {
-                Map<List<Integer>, int[]> pooled = new LinkedHashMap<>();
-                for (int d = 0; d < q.documents(); d++) {
-                    for (GeneratedSequence s : hypotheses.get(offset + d)) {
-                        pooled.putIfAbsent(Arrays.stream(s.tokenIds()).boxed().toList(), s.tokenIds());
-                    }
-                }
-                for (int[] candidate : pooled.values()) {
-                    for (int d = 0; d < q.documents(); d++) {
-                        pairInputs.add(q.inputIds().get(d));
-                        pairRows.add(offset + d);
-                        pairTargets.add(candidate);
-                    }
-                }
-                offset += q.documents();
-            }
-            if (encoded != null) {
-                encoded.sequenceLogLikelihood(pairRows.stream().mapToInt(Integer::intValue).toArray(), pairTargets);
-            } else {
-                // the old port call: the encoder runs once per pair
-                int[] identity = new int[pairInputs.size()];
-                Arrays.setAll(identity, i -> i);
-                try (BartDecoderState perPair = bart.model().encode(pairInputs.toArray(new int[0][]))) {
-                    bart.model().teacherForcedLogLikelihood(perPair, identity, pairTargets);
-                }
-            }
-        } finally {
-            if (encoded != null) {
-                encoded.close();
-            }
+        int[] identity = new int[pairInputs.size()];
+        Arrays.setAll(identity, i -> i);
+        try (BartDecoderState perPair = bart.model().encode(pairInputs.toArray(new int[0][]))) {
+            BartTeacherForcing.logLikelihoods(bart.model(), perPair, identity, pairTargets);
         }
     }
 

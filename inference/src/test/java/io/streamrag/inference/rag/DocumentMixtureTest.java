@@ -8,6 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.streamrag.inference.generate.LogSpace;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,16 +72,16 @@ class DocumentMixtureTest {
     void posteriorOfAnAnswerWeighsPriorByLikelihood() {
         // y = [token 0, token 3]: p(y|d0) = 0.5 * 0.1 = 0.05, p(y|d1) = 0.1 * 0.3 = 0.03;
         // joint 0.75 * 0.05 = 0.0375 and 0.25 * 0.03 = 0.0075, so p(d|x,y) = [5/6, 1/6]
-        double[] logPrior = RagTokenGenerator.logPrior(SCORES);
+        double[] logPrior = LogSpace.logSoftmax(SCORES);
         double[] docLogLikelihoods = {Math.log(0.05), Math.log(0.03)};
-        double[] posterior = DocumentMixture.posterior(logPrior, docLogLikelihoods);
+        double[] posterior = LogSpace.posterior(logPrior, docLogLikelihoods);
         assertThat(posterior[0]).isCloseTo(5.0 / 6, within(1e-6));
         assertThat(posterior[1]).isCloseTo(1.0 / 6, within(1e-6));
     }
 
     @Test
     void posteriorSurvivesVeryUnlikelyAnswers() {
-        double[] posterior = DocumentMixture.posterior(new double[] {Math.log(0.5), Math.log(0.5)},
+        double[] posterior = LogSpace.posterior(new double[] {Math.log(0.5), Math.log(0.5)},
                 new double[] {-2000, -2000 - Math.log(4)});
         assertThat(posterior[0]).isCloseTo(0.8, within(1e-9));
         assertThat(posterior[1]).isCloseTo(0.2, within(1e-9));

@@ -43,7 +43,8 @@ class RagTokenGoldenTest {
 
     @Test
     void teacherForcedMarginalLogProbsMatch() {
-        TeacherForcedScores scores = rag.score(GOLDENS.contexts(), GOLDENS.teacherForcedTargets(), 2);
+        TeacherForcedScores scores = RagTokenTeacherForcing.score(bart.model(), GOLDENS.contexts(),
+                GOLDENS.teacherForcedTargets(), 2);
         double[][] expected = GOLDENS.teacherForcedTokenLogProbs();
         double[][] expectedDocs = GOLDENS.teacherForcedDocLogLikelihoods();
         for (int q = 0; q < expected.length; q++) {
@@ -65,13 +66,13 @@ class RagTokenGoldenTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void generateMatchesHuggingFace(RagTokenGoldens.GenerateCase c) {
-        List<List<RagTokenHypothesis>> got = rag.generateIds(GOLDENS.contexts(), c.settings());
+        List<List<RagHypothesis>> got = rag.generateIds(GOLDENS.contexts(), c.settings());
         assertThat(got).hasSameSizeAs(c.outputs());
         for (int q = 0; q < got.size(); q++) {
             List<RagTokenGoldens.Hypothesis> expected = c.outputs().get(q);
             assertThat(got.get(q)).as("question %d", q).hasSameSizeAs(expected);
             for (int h = 0; h < expected.size(); h++) {
-                RagTokenHypothesis actual = got.get(q).get(h);
+                RagHypothesis actual = got.get(q).get(h);
                 RagTokenGoldens.Hypothesis want = expected.get(h);
                 String where = "question " + q + " hypothesis " + h;
                 assertThat(actual.sequence().tokenIds()).as(where).containsExactly(want.ids());

@@ -61,10 +61,10 @@ class RagTokenPropertiesTest {
             }
         }
         List<List<GeneratedSequence>> plain = bart.generateIds(inputs.toArray(new int[0][]), s);
-        List<List<RagTokenHypothesis>> mixed = rag.generateIds(single, s);
+        List<List<RagHypothesis>> mixed = rag.generateIds(single, s);
         assertSameHypotheses(mixed, plain);
-        for (List<RagTokenHypothesis> hypotheses : mixed) {
-            for (RagTokenHypothesis h : hypotheses) {
+        for (List<RagHypothesis> hypotheses : mixed) {
+            for (RagHypothesis h : hypotheses) {
                 assertThat(h.docPosterior()).containsExactly(1.0);
                 assertThat(h.docLogLikelihoods()[0]).isCloseTo(h.sequence().logLikelihood(), within(TOLERANCE));
             }
@@ -84,7 +84,7 @@ class RagTokenPropertiesTest {
             concentrated.add(new RetrievedContext(c.inputIds(), scores));
             inputs.add(c.inputIds().get(2 - q));
         }
-        List<List<RagTokenHypothesis>> mixed = rag.generateIds(concentrated, s);
+        List<List<RagHypothesis>> mixed = rag.generateIds(concentrated, s);
         assertSameHypotheses(mixed, bart.generateIds(inputs.toArray(new int[0][]), s));
         for (int q = 0; q < mixed.size(); q++) {
             assertThat(mixed.get(q).get(0).bestDocument()).isEqualTo(2 - q);
@@ -95,13 +95,13 @@ class RagTokenPropertiesTest {
     @ParameterizedTest
     @MethodSource("settings")
     void aBatchEqualsItsQuestionsOneByOne(GenerationSettings s) {
-        List<List<RagTokenHypothesis>> batch = rag.generateIds(CONTEXTS, s);
+        List<List<RagHypothesis>> batch = rag.generateIds(CONTEXTS, s);
         for (int q = 0; q < CONTEXTS.size(); q++) {
-            List<RagTokenHypothesis> alone = rag.generateIds(List.of(CONTEXTS.get(q)), s).get(0);
+            List<RagHypothesis> alone = rag.generateIds(List.of(CONTEXTS.get(q)), s).get(0);
             assertThat(batch.get(q)).hasSameSizeAs(alone);
             for (int h = 0; h < alone.size(); h++) {
-                RagTokenHypothesis a = batch.get(q).get(h);
-                RagTokenHypothesis b = alone.get(h);
+                RagHypothesis a = batch.get(q).get(h);
+                RagHypothesis b = alone.get(h);
                 assertThat(a.sequence().tokenIds()).containsExactly(b.sequence().tokenIds());
                 assertThat(a.sequence().score()).isCloseTo(b.sequence().score(), within(TOLERANCE));
                 for (int d = 0; d < 3; d++) {
@@ -123,7 +123,7 @@ class RagTokenPropertiesTest {
                 recomputed = BeamSearch.run(session, s);
             }
         }
-        List<List<RagTokenHypothesis>> cached = rag.generateIds(CONTEXTS, s);
+        List<List<RagHypothesis>> cached = rag.generateIds(CONTEXTS, s);
         assertThat(cached).hasSameSizeAs(recomputed);
         for (int q = 0; q < cached.size(); q++) {
             assertThat(cached.get(q)).hasSameSizeAs(recomputed.get(q));
@@ -140,19 +140,19 @@ class RagTokenPropertiesTest {
     @ParameterizedTest
     @MethodSource("settings")
     void documentLikelihoodsFromTheSearchStepsEqualTeacherForcing(GenerationSettings s) {
-        List<List<RagTokenHypothesis>> generated = rag.generateIds(CONTEXTS, s);
+        List<List<RagHypothesis>> generated = rag.generateIds(CONTEXTS, s);
         List<RetrievedContext> contexts = new ArrayList<>();
-        List<RagTokenHypothesis> hypotheses = new ArrayList<>();
+        List<RagHypothesis> hypotheses = new ArrayList<>();
         for (int q = 0; q < generated.size(); q++) {
-            for (RagTokenHypothesis h : generated.get(q)) {
+            for (RagHypothesis h : generated.get(q)) {
                 contexts.add(CONTEXTS.get(q));
                 hypotheses.add(h);
             }
         }
-        TeacherForcedScores forced = rag.score(contexts,
+        TeacherForcedScores forced = RagTokenTeacherForcing.score(bart.model(), contexts,
                 hypotheses.stream().map(h -> h.sequence().tokenIds()).toList(), s.decoderStartTokenId());
         for (int i = 0; i < hypotheses.size(); i++) {
-            RagTokenHypothesis h = hypotheses.get(i);
+            RagHypothesis h = hypotheses.get(i);
             assertThat(h.sequence().logLikelihood()).isCloseTo(forced.logLikelihood(i), within(TOLERANCE));
             for (int d = 0; d < 3; d++) {
                 assertThat(h.docLogLikelihoods()[d]).as("hypothesis %d document %d", i, d)
@@ -171,17 +171,25 @@ class RagTokenPropertiesTest {
         int before = bart.model().manager().getManagedArrays().size();
         rag.generateIds(CONTEXTS, settings(4, 2, 12, 3, 1.0, EarlyStopping.FALSE, 2, 2));
         rag.generateIds(CONTEXTS, settings(1, 1, 12, 0, 1.0, EarlyStopping.FALSE, 0, 2));
-        rag.score(CONTEXTS, List.of(new int[] {0, 272, 2}, new int[] {0, 2}));
+        RagTokenTeacherForcing.score(bart.model(), CONTEXTS, List.of(new int[] {0, 272, 2}, new int[] {0, 2}));
         assertThat(bart.model().manager().getManagedArrays()).hasSize(before);
     }
 
     @Test
     void answersFromTextInputsEqualAnswersFromIds() {
         List<List<String>> texts = RagTokenGoldens.load().inputs();
-        List<float[]> scores = CONTEXTS.stream().map(RetrievedContext::docScores).toList();
+        List<RagQuestion> questions = new ArrayList<>();
+        for (int q = 0; q < texts.size(); q++) {
+            float[] scores = CONTEXTS.get(q).docScores();
+            double[] wide = new double[scores.length];
+            for (int d = 0; d < wide.length; d++) {
+                wide[d] = scores[d];
+            }
+            questions.add(new RagQuestion(texts.get(q), wide));
+        }
         GenerationSettings s = settings(2, 1, 16, 0, 1.0, EarlyStopping.TRUE, 0, 2);
-        List<List<RagTokenHypothesis>> fromText = rag.generate(texts, scores, s);
-        List<List<RagTokenHypothesis>> fromIds = rag.generateIds(CONTEXTS, s);
+        List<List<RagHypothesis>> fromText = rag.generate(questions, s);
+        List<List<RagHypothesis>> fromIds = rag.generateIds(CONTEXTS, s);
         for (int q = 0; q < fromIds.size(); q++) {
             assertThat(fromText.get(q).get(0).sequence().tokenIds())
                     .containsExactly(fromIds.get(q).get(0).sequence().tokenIds());
@@ -189,7 +197,7 @@ class RagTokenPropertiesTest {
         }
     }
 
-    private static void assertSameHypotheses(List<List<RagTokenHypothesis>> mixed,
+    private static void assertSameHypotheses(List<List<RagHypothesis>> mixed,
             List<List<GeneratedSequence>> plain) {
         assertThat(mixed).hasSameSizeAs(plain);
         for (int i = 0; i < plain.size(); i++) {

@@ -1,5 +1,12 @@
 package io.streamrag.qa.rag;
 
+import io.streamrag.inference.generate.LogSpace;
+import io.streamrag.inference.rag.RagQuestion;
+import io.streamrag.qa.RetrievalContext;
+import io.streamrag.store.SearchHit;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Builds one generator input per (passage, question) the way Hugging Face's {@code RagRetriever.postprocess_docs}
  * does: {@code prefix + title + " / " + passage + " // " + question}, with one leading and one trailing double quote
@@ -24,6 +31,24 @@ public final class RagInputFormatter {
         String joined = prefix + cleanTitle + TITLE_SEPARATOR + passage + DOCUMENT_SEPARATOR + question;
         // String.replace is non-overlapping left to right, exactly like Python's str.replace
         return joined.replace("  ", " ");
+    }
+
+    /**
+     * A retrieved question as the inference module's RAG decoders take it, the one place every mode builds its
+     * per-passage inputs: one input per passage in retrieval order, and {@code log p(d|x)} (the retrieval weights'
+     * logarithms, which the decoders' {@code log_softmax} gives back unchanged) as the doc scores.
+     */
+    public RagQuestion question(RetrievalContext context) {
+        List<String> inputs = new ArrayList<>(context.hits().size());
+        for (SearchHit hit : context.hits()) {
+            inputs.add(format(hit.chunk().title(), hit.chunk().text(), context.question()));
+        }
+        return new RagQuestion(inputs, LogSpace.log(context.weights()));
+    }
+
+    /** {@link #question} for every context, in order. */
+    public List<RagQuestion> questions(List<RetrievalContext> contexts) {
+        return contexts.stream().map(this::question).toList();
     }
 
     static String stripQuotes(String title) {

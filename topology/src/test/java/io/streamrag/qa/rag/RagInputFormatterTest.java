@@ -1,7 +1,14 @@
 package io.streamrag.qa.rag;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.streamrag.inference.rag.RagQuestion;
+import io.streamrag.qa.RetrievalContext;
+import io.streamrag.store.SearchHit;
+import io.streamrag.store.StoredChunk;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RagInputFormatterTest {
@@ -30,5 +37,19 @@ class RagInputFormatterTest {
     @Test
     void putsThePrefixFirstAndTreatsAMissingTitleAsEmpty() {
         assertThat(new RagInputFormatter("answer: ").format(null, "text", "q")).isEqualTo("answer: / text // q");
+    }
+
+    @Test
+    void aRetrievedQuestionBecomesOneInputPerPassageWithItsWeightsAsThePrior() {
+        List<SearchHit> hits = List.of(
+                new SearchHit(new StoredChunk("c1", "d1", 0, 1, "\"One\"", "first", null, Map.of(), null), 0.9),
+                new SearchHit(new StoredChunk("c2", "d2", 0, 1, null, "second", null, Map.of(), null), 0.5));
+        RetrievalContext context = new RetrievalContext("q?", new float[] {1f}, hits, new double[] {0.75, 0.25});
+
+        RagQuestion question = new RagInputFormatter("p: ").question(context);
+
+        assertThat(question.passageInputs()).containsExactly("p: One / first // q?", "p: / second // q?");
+        assertThat(question.logPrior()).containsExactly(new double[] {Math.log(0.75), Math.log(0.25)},
+                within(1e-15));
     }
 }

@@ -9,7 +9,8 @@ import io.streamrag.inference.bart.BartGenerator;
 import io.streamrag.inference.bart.ComputePrecision;
 import io.streamrag.inference.generate.GenerationSettings;
 import io.streamrag.inference.rag.RagTokenGenerator;
-import io.streamrag.inference.rag.RagTokenHypothesis;
+import io.streamrag.inference.rag.RagHypothesis;
+import io.streamrag.inference.rag.RagQuestion;
 import io.streamrag.qa.ComposedAnswer;
 import io.streamrag.qa.QaSettings;
 import io.streamrag.qa.RetrievalContext;
@@ -53,10 +54,10 @@ class RagTokenComposerTest {
         RagTokenComposer composer = new RagTokenComposer(bart, settings, new RagInputFormatter(""));
         ComposedAnswer answer = composer.compose(List.of(context)).get(0);
 
-        List<String> inputs = composer.inputsFor(context);
+        List<String> inputs = new RagInputFormatter("").question(context).passageInputs();
         assertThat(inputs.get(0)).isEqualTo("Baseball / Who won the world series? // Who won the world series?");
-        float[] rawScores = {1.5f, 0.3f, -0.7f}; // HF's doc_scores: their log_softmax is the same prior
-        RagTokenHypothesis direct = new RagTokenGenerator(bart).generate(List.of(inputs), List.of(rawScores),
+        double[] rawScores = {1.5, 0.3, -0.7}; // HF's doc_scores: their log_softmax is the same prior
+        RagHypothesis direct = new RagTokenGenerator(bart).generate(List.of(new RagQuestion(inputs, rawScores)),
                 settings).get(0).get(0);
         assertThat(answer.text()).isEqualTo(direct.sequence().text());
         assertThat(answer.posteriors()).hasSize(3);

@@ -1,15 +1,15 @@
 package io.streamrag.inference.rag;
 
 /**
- * Teacher-forced RAG-Token scores, per question.
+ * Teacher-forced RAG-Token scores, per question ({@link RagTokenTeacherForcing}).
  *
  * @param tokenLogProbs per target token the marginal {@code log p(y_t | y_<t, x)}
  * @param docLogLikelihoods per document {@code log p(y | x, d)}
  */
-public record TeacherForcedScores(double[][] tokenLogProbs, double[][] docLogLikelihoods) {
+record TeacherForcedScores(double[][] tokenLogProbs, double[][] docLogLikelihoods) {
 
     /** The marginal {@code sum_t log p(y_t | y_<t, x)} of question {@code q}'s target. */
-    public double logLikelihood(int q) {
+    double logLikelihood(int q) {
         double sum = 0;
         for (double v : tokenLogProbs[q]) {
             sum += v;
