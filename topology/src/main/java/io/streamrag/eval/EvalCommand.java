@@ -1,11 +1,10 @@
 package io.streamrag.eval;
 
 import io.streamrag.app.cli.ConfigOptions;
+import io.streamrag.app.ModelFactory;
 import io.streamrag.app.config.AppConfig;
-import io.streamrag.app.config.ModelSource;
 import io.streamrag.contracts.DocumentChange;
 import io.streamrag.contracts.Operation;
-import io.streamrag.inference.checkpoint.ModelLocator;
 import io.streamrag.inference.embed.EmbedderOptions;
 import io.streamrag.inference.embed.Embedders;
 import io.streamrag.inference.embed.TextEmbedder;
@@ -15,7 +14,6 @@ import io.streamrag.ingest.chunk.ChunkingSettings;
 import io.streamrag.ingest.chunk.DocumentChunker;
 import io.streamrag.inference.rerank.CrossEncoder;
 import io.streamrag.qa.ComposedAnswer;
-import io.streamrag.qa.QaRole;
 import io.streamrag.qa.rerank.RerankingStore;
 import io.streamrag.qa.QuestionAnswerer;
 import io.streamrag.qa.RetrievalContext;
@@ -116,7 +114,7 @@ public final class EvalCommand implements Callable<Integer> {
 
             List<float[]> vectors = embedQuestions(embedder, questions);
             ExtractiveComposer extractive = noAnswers ? null : new ExtractiveComposer(embedder);
-            RetrievalPlan configured = app.qa().retrieval();
+            RetrievalPlan configured = app.qa().retrievalPlan();
             out.printf("RRF k=%d, keyword weight %.2f, leg depth %d dense / %d keyword, score threshold %.2f%n",
                     configured.rrfK(), configured.keywordWeight(), configured.denseCandidates(),
                     configured.keywordCandidates(), app.qa().scoreThreshold());
@@ -128,7 +126,7 @@ public final class EvalCommand implements Callable<Integer> {
                 print(out, mode.label(), result);
             }
             if (app.models().reranker().isPresent()) {
-                try (CrossEncoder reranker = QaRole.openReranker(app)) {
+                try (CrossEncoder reranker = new ModelFactory(app.models()).openReranker()) {
                     VectorStore reranking = new RerankingStore(index.store(), reranker::score,
                             app.models().rerankCandidates());
                     print(out, configured.mode().label() + "+rerank", evaluate(app, reranking, configured,
@@ -170,25 +168,22 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private static TextEmbedder openEmbedder(AppConfig app) throws IOException {
-        ModelSource source = app.models().embedder();
-        String spec = source instanceof ModelSource.Bundled ? Embedders.DEFAULT
-                : ModelLocator.fromEnvironment().resolve(source.spec()).toString();
-        return Embedders.open(spec, EmbedderOptions.defaults().withDevice(app.models().deviceSettings()));
+        return new ModelFactory(app.models()).openEmbedder();
     }
 
     /** Every paragraph through the ingest path's chunker, embedder and store writes. Returns the chunk count. */
     private static int load(AppConfig app, TextEmbedder embedder, VectorStore store,
                             List<SquadDataset.Paragraph> paragraphs) {
         DocumentChunker chunker = new DocumentChunker(embedder.tokenizer(), embedder.maxTokens(),
-                new ChunkingSettings(app.ingest().chunkSizeTokens(), app.ingest().chunkOverlapTokens()));
+                app.ingest().chunking());
         BatchIndexer indexer = new BatchIndexer(chunker, embedder, store, 256,
                 new IngestMetrics(new SimpleMeterRegistry()), Clock.systemUTC(), "eval");
         int chunks = 0;
         Instant now = Instant.now();
-        for (int from = 0; from < paragraphs.size(); from += app.ingest().batchMaxSize()) {
+        for (int from = 0; from < paragraphs.size(); from += app.ingest().batching().maxDocuments()) {
             List<DocumentChange> batch = new ArrayList<>();
             for (SquadDataset.Paragraph paragraph
-                    : paragraphs.subList(from, Math.min(paragraphs.size(), from + app.ingest().batchMaxSize()))) {
+                    : paragraphs.subList(from, Math.min(paragraphs.size(), from + app.ingest().batching().maxDocuments()))) {
                 batch.add(DocumentChange.newBuilder()
                         .setOperation(Operation.CREATE)
                         .setDocumentId(paragraph.documentId())
