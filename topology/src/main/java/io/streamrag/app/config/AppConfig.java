@@ -61,9 +61,18 @@ public record AppConfig(
     /** Brokers refuse longer transactions unless their {@code transaction.max.timeout.ms} is raised. */
     private static final long BROKER_TRANSACTION_MAX_TIMEOUT_MS = 900_000;
 
-    /** The configuration with every default, as if no file, environment or override were given. */
+    /**
+     * The configuration with every default, as if no file, environment or override were given: the production
+     * values that tests start from.
+     */
     public static AppConfig defaults() {
-        return new ConfigLoader(Map.of(), new java.util.Properties()).load(Optional.empty(), Map.of());
+        return Defaults.CONFIG;
+    }
+
+    /** Loaded once, on first use. */
+    private static final class Defaults {
+        static final AppConfig CONFIG =
+                new ConfigLoader(Map.of(), new java.util.Properties()).load(Optional.empty(), Map.of());
     }
 
     /**
