@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.ConfigLoader;
-import io.streamrag.qa.testing.BagOfWordsEmbedder;
+import io.streamrag.ingest.BagOfWordsEmbedder;
 import io.streamrag.ingest.IngestSettings;
 import io.streamrag.ingest.cdc.CdcFieldMapping;
 import io.streamrag.ingest.cdc.CdcFormat;
