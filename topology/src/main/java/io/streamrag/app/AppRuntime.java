@@ -81,7 +81,7 @@ public final class AppRuntime implements AutoCloseable {
 
     /** A runtime that has started nothing yet: register its {@link #close()} as shutdown hook, then {@link #start}. */
     public static AppRuntime create(AppConfig config) {
-        return new AppRuntime(config, ModelPreflight.fromEnvironment());
+        return new AppRuntime(config, ModelPreflight.of(config));
     }
 
     /** {@link #create} and {@link #start(List)} in one go. */

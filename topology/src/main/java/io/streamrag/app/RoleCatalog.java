@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The roles this build can run. The integrator registers each role's {@link RoleTopology} here, e.g.
- * {@code List.of(new io.streamrag.ingest.IngestRole(), new io.streamrag.qa.QaRole())}.
+ * {@code List.of(new IngestRole(), new QaRole())}.
  */
 public final class RoleCatalog {
 
@@ -12,6 +12,6 @@ public final class RoleCatalog {
     }
 
     public static List<RoleTopology> builtIn() {
-        return List.of(new io.streamrag.ingest.IngestRole(), new io.streamrag.qa.QaRole());
+        return List.of(new IngestRole(), new QaRole());
     }
 }

@@ -1,12 +1,9 @@
 package io.streamrag.app;
 
 import io.streamrag.app.config.AppConfig;
-import io.streamrag.app.config.ModelSource;
 import io.streamrag.app.config.StoreSettings;
-import io.streamrag.inference.checkpoint.ModelLocator;
 import io.streamrag.inference.embed.BatchingEmbedder;
 import io.streamrag.inference.embed.EmbedderOptions;
-import io.streamrag.inference.embed.Embedders;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.inference.worker.BatchingSettings;
 import io.streamrag.inference.worker.SharedModels;
@@ -33,16 +30,13 @@ public final class RoleResources {
     /** The configured embedder: the bundled all-MiniLM-L6-v2, a local Hugging Face folder or {@code hf://...}. */
     public static TextEmbedder embedder(RoleContext context) throws IOException {
         AppConfig config = context.config();
-        ModelSource source = config.models().embedder();
-        String spec = source instanceof ModelSource.Bundled ? Embedders.DEFAULT
-                : ModelLocator.fromEnvironment().resolve(source.spec()).toString();
+        ModelFactory models = new ModelFactory(config.models());
+        String spec = models.embedderSpec(config.models().embedder().spec());
         String key = spec + "@" + config.models().deviceSettings();
         // behind one batching worker: every stream thread of both roles shares the model, and the worker forms
         // length-bucketed batches (its metrics: streamrag_worker_batch_size, streamrag_worker_queue_wait_seconds)
         return context.closeOnShutdown(EMBEDDERS.acquire(key, () -> BatchingEmbedder.wrap(
-                Embedders.open(spec, EmbedderOptions.defaults()
-                        .withDevice(config.models().deviceSettings())
-                        .withMeterRegistry(context.meterRegistry())),
+                models.openEmbedder(spec, EmbedderOptions.defaults().withMeterRegistry(context.meterRegistry())),
                 BatchingSettings.defaults(), context.meterRegistry()))).model();
     }
 

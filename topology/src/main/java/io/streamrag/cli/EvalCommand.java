@@ -1,18 +1,13 @@
 package io.streamrag.cli;
 
+import io.streamrag.app.ModelFactory;
 import io.streamrag.app.config.AppConfig;
-import io.streamrag.app.config.ModelSource;
 import io.streamrag.eval.RetrievalEvaluation;
 import io.streamrag.eval.RetrievalScores;
 import io.streamrag.eval.ScratchIndex;
 import io.streamrag.eval.SquadDataset;
-import io.streamrag.inference.checkpoint.ModelLocator;
-import io.streamrag.inference.embed.EmbedderOptions;
-import io.streamrag.inference.embed.Embedders;
 import io.streamrag.inference.embed.TextEmbedder;
-import io.streamrag.ingest.chunk.ChunkingSettings;
 import io.streamrag.inference.rerank.CrossEncoder;
-import io.streamrag.qa.QaRole;
 import io.streamrag.qa.rerank.RerankingStore;
 import io.streamrag.qa.extractive.ExtractiveComposer;
 import io.streamrag.store.RetrievalMode;
@@ -97,13 +92,12 @@ public final class EvalCommand implements Callable<Integer> {
             RetrievalEvaluation evaluation = new RetrievalEvaluation(embedder, questions);
             long started = System.nanoTime();
             int chunks = evaluation.index(index.store(), data.paragraphs(),
-                    new ChunkingSettings(app.ingest().chunkSizeTokens(), app.ingest().chunkOverlapTokens()),
-                    app.ingest().batchMaxSize());
+                    app.ingest().chunking(), app.ingest().batching().maxDocuments());
             out.printf("Indexed %d chunks in %.1f s%n", chunks, (System.nanoTime() - started) / 1e9);
             out.flush();
 
             ExtractiveComposer extractive = noAnswers ? null : new ExtractiveComposer(embedder);
-            RetrievalPlan configured = app.qa().retrieval();
+            RetrievalPlan configured = app.qa().retrievalPlan();
             out.printf("RRF k=%d, keyword weight %.2f, leg depth %d dense / %d keyword, score threshold %.2f%n",
                     configured.rrfK(), configured.keywordWeight(), configured.denseCandidates(),
                     configured.keywordCandidates(), app.qa().scoreThreshold());
@@ -114,7 +108,7 @@ public final class EvalCommand implements Callable<Integer> {
                         app.qa().defaultTopK(), app.qa().scoreThreshold()));
             }
             if (app.models().reranker().isPresent()) {
-                try (CrossEncoder reranker = QaRole.openReranker(app)) {
+                try (CrossEncoder reranker = new ModelFactory(app.models()).openReranker()) {
                     VectorStore reranking = new RerankingStore(index.store(), reranker::score,
                             app.models().rerankCandidates());
                     print(out, configured.mode().label() + "+rerank", evaluation.evaluate(reranking, configured,
@@ -155,9 +149,6 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private static TextEmbedder openEmbedder(AppConfig app) throws IOException {
-        ModelSource source = app.models().embedder();
-        String spec = source instanceof ModelSource.Bundled ? Embedders.DEFAULT
-                : ModelLocator.fromEnvironment().resolve(source.spec()).toString();
-        return Embedders.open(spec, EmbedderOptions.defaults().withDevice(app.models().deviceSettings()));
+        return new ModelFactory(app.models()).openEmbedder();
     }
 }

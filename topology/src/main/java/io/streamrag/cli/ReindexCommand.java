@@ -1,11 +1,11 @@
 package io.streamrag.cli;
 
 import io.qdrant.client.QdrantClient;
+import io.streamrag.app.ModelFactory;
 import io.streamrag.app.RoleResources;
 import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.StoreSettings;
 import io.streamrag.contracts.DocumentChange;
-import io.streamrag.inference.checkpoint.ModelLocator;
 import io.streamrag.inference.embed.EmbedderOptions;
 import io.streamrag.inference.embed.Embedders;
 import io.streamrag.inference.embed.TextEmbedder;
@@ -194,8 +194,7 @@ public final class ReindexCommand implements Callable<Integer> {
         serde.configure(app.registry().serdeConfig(), false);
         return new Reindexer(app.kafka().clientConfig(), serde.deserializer(),
                 List.of(app.topics().documents(), app.topics().capturedDocuments()), embedder,
-                store, collection, new ChunkingSettings(app.ingest().chunkSizeTokens(),
-                app.ingest().chunkOverlapTokens()), app.ingest().maxBodyChars(), batchSize);
+                store, collection, app.ingest().chunking(), app.ingest().maxBodyChars(), batchSize);
     }
 
     private static Consumer<ReindexResult> progress(PrintWriter out) {
@@ -214,8 +213,7 @@ public final class ReindexCommand implements Callable<Integer> {
 
     /** As the ingest and QA roles open it ({@code RoleResources.embedder}), so the model name matches theirs. */
     private static TextEmbedder openEmbedder(String spec, AppConfig config) throws IOException {
-        String resolved = spec.equals(Embedders.DEFAULT) ? Embedders.DEFAULT
-                : ModelLocator.fromEnvironment().resolve(spec).toString();
-        return Embedders.open(resolved, EmbedderOptions.defaults().withDevice(config.models().deviceSettings()));
+        ModelFactory models = new ModelFactory(config.models());
+        return models.openEmbedder(models.embedderSpec(spec), EmbedderOptions.defaults());
     }
 }

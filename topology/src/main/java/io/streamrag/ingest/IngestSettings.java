@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Everything the ingest topology is built from, validated here once.
+ * Everything the ingest topology is built from, validated here once. The application builds it from the
+ * configuration catalogue ({@code AppConfig.ingest()}, without a collection until the embedder is open); it declares
+ * no defaults of its own, so tests start from the production values and change what they are about.
  *
+ * @param applicationId        Kafka Streams {@code application.id} of the ingest role
  * @param documentChangeTopics topics of {@code DocumentChange} Avro events keyed by document id (may be empty)
  * @param cdcSources           Debezium topics and how their columns become documents (may be empty)
  * @param indexUpdatesTopic    where one {@code IndexUpdate} per applied change goes
@@ -23,6 +26,7 @@ import java.util.Set;
  *                             {@code reindex} covers CDC documents; null keeps no such copy
  */
 public record IngestSettings(
+        String applicationId,
         List<String> documentChangeTopics,
         List<CdcSource> cdcSources,
         String indexUpdatesTopic,
@@ -33,9 +37,10 @@ public record IngestSettings(
         String collection,
         String capturedDocumentsTopic) {
 
-    public static final int DEFAULT_MAX_BODY_CHARS = 1_000_000;
-
     public IngestSettings {
+        if (applicationId == null || applicationId.isBlank()) {
+            throw new IllegalArgumentException("ingest needs an application id");
+        }
         documentChangeTopics = documentChangeTopics == null ? List.of() : List.copyOf(documentChangeTopics);
         cdcSources = cdcSources == null ? List.of() : List.copyOf(cdcSources);
         if (documentChangeTopics.isEmpty() && cdcSources.isEmpty()) {
@@ -76,11 +81,42 @@ public record IngestSettings(
         }
     }
 
-    /** Settings that keep no replayable copy of CDC documents. */
-    public IngestSettings(List<String> documentChangeTopics, List<CdcSource> cdcSources, String indexUpdatesTopic,
-                          String deadLetterTopic, ChunkingSettings chunking, BatchingSettings batching,
-                          int maxBodyChars, String collection) {
-        this(documentChangeTopics, cdcSources, indexUpdatesTopic, deadLetterTopic, chunking, batching, maxBodyChars,
-                collection, null);
+    // Copies with some fields changed, for the wiring (the collection) and for tests; validation runs again.
+
+    public IngestSettings withTopics(List<String> newDocumentChangeTopics, String newIndexUpdatesTopic,
+                                     String newDeadLetterTopic) {
+        return new IngestSettings(applicationId, newDocumentChangeTopics, cdcSources, newIndexUpdatesTopic,
+                newDeadLetterTopic, chunking, batching, maxBodyChars, collection, capturedDocumentsTopic);
+    }
+
+    public IngestSettings withCdcSources(List<CdcSource> newCdcSources) {
+        return new IngestSettings(applicationId, documentChangeTopics, newCdcSources, indexUpdatesTopic,
+                deadLetterTopic, chunking, batching, maxBodyChars, collection, capturedDocumentsTopic);
+    }
+
+    public IngestSettings withChunking(ChunkingSettings newChunking) {
+        return new IngestSettings(applicationId, documentChangeTopics, cdcSources, indexUpdatesTopic,
+                deadLetterTopic, newChunking, batching, maxBodyChars, collection, capturedDocumentsTopic);
+    }
+
+    public IngestSettings withBatching(BatchingSettings newBatching) {
+        return new IngestSettings(applicationId, documentChangeTopics, cdcSources, indexUpdatesTopic,
+                deadLetterTopic, chunking, newBatching, maxBodyChars, collection, capturedDocumentsTopic);
+    }
+
+    public IngestSettings withMaxBodyChars(int newMaxBodyChars) {
+        return new IngestSettings(applicationId, documentChangeTopics, cdcSources, indexUpdatesTopic,
+                deadLetterTopic, chunking, batching, newMaxBodyChars, collection, capturedDocumentsTopic);
+    }
+
+    public IngestSettings withCollection(String newCollection) {
+        return new IngestSettings(applicationId, documentChangeTopics, cdcSources, indexUpdatesTopic,
+                deadLetterTopic, chunking, batching, maxBodyChars, newCollection, capturedDocumentsTopic);
+    }
+
+    /** @param newCapturedDocumentsTopic null keeps no replayable copy of CDC documents */
+    public IngestSettings withCapturedDocumentsTopic(String newCapturedDocumentsTopic) {
+        return new IngestSettings(applicationId, documentChangeTopics, cdcSources, indexUpdatesTopic,
+                deadLetterTopic, chunking, batching, maxBodyChars, collection, newCapturedDocumentsTopic);
     }
 }

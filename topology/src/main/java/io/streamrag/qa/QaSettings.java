@@ -2,11 +2,15 @@ package io.streamrag.qa;
 
 import io.streamrag.store.RetrievalPlan;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything the QA topology reads from configuration, validated once at construction.
+ * Everything the QA topology reads from configuration, validated once at construction. The application builds it
+ * from the configuration catalogue ({@code AppConfig.qa()}); it declares no defaults of its own, so tests start from
+ * the production values ({@code AppConfig.defaults().qa()}) and change what they are about with a {@code with...}.
  *
+ * @param applicationId Kafka Streams {@code application.id} of the QA role
  * @param questionsTopic where questions arrive
  * @param answersTopic where answers go (a question's {@code replyTo} overrides it for that question)
  * @param deadLetterTopic where rejected or failed questions go, with the reason
@@ -15,11 +19,12 @@ import java.util.Objects;
  * @param defaultTopK passages retrieved when a question gives no top-k
  * @param maxTopK largest top-k a question may ask for (the smallest is 1)
  * @param maxQuestionChars longer questions are rejected as INVALID
- * @param scoreThreshold passages scoring at or below it are not retrieved; none left means NO_CONTEXT
+ * @param scoreThreshold a question whose best passage scores below it gets NO_CONTEXT
  * @param retrievalTemperature p(d|x) = softmax(score / temperature); 1.0 is the paper's plain softmax
  * @param defaultDeadline answer deadline, from the question's requestedAt, when the question gives none
- * @param batchMaxSize a batch is answered as soon as this many questions wait
+ * @param batchMaxSize a batch is answered as soon as this many questions wait (they are embedded together)
  * @param batchLinger how long the first waiting question may wait for others (wall-clock punctuation interval)
+ * @param generateBatchSize most questions of a batch whose answers the generator decodes together
  * @param numBeams beams per generator input; null = the generator's own default
  * @param maxNewTokens generated tokens at most; null = the generator's own default max length
  * @param generatorPrefix HF's generator {@code config.prefix} put before each rag-sequence input (empty for BART)
@@ -34,6 +39,7 @@ import java.util.Objects;
  * @param retrievalPlan how passages are retrieved: hybrid (dense + BM25, fused), dense or keyword, leg depths, RRF
  */
 public record QaSettings(
+        String applicationId,
         String questionsTopic,
         String answersTopic,
         String deadLetterTopic,
@@ -47,6 +53,7 @@ public record QaSettings(
         Duration defaultDeadline,
         int batchMaxSize,
         Duration batchLinger,
+        int generateBatchSize,
         Integer numBeams,
         Integer maxNewTokens,
         String generatorPrefix,
@@ -54,7 +61,7 @@ public record QaSettings(
         int batchMaxTokens,
         int passageTokens,
         Duration batchTimeBudget,
-        java.util.List<String> replyTopics,
+        List<String> replyTopics,
         RetrievalPlan retrievalPlan) {
 
     /** How retrieved passages reach the generator. */
@@ -72,6 +79,7 @@ public record QaSettings(
             this.label = label;
         }
 
+        /** The spelling in configuration and answers, e.g. {@code rag-sequence}. */
         public String label() {
             return label;
         }
@@ -98,6 +106,7 @@ public record QaSettings(
     public static final String EXTRACTIVE = "extractive";
 
     public QaSettings {
+        requireText(applicationId, "applicationId");
         requireText(questionsTopic, "questionsTopic");
         requireText(answersTopic, "answersTopic");
         requireText(deadLetterTopic, "deadLetterTopic");
@@ -122,8 +131,9 @@ public record QaSettings(
         if (defaultDeadline.isNegative() || defaultDeadline.isZero()) {
             throw new IllegalArgumentException("defaultDeadline must be positive, was " + defaultDeadline);
         }
-        if (batchMaxSize < 1) {
-            throw new IllegalArgumentException("batchMaxSize must be >= 1, was " + batchMaxSize);
+        if (batchMaxSize < 1 || generateBatchSize < 1) {
+            throw new IllegalArgumentException("batchMaxSize and generateBatchSize must be >= 1, were " + batchMaxSize
+                    + " and " + generateBatchSize);
         }
         if (batchLinger.isNegative() || batchLinger.isZero()) {
             throw new IllegalArgumentException("batchLinger must be positive, was " + batchLinger);
@@ -141,185 +151,107 @@ public record QaSettings(
         if (batchTimeBudget == null || batchTimeBudget.isNegative() || batchTimeBudget.isZero()) {
             throw new IllegalArgumentException("batchTimeBudget must be positive, was " + batchTimeBudget);
         }
-        replyTopics = replyTopics == null ? java.util.List.of() : java.util.List.copyOf(replyTopics);
+        replyTopics = replyTopics == null ? List.of() : List.copyOf(replyTopics);
     }
 
-    /**
-     * The defaults documented in the configuration table, on the given topics; except the token budget, which is
-     * unbounded here (only the measured time budget cuts batches) and set from {@code qa.batch.max.tokens} by
-     * {@link QaConfiguration}.
-     */
-    public static QaSettings defaults(String questionsTopic, String answersTopic, String deadLetterTopic) {
-        return new Builder(new QaSettings(questionsTopic, answersTopic, deadLetterTopic, GenerationMode.RAG_SEQUENCE,
-                RagDecoding.THOROUGH, 5, 50, 2_000, 0.0, 1.0, Duration.ofSeconds(30), 32, Duration.ofMillis(5),
-                null, null, "", null, Integer.MAX_VALUE, 256, Duration.ofSeconds(30), java.util.List.of(), RetrievalPlan.hybrid())).build();
+    // Copies with a few fields changed. Each names what a caller (mostly a test bed) overrides; all validation
+    // runs again in the canonical constructor.
+
+    public QaSettings withTopics(String newQuestionsTopic, String newAnswersTopic, String newDeadLetterTopic) {
+        return new QaSettings(applicationId, newQuestionsTopic, newAnswersTopic, newDeadLetterTopic, mode, decoding,
+                defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
+                batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
     }
 
     public QaSettings withMode(GenerationMode newMode) {
-        return toBuilder().mode(newMode).build();
+        return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, newMode, decoding,
+                defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
+                batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
     }
 
     public QaSettings withDecoding(RagDecoding newDecoding) {
-        return toBuilder().decoding(newDecoding).build();
+        return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, newDecoding,
+                defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
+                batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
     }
 
     public QaSettings withRetrieval(int newDefaultTopK, int newMaxTopK, double newScoreThreshold) {
-        return toBuilder().topK(newDefaultTopK, newMaxTopK).scoreThreshold(newScoreThreshold).build();
+        return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
+                newDefaultTopK, newMaxTopK, maxQuestionChars, newScoreThreshold, retrievalTemperature,
+                defaultDeadline, batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens,
+                generatorPrefix, bosTokenId, batchMaxTokens, passageTokens, batchTimeBudget, replyTopics,
+                retrievalPlan);
+    }
+
+    public QaSettings withScoreThreshold(double newScoreThreshold) {
+        return withRetrieval(defaultTopK, maxTopK, newScoreThreshold);
     }
 
     public QaSettings withBatching(int newBatchMaxSize, Duration newBatchLinger) {
-        return toBuilder().batching(newBatchMaxSize, newBatchLinger).build();
+        return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
+                defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
+                newBatchMaxSize, newBatchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix,
+                bosTokenId, batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
+    }
+
+    public QaSettings withGenerateBatchSize(int newGenerateBatchSize) {
+        return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
+                defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
+                batchMaxSize, batchLinger, newGenerateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
     }
 
     public QaSettings withDefaultDeadline(Duration newDefaultDeadline) {
-        return toBuilder().defaultDeadline(newDefaultDeadline).build();
+        return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
+                defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, newDefaultDeadline,
+                batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
     }
 
     public QaSettings withGeneration(Integer newNumBeams, Integer newMaxNewTokens, Integer newBosTokenId) {
-        return toBuilder().generation(newNumBeams, newMaxNewTokens, newBosTokenId).build();
+        return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
+                defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
+                batchMaxSize, batchLinger, generateBatchSize, newNumBeams, newMaxNewTokens, generatorPrefix,
+                newBosTokenId, batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
     }
 
     public QaSettings withMaxQuestionChars(int newMaxQuestionChars) {
-        return toBuilder().maxQuestionChars(newMaxQuestionChars).build();
+        return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
+                defaultTopK, maxTopK, newMaxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
+                batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
     }
 
     /** The work budget of one batch: tokens, passage size for the estimate, and the time a batch may take. */
     public QaSettings withWorkBudget(int newBatchMaxTokens, int newPassageTokens, Duration newBatchTimeBudget) {
-        Builder builder = toBuilder();
-        builder.batchMaxTokens = newBatchMaxTokens;
-        builder.passageTokens = newPassageTokens;
-        builder.batchTimeBudget = newBatchTimeBudget;
-        return builder.build();
+        return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
+                defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
+                batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
+                newBatchMaxTokens, newPassageTokens, newBatchTimeBudget, replyTopics, retrievalPlan);
     }
 
-    public QaSettings withReplyTopics(java.util.List<String> newReplyTopics) {
-        Builder builder = toBuilder();
-        builder.replyTopics = newReplyTopics;
-        return builder.build();
+    public QaSettings withReplyTopics(List<String> newReplyTopics) {
+        return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
+                defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
+                batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
+                batchMaxTokens, passageTokens, batchTimeBudget, newReplyTopics, retrievalPlan);
     }
 
     public QaSettings withRetrievalTemperature(double newTemperature) {
-        return toBuilder().retrievalTemperature(newTemperature).build();
+        return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
+                defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, newTemperature, defaultDeadline,
+                batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
     }
 
     public QaSettings withRetrievalPlan(RetrievalPlan newPlan) {
-        return toBuilder().retrievalPlan(newPlan).build();
-    }
-
-    private Builder toBuilder() {
-        return new Builder(this);
-    }
-
-    /** A copy with some fields changed; validation runs again in {@link #build()}. */
-    private static final class Builder {
-        private final String questionsTopic;
-        private final String answersTopic;
-        private final String deadLetterTopic;
-        private GenerationMode mode;
-        private RagDecoding decoding;
-        private int defaultTopK;
-        private int maxTopK;
-        private int maxQuestionChars;
-        private double scoreThreshold;
-        private double retrievalTemperature;
-        private Duration defaultDeadline;
-        private int batchMaxSize;
-        private Duration batchLinger;
-        private Integer numBeams;
-        private Integer maxNewTokens;
-        private final String generatorPrefix;
-        private Integer bosTokenId;
-        private int batchMaxTokens;
-        private int passageTokens;
-        private Duration batchTimeBudget;
-        private java.util.List<String> replyTopics;
-        private RetrievalPlan retrievalPlan;
-
-        Builder(QaSettings from) {
-            questionsTopic = from.questionsTopic;
-            answersTopic = from.answersTopic;
-            deadLetterTopic = from.deadLetterTopic;
-            mode = from.mode;
-            decoding = from.decoding;
-            defaultTopK = from.defaultTopK;
-            maxTopK = from.maxTopK;
-            maxQuestionChars = from.maxQuestionChars;
-            scoreThreshold = from.scoreThreshold;
-            retrievalTemperature = from.retrievalTemperature;
-            defaultDeadline = from.defaultDeadline;
-            batchMaxSize = from.batchMaxSize;
-            batchLinger = from.batchLinger;
-            numBeams = from.numBeams;
-            maxNewTokens = from.maxNewTokens;
-            generatorPrefix = from.generatorPrefix;
-            bosTokenId = from.bosTokenId;
-            batchMaxTokens = from.batchMaxTokens;
-            passageTokens = from.passageTokens;
-            batchTimeBudget = from.batchTimeBudget;
-            replyTopics = from.replyTopics;
-            retrievalPlan = from.retrievalPlan;
-        }
-
-        Builder mode(GenerationMode value) {
-            mode = value;
-            return this;
-        }
-
-        Builder decoding(RagDecoding value) {
-            decoding = value;
-            return this;
-        }
-
-        Builder topK(int defaultValue, int maxValue) {
-            defaultTopK = defaultValue;
-            maxTopK = maxValue;
-            return this;
-        }
-
-        Builder scoreThreshold(double value) {
-            scoreThreshold = value;
-            return this;
-        }
-
-        Builder batching(int maxSize, Duration linger) {
-            batchMaxSize = maxSize;
-            batchLinger = linger;
-            return this;
-        }
-
-        Builder defaultDeadline(Duration value) {
-            defaultDeadline = value;
-            return this;
-        }
-
-        Builder generation(Integer beams, Integer newTokens, Integer bos) {
-            numBeams = beams;
-            maxNewTokens = newTokens;
-            bosTokenId = bos;
-            return this;
-        }
-
-        Builder maxQuestionChars(int value) {
-            maxQuestionChars = value;
-            return this;
-        }
-
-        Builder retrievalPlan(RetrievalPlan value) {
-            retrievalPlan = value;
-            return this;
-        }
-
-        Builder retrievalTemperature(double value) {
-            retrievalTemperature = value;
-            return this;
-        }
-
-        QaSettings build() {
-            return new QaSettings(questionsTopic, answersTopic, deadLetterTopic, mode, decoding, defaultTopK, maxTopK,
-                    maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline, batchMaxSize,
-                    batchLinger, numBeams, maxNewTokens, generatorPrefix, bosTokenId, batchMaxTokens, passageTokens,
-                    batchTimeBudget, replyTopics, retrievalPlan);
-        }
+        return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
+                defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
+                batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, newPlan);
     }
 
     private static void requireText(String value, String name) {

@@ -93,7 +93,7 @@ public final class QuestionAnswerer {
 
         if (!contexts.isEmpty()) {
             started = System.nanoTime();
-            List<ComposedAnswer> composed = run("generate", () -> composer.compose(contexts));
+            List<ComposedAnswer> composed = run("generate", () -> composeInSlices(contexts));
             if (composed.size() != contexts.size()) {
                 throw new StageFailure("generate", composer.modeName() + " composed " + composed.size()
                         + " answers for " + contexts.size() + " questions", null);
@@ -113,6 +113,20 @@ public final class QuestionAnswerer {
             }
         }
         return List.of(answers);
+    }
+
+    /**
+     * The composer sees at most {@code qa.generate.batch.size} questions at a time: it decodes all passages of the
+     * questions it is given together, so the slice bounds the generator's batch (and its memory).
+     */
+    private List<ComposedAnswer> composeInSlices(List<RetrievalContext> contexts) {
+        List<ComposedAnswer> composed = new ArrayList<>(contexts.size());
+        for (int from = 0; from < contexts.size(); from += settings.generateBatchSize()) {
+            List<RetrievalContext> slice = contexts.subList(from,
+                    Math.min(contexts.size(), from + settings.generateBatchSize()));
+            composed.addAll(composer.compose(slice));
+        }
+        return composed;
     }
 
     /** The answer for a question whose batch failed in {@code failure}'s stage. */

@@ -22,11 +22,10 @@ import io.streamrag.contracts.DocumentChange;
 import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.ingest.BagOfWordsEmbedder;
-import io.streamrag.ingest.IngestRole;
+import io.streamrag.app.IngestRole;
 import io.streamrag.ingest.IngestSerdes;
 import io.streamrag.ingest.IngestTopology;
 import io.streamrag.contracts.Question;
-import io.streamrag.qa.QaConfiguration;
 import io.streamrag.qa.QaSerdes;
 import io.streamrag.qa.QaTopology;
 import io.streamrag.serde.GenericAvroDeserializer;
@@ -199,7 +198,7 @@ class SlowInferenceIT {
             meters.put("qa", context.meterRegistry());
             QaSerdes serdes = new QaSerdes(context.valueSerde(Question.class), context.valueSerde(Answer.class),
                     context.deadLetterSerde());
-            return new QaTopology(QaConfiguration.settingsFrom(context.config()), serdes, embedder, store, null,
+            return new QaTopology(context.config().qa(), serdes, embedder, store, null,
                     context.meterRegistry()).build();
         }
     }

@@ -1,5 +1,7 @@
 package io.streamrag.bench;
 
+import io.streamrag.app.config.AppConfig;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -62,8 +64,8 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 public final class IngestBench {
 
     private static final String REGISTRY = "mock://ingest-bench";
-    private static final ChunkingSettings CHUNKING = ChunkingSettings.DEFAULTS;
-    private static final BatchingSettings BATCHING = new BatchingSettings(64, Duration.ofMillis(10), 256);
+    private static final ChunkingSettings CHUNKING = AppConfig.defaults().ingest().chunking();
+    private static final BatchingSettings BATCHING = AppConfig.defaults().ingest().batching().withSize(64, Duration.ofMillis(10)).withMaxEmbedTexts(256);
 
     private IngestBench() {
     }
@@ -104,8 +106,7 @@ public final class IngestBench {
             admin.createTopics(List.of(new NewTopic(changes, 1, (short) 1), new NewTopic(updates, 1, (short) 1),
                     new NewTopic("bench-dead-letters-" + tag, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
-        IngestSettings settings = new IngestSettings(List.of(changes), List.of(), updates,
-                "bench-dead-letters-" + tag, CHUNKING, BATCHING, 1_000_000, "bench");
+        IngestSettings settings = AppConfig.defaults().ingest().withTopics(List.of(changes), updates, "bench-dead-letters-" + tag).withChunking(CHUNKING).withBatching(BATCHING).withMaxBodyChars(1_000_000).withCollection("bench").withCapturedDocumentsTopic(null);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (VectorStore store = stores.get();
              KafkaProducer<String, DocumentChange> producer = IngestStreams.producer(broker.bootstrapServers(),

@@ -1,5 +1,7 @@
 package io.streamrag.cdc;
 
+import io.streamrag.app.config.AppConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -71,7 +73,7 @@ class CdcQuestionAnsweringIT {
         store = LuceneVectorStore.open(workDir.resolve("lucene"));
         ingest = new IngestPipeline(KAFKA.bootstrapServers(), REGISTRY, embedder, store, workDir.resolve("ingest"));
         qa = new QaPipeline(KAFKA.bootstrapServers(), REGISTRY, "cdc-e2e-",
-                QaSettings.defaults("cdc-e2e-questions", "cdc-e2e-answers", "cdc-e2e-qa-dead-letters")
+                AppConfig.defaults().qa().withTopics("cdc-e2e-questions", "cdc-e2e-answers", "cdc-e2e-qa-dead-letters")
                         // no score threshold: every live document is a candidate, so a deleted one would show
                         .withRetrieval(TOP_K, 50, -1.0),
                 embedder, store, null, new SimpleMeterRegistry(), workDir.resolve("qa"), 1);

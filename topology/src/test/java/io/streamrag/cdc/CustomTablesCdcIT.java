@@ -11,7 +11,7 @@ import io.streamrag.contracts.DeadLetter;
 import io.streamrag.contracts.DocumentChange;
 import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.ingest.BagOfWordsEmbedder;
-import io.streamrag.ingest.IngestRole;
+import io.streamrag.app.IngestRole;
 import io.streamrag.ingest.IngestSerdes;
 import io.streamrag.ingest.IngestSettings;
 import io.streamrag.ingest.IngestTopology;
@@ -238,8 +238,7 @@ class CustomTablesCdcIT {
             changes.configure(Map.of("schema.registry.url", REGISTRY), false);
             result = new Reindexer(Map.of("bootstrap.servers", KAFKA.bootstrapServers()), changes.deserializer(),
                     List.of(config.topics().documents(), config.topics().capturedDocuments()), newModel, rebuilt,
-                    "reindexed", new ChunkingSettings(config.ingest().chunkSizeTokens(),
-                    config.ingest().chunkOverlapTokens()), config.ingest().maxBodyChars(), 16).run(progress -> { });
+                    "reindexed", config.ingest().chunking(), config.ingest().maxBodyChars(), 16).run(progress -> { });
             assertThat(documents(rebuilt, "")).isEqualTo(tables);
             assertThat(rebuilt.all()).allSatisfy(chunk -> assertThat(chunk.vector()).hasSize(newModel.dimension()));
 

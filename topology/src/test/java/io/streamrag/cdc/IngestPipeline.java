@@ -1,5 +1,7 @@
 package io.streamrag.cdc;
 
+import io.streamrag.app.config.AppConfig;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.contracts.DeadLetter;
 import io.streamrag.contracts.DocumentChange;
@@ -58,10 +60,7 @@ final class IngestPipeline implements AutoCloseable {
                     new TopicSpec(DEAD_LETTERS, 1, Optional.empty(), Map.of()),
                     new TopicSpec(CAPTURED_DOCUMENTS, 1, Optional.empty(), Map.of("cleanup.policy", "compact"))));
         }
-        IngestSettings settings = new IngestSettings(List.of(),
-                List.of(new CdcSource("documents", List.of(PostgresCdc.TOPIC), CdcFormat.JSON, DOCUMENTS)),
-                INDEX_UPDATES, DEAD_LETTERS, ChunkingSettings.DEFAULTS, BatchingSettings.DEFAULTS,
-                IngestSettings.DEFAULT_MAX_BODY_CHARS, "cdc-e2e", CAPTURED_DOCUMENTS);
+        IngestSettings settings = AppConfig.defaults().ingest().withCdcSources(List.of(new CdcSource("documents", List.of(PostgresCdc.TOPIC), CdcFormat.JSON, DOCUMENTS))).withTopics(List.of(), INDEX_UPDATES, DEAD_LETTERS).withCollection("cdc-e2e").withCapturedDocumentsTopic(CAPTURED_DOCUMENTS);
         IngestSerdes serdes = new IngestSerdes(serde(DocumentChange.class, registryUrl),
                 serde(IndexUpdate.class, registryUrl), serde(DeadLetter.class, registryUrl), null);
         store.ensureCollection(embedder.dimension());

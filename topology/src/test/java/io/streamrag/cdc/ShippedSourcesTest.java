@@ -11,7 +11,7 @@ import io.streamrag.contracts.DeadLetter;
 import io.streamrag.contracts.DocumentChange;
 import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.ingest.BagOfWordsEmbedder;
-import io.streamrag.ingest.IngestRole;
+import io.streamrag.app.IngestRole;
 import io.streamrag.ingest.IngestSerdes;
 import io.streamrag.ingest.IngestTopology;
 import io.streamrag.ingest.cdc.CdcFormat;

@@ -1,5 +1,7 @@
 package io.streamrag.cli;
 
+import io.streamrag.app.config.AppConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,7 +66,7 @@ class CliIT {
         store.replaceDocument("france", List.of(new StoredChunk("france#0", "france", 0, 1, "France",
                 "Paris is the capital of France.", null, Map.of(),
                 EMBEDDER.vectorOf("France Paris is the capital of France."))));
-        QaSettings settings = QaSettings.defaults("cli-questions", "cli-answers", "cli-dead-letters");
+        QaSettings settings = AppConfig.defaults().qa().withTopics("cli-questions", "cli-answers", "cli-dead-letters");
         pipeline = new QaPipeline(KAFKA.bootstrapServers(), REGISTRY, "cli-", settings, EMBEDDER, store, null,
                 new SimpleMeterRegistry(), scratch.resolve("state"), 1);
     }

@@ -1,5 +1,7 @@
 package io.streamrag.ingest;
 
+import io.streamrag.app.config.AppConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -68,8 +70,7 @@ class CdcSourceTopologyTest {
     private long lsn = 1_000;
 
     CdcSourceTopologyTest() throws Exception {
-        IngestSettings settings = new IngestSettings(List.of(), List.of(NEWS_SOURCE, FAQ_SOURCE), "index-updates",
-                "dead-letters", new ChunkingSettings(64, 8), BatchingSettings.DEFAULTS, 10_000, "test", CAPTURED);
+        IngestSettings settings = AppConfig.defaults().ingest().withCdcSources(List.of(NEWS_SOURCE, FAQ_SOURCE)).withTopics(List.of(), "index-updates", "dead-letters").withChunking(new ChunkingSettings(64, 8)).withMaxBodyChars(10_000).withCollection("test").withCapturedDocumentsTopic(CAPTURED);
         IngestSerdes serdes = new IngestSerdes(changeSerde, TestSerdes.specific(IndexUpdate.class),
                 TestSerdes.specific(DeadLetter.class), null);
         Properties props = new Properties();
@@ -236,7 +237,7 @@ class CdcSourceTopologyTest {
     }
 
     private void flush() {
-        driver.advanceWallClockTime(IngestRig.LINGER);
+        driver.advanceWallClockTime(AppConfig.defaults().ingest().batching().linger());
     }
 
     private static Map<String, Object> article(String region, int id, String headline, String content,

@@ -1,5 +1,7 @@
 package io.streamrag.ingest;
 
+import io.streamrag.app.config.AppConfig;
+
 import static io.streamrag.ingest.Documents.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Pending changes are gathered per document and applied in batches with one embed call each. */
 class IngestBatchingTest {
 
-    private IngestRig rig = new IngestRig(new BatchingSettings(3, IngestRig.LINGER, 256),
+    private IngestRig rig = new IngestRig(AppConfig.defaults().ingest().batching().withSize(3, IngestRig.LINGER).withMaxEmbedTexts(256),
             new ChunkingSettings(24, 6), 2_000);
 
     @AfterEach
@@ -47,7 +49,7 @@ class IngestBatchingTest {
     void aBatchStopsAtItsTokenBudgetAndTheRestFollowsAtTheNextPunctuationOneDocumentAtLeast() {
         rig.close();
         // 30 tokens: less than one document of several 24-token chunks (which still goes, alone), more than two tiny ones
-        rig = new IngestRig(new BatchingSettings(100, IngestRig.LINGER, 256, 30, Duration.ofSeconds(30)),
+        rig = new IngestRig(AppConfig.defaults().ingest().batching().withSize(100, IngestRig.LINGER).withMaxEmbedTexts(256).withMaxTokens(30),
                 new ChunkingSettings(24, 6), 2_000);
         rig.changes.pipeInput("a", upsert("a", 1, "A", Documents.sentences("apples", 6)));
         rig.changes.pipeInput("b", upsert("b", 1, "B", Documents.sentences("bananas", 6)));
@@ -99,7 +101,7 @@ class IngestBatchingTest {
     @Test
     void aBigBatchIsEmbeddedInSlicesOfTheConfiguredMaximum() {
         rig.close();
-        rig = new IngestRig(new BatchingSettings(100, IngestRig.LINGER, 4), new ChunkingSettings(24, 6), 2_000);
+        rig = new IngestRig(AppConfig.defaults().ingest().batching().withSize(100, IngestRig.LINGER).withMaxEmbedTexts(4), new ChunkingSettings(24, 6), 2_000);
         rig.changes.pipeInput("a", upsert("a", 1, "A", Documents.sentences("apples", 8)));
         rig.changes.pipeInput("b", upsert("b", 1, "B", Documents.sentences("bananas", 8)));
         rig.lingerPasses();

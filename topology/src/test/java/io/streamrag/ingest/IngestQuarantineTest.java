@@ -1,5 +1,7 @@
 package io.streamrag.ingest;
 
+import io.streamrag.app.config.AppConfig;
+
 import static io.streamrag.ingest.Documents.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestQuarantineTest {
 
     /** Batches of two, flushed from process(). */
-    private static final BatchingSettings BATCHING = new BatchingSettings(2, Duration.ofHours(1), 256);
+    private static final BatchingSettings BATCHING = AppConfig.defaults().ingest().batching().withSize(2, Duration.ofHours(1)).withMaxEmbedTexts(256);
 
     @TempDir
     Path dir;

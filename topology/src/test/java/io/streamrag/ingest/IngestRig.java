@@ -1,5 +1,7 @@
 package io.streamrag.ingest;
 
+import io.streamrag.app.config.AppConfig;
+
 import io.streamrag.store.InMemoryVectorStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.contracts.DeadLetter;
@@ -43,6 +45,7 @@ final class IngestRig implements AutoCloseable {
     static final CdcFieldMapping ARTICLES = new CdcFieldMapping("id", "title", "body", "tenant", "attributes",
             List.of("lang"), "updated_at", "deleted", "");
 
+    final IngestSettings settings;
     final InMemoryVectorStore store = new InMemoryVectorStore();
     final BagOfWordsEmbedder embedder;
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -57,7 +60,7 @@ final class IngestRig implements AutoCloseable {
     final TestOutputTopic<byte[], DeadLetter> deadLetters;
 
     IngestRig() {
-        this(BatchingSettings.DEFAULTS, new ChunkingSettings(24, 6), 2_000);
+        this(AppConfig.defaults().ingest().batching(), new ChunkingSettings(24, 6), 2_000);
     }
 
     IngestRig(BatchingSettings batching, ChunkingSettings chunking, int maxBodyChars) {
@@ -68,11 +71,14 @@ final class IngestRig implements AutoCloseable {
     IngestRig(BatchingSettings batching, ChunkingSettings chunking, int maxBodyChars,
               io.streamrag.kafka.deadletter.FailureLedger ledger) {
         this.embedder = new BagOfWordsEmbedder(128);
-        IngestSettings settings = new IngestSettings(List.of(CHANGES),
-                List.of(new CdcSource("articles", List.of(CDC_JSON), CdcFormat.JSON, ARTICLES),
+        // production defaults, on the rig's topics and sources, with the batching, chunking and body limit of the test
+        settings = AppConfig.defaults().ingest()
+                .withCdcSources(List.of(new CdcSource("articles", List.of(CDC_JSON), CdcFormat.JSON, ARTICLES),
                         new CdcSource("articles-flat", List.of(CDC_FLAT), CdcFormat.JSON, ARTICLES),
-                        new CdcSource("articles-avro", List.of(CDC_AVRO), CdcFormat.AVRO, ARTICLES)),
-                INDEX_UPDATES, DEAD_LETTERS, chunking, batching, maxBodyChars, "chunks-test");
+                        new CdcSource("articles-avro", List.of(CDC_AVRO), CdcFormat.AVRO, ARTICLES)))
+                .withTopics(List.of(CHANGES), INDEX_UPDATES, DEAD_LETTERS)
+                .withChunking(chunking).withBatching(batching).withMaxBodyChars(maxBodyChars)
+                .withCollection("chunks-test").withCapturedDocumentsTopic(null);
         Serde<IndexUpdate> updateSerde = TestSerdes.specific(IndexUpdate.class);
         Serde<DeadLetter> deadLetterSerde = TestSerdes.specific(DeadLetter.class);
         IngestSerdes serdes = new IngestSerdes(changeSerde, updateSerde, deadLetterSerde,
@@ -107,7 +113,7 @@ final class IngestRig implements AutoCloseable {
 
     /** Lets the linger pass, so the punctuation flushes whatever is pending. */
     void lingerPasses() {
-        driver.advanceWallClockTime(LINGER);
+        driver.advanceWallClockTime(settings.batching().linger());
     }
 
     KeyValueStore<String, DocumentChange> pending() {

@@ -1,5 +1,7 @@
 package io.streamrag.ingest;
 
+import io.streamrag.app.config.AppConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrag.contracts.DocumentChange;
@@ -18,7 +20,7 @@ class IngestScriptedHistoryTest {
     @Test
     void theIndexReflectsExactlyTheNewestVersionOfEveryDocument() {
         ChunkingSettings chunking = new ChunkingSettings(24, 6);
-        try (IngestRig rig = new IngestRig(new BatchingSettings(7, IngestRig.LINGER, 16), chunking, 10_000)) {
+        try (IngestRig rig = new IngestRig(AppConfig.defaults().ingest().batching().withSize(7, IngestRig.LINGER).withMaxEmbedTexts(16), chunking, 10_000)) {
             ChangeScript script = ChangeScript.of(40);
             int sent = 0;
             for (DocumentChange change : script.sends()) {

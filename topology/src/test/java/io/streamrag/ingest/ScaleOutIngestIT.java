@@ -1,5 +1,7 @@
 package io.streamrag.ingest;
 
+import io.streamrag.app.config.AppConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -60,7 +62,7 @@ class ScaleOutIngestIT {
     private static final int PARTITIONS = 6;
     private static final int DOCUMENTS = 500;
     private static final ChunkingSettings CHUNKING = new ChunkingSettings(48, 8);
-    private static final BatchingSettings BATCHING = new BatchingSettings(16, Duration.ofMillis(20), 64);
+    private static final BatchingSettings BATCHING = AppConfig.defaults().ingest().batching().withSize(16, Duration.ofMillis(20)).withMaxEmbedTexts(64);
     private static final BagOfWordsEmbedder EMBEDDER = new BagOfWordsEmbedder(128);
 
     @TempDir
@@ -77,8 +79,7 @@ class ScaleOutIngestIT {
                     new NewTopic(updates, 1, (short) 1), new NewTopic(deadLetters, 1, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
         }
-        IngestSettings settings = new IngestSettings(List.of(changes), List.of(), updates, deadLetters, CHUNKING,
-                BATCHING, 100_000, "scale-ingest");
+        IngestSettings settings = AppConfig.defaults().ingest().withTopics(List.of(changes), updates, deadLetters).withChunking(CHUNKING).withBatching(BATCHING).withMaxBodyChars(100_000).withCollection("scale-ingest").withCapturedDocumentsTopic(null);
         ChangeScript script = ChangeScript.of(DOCUMENTS);
         List<DocumentChange> sends = script.sends();
         int third = sends.size() / 3;

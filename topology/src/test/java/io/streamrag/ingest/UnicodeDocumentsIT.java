@@ -1,5 +1,7 @@
 package io.streamrag.ingest;
 
+import io.streamrag.app.config.AppConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -71,9 +73,7 @@ class UnicodeDocumentsIT {
             admin.createTopics(List.of(new NewTopic(changes, 1, (short) 1), new NewTopic(updates, 1, (short) 1),
                     new NewTopic(deadLetters, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
-        IngestSettings settings = new IngestSettings(List.of(changes), List.of(), updates, deadLetters,
-                new ChunkingSettings(32, 0), new BatchingSettings(8, Duration.ofMillis(20), 64), 100_000,
-                "unicode-it");
+        IngestSettings settings = AppConfig.defaults().ingest().withTopics(List.of(changes), updates, deadLetters).withChunking(new ChunkingSettings(32, 0)).withBatching(AppConfig.defaults().ingest().batching().withSize(8, Duration.ofMillis(20)).withMaxEmbedTexts(64)).withMaxBodyChars(100_000).withCollection("unicode-it").withCapturedDocumentsTopic(null);
         String mixed = mixed();
         try (TextEmbedder embedder = Embedders.open("default", EmbedderOptions.defaults()
                      .withCacheDirectory(Path.of(System.getProperty("java.io.tmpdir"), "streamrag-it-models"))

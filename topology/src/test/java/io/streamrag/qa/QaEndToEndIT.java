@@ -1,5 +1,7 @@
 package io.streamrag.qa;
 
+import io.streamrag.app.config.AppConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -89,7 +91,7 @@ class QaEndToEndIT {
     }
 
     private static QaSettings settings(String prefix) {
-        return QaSettings.defaults(prefix + "questions", prefix + "answers", prefix + "dead-letters")
+        return AppConfig.defaults().qa().withTopics(prefix + "questions", prefix + "answers", prefix + "dead-letters")
                 .withRetrieval(5, 20, 0.0)
                 .withBatching(16, Duration.ofMillis(5))
                 .withDefaultDeadline(Duration.ofMinutes(5));

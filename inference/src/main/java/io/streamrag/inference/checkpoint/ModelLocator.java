@@ -4,7 +4,6 @@ import io.streamrag.inference.checkpoint.hub.DownloadProgress;
 import io.streamrag.inference.checkpoint.hub.HubModelId;
 import io.streamrag.inference.checkpoint.hub.HubModelResolver;
 import io.streamrag.inference.checkpoint.hub.HubSettings;
-import io.streamrag.inference.checkpoint.hub.LoggedProgress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -21,11 +20,6 @@ public final class ModelLocator {
     public ModelLocator(HubSettings settings, DownloadProgress progress) {
         this.hub = new HubModelResolver(Objects.requireNonNull(settings, "settings"));
         this.progress = Objects.requireNonNull(progress, "progress");
-    }
-
-    /** Hub settings from {@code HF_*} variables; downloads are logged every 10%. */
-    public static ModelLocator fromEnvironment() {
-        return new ModelLocator(HubSettings.fromSystemEnvironment(), new LoggedProgress());
     }
 
     /**

@@ -43,10 +43,6 @@ public record BatchingSettings(int maxBatchSize, Duration maxWait, int maxBatchT
         return new BatchingSettings(maxBatchSize, value, maxBatchTokens, queueCapacity, submitTimeout, lookahead);
     }
 
-    public BatchingSettings withMaxBatchTokens(int value) {
-        return new BatchingSettings(maxBatchSize, maxWait, value, queueCapacity, submitTimeout, lookahead);
-    }
-
     public BatchingSettings withQueueCapacity(int value) {
         return new BatchingSettings(maxBatchSize, maxWait, maxBatchTokens, value, submitTimeout, lookahead);
     }

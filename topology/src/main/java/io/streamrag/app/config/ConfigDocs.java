@@ -52,9 +52,19 @@ public final class ConfigDocs {
             md.append("| `").append(key.name()).append("` | ")
                     .append(key.defaultValue().isEmpty() ? "_(empty)_" : "`" + key.defaultValue() + "`").append(" | `")
                     .append(key.environmentVariable()).append("` | ")
-                    .append(key.meaning().replace("|", "\\|")).append(" |\n");
+                    .append(meaning(key).replace("|", "\\|")).append(" |\n");
         }
         return md.append(TABLE_END).toString();
+    }
+
+    /** The key's meaning, and which other tools' variables give it its default when set. */
+    private static String meaning(ConfigKey key) {
+        if (key.defaultFromEnvironment().isEmpty()) {
+            return key.meaning();
+        }
+        return key.meaning() + " Default from the environment, first set of: " + key.defaultFromEnvironment().stream()
+                .map(variable -> variable.contains("/") ? "`$" + variable + "`" : "`" + variable + "`")
+                .collect(java.util.stream.Collectors.joining(", ")) + ".";
     }
 
     private static String page() {

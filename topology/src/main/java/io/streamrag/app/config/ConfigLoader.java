@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the configuration from its sources, later ones winning:
  * <ol>
- *   <li>the defaults in {@link ConfigCatalog};</li>
+ *   <li>the defaults in {@link ConfigCatalog}, or for a key that names them, the environment variables of other
+ *   tools ({@code HF_TOKEN} for {@code models.hub.token});</li>
  *   <li>a YAML ({@code .yaml}/{@code .yml}, nested or dotted keys) or {@code .properties} file;</li>
  *   <li>environment variables {@code STREAMRAG_<SECTION>_<KEY>} ({@code STREAMRAG_KAFKA_BOOTSTRAP_SERVERS});</li>
  *   <li>JVM system properties {@code -Dstreamrag.<key>=value};</li>
@@ -85,6 +86,10 @@ public final class ConfigLoader {
     private RawConfig layer(Optional<Path> file, Map<String, String> overrides, List<String> problems) {
         Map<String, RawConfig.Entry> merged = new LinkedHashMap<>();
         ConfigCatalog.defaults().forEach((key, value) -> merged.put(key, new RawConfig.Entry(value, "default")));
+        for (ConfigKey key : ConfigCatalog.keys()) {
+            key.environmentDefault(environment).ifPresent(found -> merged.put(key.name(), new RawConfig.Entry(
+                    asDeclared(key, found.getKey()), "environment " + found.getValue())));
+        }
         if (file.isPresent()) {
             Path path = file.get();
             readFile(path).forEach((key, value) -> put(merged, problems, key, value, "file " + path));
@@ -107,6 +112,16 @@ public final class ConfigLoader {
                         systemProperties.getProperty(name), "system property -D" + name));
         overrides.forEach((key, value) -> put(merged, problems, key, value, "--set " + key));
         return new RawConfig(merged);
+    }
+
+    /** Other tools spell booleans their own way: huggingface_hub reads {@code 1}, {@code yes}, {@code on} as true. */
+    private static String asDeclared(ConfigKey key, String value) {
+        if (key.valid() instanceof ValidValues.Bool) {
+            String lower = value.toLowerCase(java.util.Locale.ROOT);
+            return String.valueOf(lower.equals("1") || lower.equals("true") || lower.equals("yes")
+                    || lower.equals("on"));
+        }
+        return value;
     }
 
     private static void put(Map<String, RawConfig.Entry> merged, List<String> problems,

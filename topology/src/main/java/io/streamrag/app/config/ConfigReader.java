@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -30,61 +31,58 @@ final class ConfigReader {
         return entry(key).value();
     }
 
-    String nonBlank(String key) {
+    /** The value, checked against the values its declaration accepts; a problem is recorded when it is not. */
+    private String checked(String key) {
         String value = string(key);
-        if (value.isBlank()) {
-            problem(key, "must not be empty");
-        }
+        declaration(key).valid().problem(value).ifPresent(reason -> problem(key, reason));
         return value;
     }
 
-    int integer(String key, int min, int max) {
-        return (int) longValue(key, min, max);
+    /** A key declared {@code nonBlank()} or {@code text()}. */
+    String text(String key) {
+        return checked(key);
     }
 
-    long longValue(String key, long min, long max) {
-        String value = string(key);
+    int integer(String key) {
+        return (int) longValue(key);
+    }
+
+    long longValue(String key) {
+        String value = checked(key);
         try {
-            long parsed = Long.parseLong(value);
-            if (parsed < min || parsed > max) {
-                problem(key, "must be between " + min + " and " + max);
-            }
-            return parsed;
+            return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            problem(key, "must be a whole number");
-            return min;
+            return range(key).min();
         }
     }
 
-    Duration millis(String key, long min) {
-        return Duration.ofMillis(longValue(key, min, Long.MAX_VALUE));
+    Duration millis(String key) {
+        return Duration.ofMillis(longValue(key));
     }
 
-    double decimal(String key, double min, double max) {
-        String value = string(key);
+    double decimal(String key) {
+        String value = checked(key);
         try {
-            double parsed = Double.parseDouble(value);
-            if (!(parsed >= min && parsed <= max)) {
-                problem(key, "must be between " + min + " and " + max);
-            }
-            return parsed;
+            return Double.parseDouble(value);
         } catch (NumberFormatException e) {
-            problem(key, "must be a number");
-            return min;
+            return ((ValidValues.Decimal) declaration(key).valid()).min();
         }
     }
 
     boolean bool(String key) {
-        String value = string(key).toLowerCase(Locale.ROOT);
-        if (value.equals("true") || value.equals("false")) {
-            return Boolean.parseBoolean(value);
-        }
-        problem(key, "must be true or false");
-        return false;
+        return Boolean.parseBoolean(checked(key).toLowerCase(Locale.ROOT));
     }
 
     Path path(String key) {
-        String value = nonBlank(key);
+        return path(key, checked(key));
+    }
+
+    /** A path where {@code ~} is the user's home, as huggingface_hub reads its cache variables. */
+    Path pathBelowHome(String key) {
+        return path(key, expandHome(checked(key)));
+    }
+
+    private Path path(String key, String value) {
         try {
             // "./data" and "data" are the same place; logs and lock files should say so
             return Path.of(value).normalize();
@@ -95,22 +93,39 @@ final class ConfigReader {
     }
 
     List<String> list(String key) {
-        String value = string(key);
+        String value = checked(key);
         if (value.isBlank()) {
             return List.of();
         }
         return Arrays.stream(value.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
     }
 
-    /** One of a fixed set of spellings, e.g. {@code rag-sequence}; {@code parse} returns null for no match. */
-    <T> T choice(String key, Function<String, T> parse, String allowed, T fallback) {
+    /** One of the spellings its declaration lists, e.g. {@code rag-sequence}, mapped by {@code parse}. */
+    <T> T choice(String key, Function<String, T> parse, T fallback) {
         String value = string(key);
-        T parsed = parse.apply(value.toLowerCase(Locale.ROOT));
-        if (parsed == null) {
-            problem(key, "must be one of " + allowed);
+        Optional<String> reason = declaration(key).valid().problem(value);
+        if (reason.isPresent()) {
+            problem(key, reason.get());
             return fallback;
         }
-        return parsed;
+        return parse.apply(value.toLowerCase(Locale.ROOT));
+    }
+
+    private ValidValues.WholeNumber range(String key) {
+        return (ValidValues.WholeNumber) declaration(key).valid();
+    }
+
+    private static ConfigKey declaration(String key) {
+        return ConfigCatalog.find(key).orElseThrow(() -> new IllegalStateException(key + " is not in ConfigCatalog"));
+    }
+
+    /** {@code ~} and {@code ~/...} as the shell (and huggingface_hub) read them. */
+    private static String expandHome(String value) {
+        String home = System.getProperty("user.home");
+        if (value.equals("~")) {
+            return home;
+        }
+        return value.startsWith("~/") ? home + value.substring(1) : value;
     }
 
     /**

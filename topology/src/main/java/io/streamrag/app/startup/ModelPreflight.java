@@ -8,12 +8,12 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamrag.app.ModelFactory;
 import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.ConfigCatalog;
 import io.streamrag.app.config.ModelSource;
 import io.streamrag.inference.checkpoint.ModelLocator;
 import io.streamrag.inference.checkpoint.hub.HubSettings;
-import io.streamrag.inference.checkpoint.hub.LoggedProgress;
 
 /**
  * Resolves the configured models (downloading {@code hf://} ones into the Hugging Face cache) and checks they can
@@ -35,10 +35,9 @@ public final class ModelPreflight {
         this.locator = locator;
     }
 
-    /** With the hub settings of the environment ({@code HF_HOME}, {@code HF_TOKEN}, {@code HF_ENDPOINT}). */
-    public static ModelPreflight fromEnvironment() {
-        return new ModelPreflight(new ModelLocator(HubSettings.fromSystemEnvironment().withRetry(PREFLIGHT_RETRY),
-                new LoggedProgress()));
+    /** With the configuration's hub ({@code models.hub.*}), retrying briefly. */
+    public static ModelPreflight of(AppConfig config) {
+        return new ModelPreflight(new ModelFactory(config.models()).withHubRetry(PREFLIGHT_RETRY).locator());
     }
 
     /** @throws StartupException naming the setting, the model and what is wrong with it */

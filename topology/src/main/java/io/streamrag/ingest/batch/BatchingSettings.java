@@ -16,13 +16,6 @@ import java.time.Duration;
 public record BatchingSettings(int maxDocuments, Duration linger, int maxEmbedTexts, long maxTokens,
                                Duration timeBudget) {
 
-    public static final BatchingSettings DEFAULTS = new BatchingSettings(64, Duration.ofMillis(10), 256);
-
-    /** Without a token cap; the time budget is half of the application's default transaction timeout. */
-    public BatchingSettings(int maxDocuments, Duration linger, int maxEmbedTexts) {
-        this(maxDocuments, linger, maxEmbedTexts, Long.MAX_VALUE, Duration.ofSeconds(30));
-    }
-
     public BatchingSettings {
         if (maxTokens < 1 || timeBudget == null || timeBudget.isNegative() || timeBudget.isZero()) {
             throw new IllegalArgumentException("a batch needs a positive token and time budget, was " + maxTokens
@@ -35,6 +28,19 @@ public record BatchingSettings(int maxDocuments, Duration linger, int maxEmbedTe
         if (linger == null || linger.isNegative() || linger.isZero()) {
             throw new IllegalArgumentException("batch linger must be positive, was " + linger);
         }
+    }
+
+    /** A copy flushed at {@code newMaxDocuments} changes or after {@code newLinger}. */
+    public BatchingSettings withSize(int newMaxDocuments, Duration newLinger) {
+        return new BatchingSettings(newMaxDocuments, newLinger, maxEmbedTexts, maxTokens, timeBudget);
+    }
+
+    public BatchingSettings withMaxEmbedTexts(int newMaxEmbedTexts) {
+        return new BatchingSettings(maxDocuments, linger, newMaxEmbedTexts, maxTokens, timeBudget);
+    }
+
+    public BatchingSettings withMaxTokens(long newMaxTokens) {
+        return new BatchingSettings(maxDocuments, linger, maxEmbedTexts, newMaxTokens, timeBudget);
     }
 
     /** How often the punctuation looks at the buffer. */

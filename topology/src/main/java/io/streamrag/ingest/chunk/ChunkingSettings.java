@@ -10,9 +10,6 @@ package io.streamrag.ingest.chunk;
  */
 public record ChunkingSettings(int chunkTokens, int overlapTokens) {
 
-    /** Sentence-transformers' MiniLM was trained on inputs up to 128 word pieces; 32 overlap keeps a sentence. */
-    public static final ChunkingSettings DEFAULTS = new ChunkingSettings(128, 32);
-
     public ChunkingSettings {
         if (chunkTokens < 8) {
             throw new IllegalArgumentException("chunk size must be at least 8 tokens, was " + chunkTokens);

@@ -3,6 +3,7 @@ package io.streamrag.app.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamrag.qa.QaSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class ConfigLoaderTest {
         assertThat(config.models().embedder()).isInstanceOf(ModelSource.Bundled.class);
         assertThat(config.models().generator()).isEmpty();
         assertThat(config.store().type()).isEqualTo(StoreSettings.StoreType.EMBEDDED);
-        assertThat(config.qa().generationMode()).isEqualTo(GenerationMode.RAG_SEQUENCE);
+        assertThat(config.qa().mode()).isEqualTo(QaSettings.GenerationMode.RAG_SEQUENCE);
         assertThat(config.topics().replicationFactor()).isEmpty();
         assertThat(config.kafka().brokerDir()).isEqualTo(Path.of("data/kafka"));
     }
@@ -74,7 +75,7 @@ class ConfigLoaderTest {
                 .containsEntry("security.protocol", "SASL_SSL");
         assertThat(config.qa().numBeams()).isEqualTo(3);           // env over file
         assertThat(config.qa().maxNewTokens()).isEqualTo(30);      // -D over env
-        assertThat(config.qa().deadline()).isEqualTo(Duration.ofSeconds(3)); // --set over -D
+        assertThat(config.qa().defaultDeadline()).isEqualTo(Duration.ofSeconds(3)); // --set over -D
         assertThat(config.topics().cdcSources()).containsExactly("pg.public.articles", "pg.public.faq");
     }
 

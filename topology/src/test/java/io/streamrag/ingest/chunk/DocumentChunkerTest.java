@@ -1,5 +1,7 @@
 package io.streamrag.ingest.chunk;
 
+import io.streamrag.app.config.AppConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -150,7 +152,7 @@ class DocumentChunkerTest {
 
     @Test
     void anEmptyBodyHasNoChunks() {
-        DocumentChunker chunker = new DocumentChunker(tokenizer, 256, ChunkingSettings.DEFAULTS);
+        DocumentChunker chunker = new DocumentChunker(tokenizer, 256, AppConfig.defaults().ingest().chunking());
         assertThat(chunker.chunk("doc", "Title", "")).isEmpty();
         assertThat(chunker.chunk("doc", "Title", "   ")).isEmpty();
         assertThat(chunker.chunk("doc", "Title", null)).isEmpty();

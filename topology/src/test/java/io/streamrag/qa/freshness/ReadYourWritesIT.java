@@ -1,5 +1,7 @@
 package io.streamrag.qa.freshness;
 
+import io.streamrag.app.config.AppConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -72,8 +74,7 @@ class ReadYourWritesIT {
         }
         embedder = new BagOfWordsEmbedder(64);
         STORE.ensureCollection(embedder.dimension());
-        IngestSettings settings = new IngestSettings(List.of(CHANGES), List.of(), UPDATES, "ryw-ingest-dead",
-                new ChunkingSettings(48, 8), new BatchingSettings(16, Duration.ofMillis(10), 64), 100_000, "ryw");
+        IngestSettings settings = AppConfig.defaults().ingest().withTopics(List.of(CHANGES), UPDATES, "ryw-ingest-dead").withChunking(new ChunkingSettings(48, 8)).withBatching(AppConfig.defaults().ingest().batching().withSize(16, Duration.ofMillis(10)).withMaxEmbedTexts(64)).withMaxBodyChars(100_000).withCollection("ryw").withCapturedDocumentsTopic(null);
         ingest = IngestStreams.start(KAFKA.bootstrapServers(), "ryw-ingest", scratch.resolve("ingest"), settings,
                 REGISTRY, embedder, STORE, new SimpleMeterRegistry(),
                 exception -> StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
@@ -95,7 +96,7 @@ class ReadYourWritesIT {
     }
 
     private static QaSettings qaSettings() {
-        return QaSettings.defaults("ryw-questions", "ryw-answers", "ryw-qa-dead")
+        return AppConfig.defaults().qa().withTopics("ryw-questions", "ryw-answers", "ryw-qa-dead")
                 .withRetrieval(1, 5, 0.0)
                 .withBatching(16, Duration.ofMillis(5))
                 .withDefaultDeadline(Duration.ofSeconds(30));

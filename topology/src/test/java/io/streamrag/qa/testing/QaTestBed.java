@@ -1,5 +1,7 @@
 package io.streamrag.qa.testing;
 
+import io.streamrag.app.config.AppConfig;
+
 import io.streamrag.store.InMemoryVectorStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.contracts.Answer;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -113,9 +116,21 @@ public final class QaTestBed implements AutoCloseable {
         return serde;
     }
 
+    /**
+     * The components of {@link #settings()} that differ from the production defaults ({@code AppConfig.defaults()});
+     * a test checks that nothing else does.
+     */
+    public static final Set<String> OVERRIDES = Set.of("questionsTopic", "answersTopic", "deadLetterTopic",
+            "batchMaxSize", "batchLinger", "scoreThreshold");
+
+    /**
+     * The production settings on this bed's topics, with small quick batches (tests move the clock by hand) and no
+     * score threshold: the production one is calibrated for the bundled embedder's cosines, not the bag of words'.
+     */
     public static QaSettings settings() {
-        return QaSettings.defaults("questions", "answers", "dead-letters")
-                .withBatching(8, Duration.ofMillis(5));
+        return AppConfig.defaults().qa().withTopics("questions", "answers", "dead-letters")
+                .withBatching(8, Duration.ofMillis(5))
+                .withScoreThreshold(0.0);
     }
 
     public QaTestBed passage(String documentId, String title, String text, String tenant) {

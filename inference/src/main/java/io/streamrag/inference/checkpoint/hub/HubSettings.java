@@ -3,14 +3,12 @@ package io.streamrag.inference.checkpoint.hub;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to reach the Hugging Face Hub and where its cache lives. Built from the environment in exactly one place,
- * {@link #fromEnvironment(Map, Path)}, with the variable names and defaults that Python's {@code huggingface_hub}
+ * How to reach the Hugging Face Hub and where its cache lives. The application builds it from its configuration
+ * ({@code models.hub.*}), whose defaults are the environment variables and paths that Python's {@code huggingface_hub}
  * uses, so one cache serves both.
  *
  * @param endpoint      base URL of the hub, without a trailing slash ({@code HF_ENDPOINT})
@@ -59,38 +57,6 @@ public record HubSettings(
                 Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
 
-    /** The process environment and the user's home directory. */
-    public static HubSettings fromSystemEnvironment() {
-        return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
-    }
-
-    /**
-     * Reads {@code HF_ENDPOINT}, {@code HF_HUB_CACHE}, {@code HF_HOME}, {@code XDG_CACHE_HOME}, {@code HF_TOKEN}
-     * and {@code HF_HUB_OFFLINE} with huggingface_hub's precedence: {@code HF_HUB_CACHE}, else {@code $HF_HOME/hub},
-     * else {@code $XDG_CACHE_HOME/huggingface/hub}, else {@code ~/.cache/huggingface/hub}.
-     */
-    public static HubSettings fromEnvironment(Map<String, String> env, Path userHome) {
-        URI endpoint = Optional.ofNullable(blankToNull(env.get("HF_ENDPOINT")))
-                .map(URI::create)
-                .orElse(DEFAULT_ENDPOINT);
-        Path cache;
-        if (blankToNull(env.get("HF_HUB_CACHE")) != null) {
-            cache = expandHome(env.get("HF_HUB_CACHE"), userHome);
-        } else {
-            Path hfHome;
-            if (blankToNull(env.get("HF_HOME")) != null) {
-                hfHome = expandHome(env.get("HF_HOME"), userHome);
-            } else if (blankToNull(env.get("XDG_CACHE_HOME")) != null) {
-                hfHome = expandHome(env.get("XDG_CACHE_HOME"), userHome).resolve("huggingface");
-            } else {
-                hfHome = userHome.resolve(".cache").resolve("huggingface");
-            }
-            cache = hfHome.resolve("hub");
-        }
-        return new HubSettings(endpoint, cache, blankToNull(env.get("HF_TOKEN")), isTrue(env.get("HF_HUB_OFFLINE")),
-                false, RetryPolicy.DEFAULT, Duration.ofSeconds(10), Duration.ofSeconds(30));
-    }
-
     public Optional<String> bearerToken() {
         return Optional.ofNullable(token);
     }
@@ -120,30 +86,6 @@ public record HubSettings(
         return "HubSettings[endpoint=" + endpoint + ", cacheDirectory=" + cacheDirectory + ", token="
                 + (token == null ? "none" : "***") + ", offline=" + offline + ", checkForUpdates=" + checkForUpdates
                 + ", retry=" + retry + "]";
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    private static Path expandHome(String value, Path userHome) {
-        String v = value.trim();
-        if (v.equals("~")) {
-            return userHome;
-        }
-        if (v.startsWith("~/")) {
-            return userHome.resolve(v.substring(2));
-        }
-        return Path.of(v);
-    }
-
-    /** huggingface_hub's reading of boolean variables. */
-    private static boolean isTrue(String value) {
-        if (value == null) {
-            return false;
-        }
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        return v.equals("1") || v.equals("true") || v.equals("yes") || v.equals("on");
     }
 
     /**

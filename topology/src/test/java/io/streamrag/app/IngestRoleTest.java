@@ -1,9 +1,11 @@
-package io.streamrag.ingest;
+package io.streamrag.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.ConfigLoader;
+import io.streamrag.ingest.BagOfWordsEmbedder;
+import io.streamrag.ingest.IngestSettings;
 import io.streamrag.ingest.cdc.CdcFieldMapping;
 import io.streamrag.ingest.cdc.CdcFormat;
 import io.streamrag.ingest.cdc.CdcSource;

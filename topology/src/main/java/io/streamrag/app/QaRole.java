@@ -1,22 +1,15 @@
-package io.streamrag.qa;
+package io.streamrag.app;
 
-import io.streamrag.app.Role;
-import io.streamrag.app.RoleContext;
-import io.streamrag.app.RoleResources;
-import io.streamrag.app.RoleTopology;
 import io.streamrag.app.config.AppConfig;
-import io.streamrag.app.config.ModelSource;
 import io.streamrag.contracts.Answer;
-import io.streamrag.contracts.DeadLetter;
 import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.contracts.Question;
-import io.streamrag.inference.bart.BartGenerator;
-import io.streamrag.inference.bart.ComputePrecision;
-import io.streamrag.inference.checkpoint.ModelLocator;
-import io.streamrag.inference.device.ComputeDevice;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.inference.generate.TextGenerator;
 import io.streamrag.inference.rerank.CrossEncoder;
+import io.streamrag.qa.KafkaTopicDirectory;
+import io.streamrag.qa.QaSerdes;
+import io.streamrag.qa.QaTopology;
 import io.streamrag.qa.rerank.RerankingStore;
 import io.streamrag.store.VectorStore;
 import java.io.IOException;
@@ -24,8 +17,9 @@ import org.apache.kafka.streams.Topology;
 
 /**
  * The QA role for the application runtime: opens the embedder, the vector store (the collection the ingest role
- * writes for the same embedding model) and the generator when {@code models.generator} is set (extractive answers
- * otherwise), all closed by the runtime after the Streams instance, and builds {@link QaTopology}.
+ * writes for the same embedding model), the reranker when {@code models.reranker} is set and the generator when
+ * {@code models.generator} is set (extractive answers otherwise), all closed by the runtime after the Streams
+ * instance, and builds {@link QaTopology} from {@code AppConfig.qa()}.
  *
  * <p>The embedder and store come from {@link RoleResources}, shared with the ingest role of the same process.
  */
@@ -39,37 +33,22 @@ public final class QaRole implements RoleTopology {
     @Override
     public Topology build(RoleContext context) throws IOException {
         AppConfig config = context.config();
-        QaSettings settings = QaConfiguration.settingsFrom(config);
+        ModelFactory models = new ModelFactory(config.models());
         TextEmbedder embedder = RoleResources.embedder(context);
         VectorStore store = RoleResources.store(context, embedder);
         if (config.models().reranker().isPresent()) {
-            CrossEncoder reranker = context.closeOnShutdown(openReranker(config));
+            CrossEncoder reranker = context.closeOnShutdown(models.openReranker());
             store = new RerankingStore(store, reranker::score, config.models().rerankCandidates());
         }
         TextGenerator generator = config.models().generator().isPresent()
-                ? context.closeOnShutdown(openGenerator(config)) : null;
+                ? context.closeOnShutdown(models.openGenerator()) : null;
         QaSerdes serdes = new QaSerdes(context.valueSerde(Question.class), context.valueSerde(Answer.class),
                 context.deadLetterSerde());
         KafkaTopicDirectory replyTopics = context.closeOnShutdown(
                 KafkaTopicDirectory.connect(context::kafkaClientConfig, config.kafka().adminTimeout()));
-        return new QaTopology(settings, serdes, embedder, store, generator, context.meterRegistry())
+        return new QaTopology(config.qa(), serdes, embedder, store, generator, context.meterRegistry())
                 .withReplyTopicDirectory(replyTopics).withFailureLedger(context.failureLedger())
                 .withReadYourWrites(config.topics().indexUpdates(), context.valueSerde(IndexUpdate.class))
                 .build();
-    }
-
-    /** The cross-encoder of {@code models.reranker}, on the configured device and precision. */
-    public static CrossEncoder openReranker(AppConfig config) throws IOException {
-        ModelSource source = config.models().reranker().orElseThrow();
-        return CrossEncoder.load(ModelLocator.fromEnvironment().resolve(source.spec()),
-                config.models().deviceSettings());
-    }
-
-    private static TextGenerator openGenerator(AppConfig config) throws IOException {
-        ModelSource source = config.models().generator().orElseThrow();
-        ComputeDevice device = config.models().device();
-        device.requireAvailable();
-        return BartGenerator.open(ModelLocator.fromEnvironment().resolve(source.spec()), device.toDjl(),
-                ComputePrecision.parse(config.models().precision().name()));
     }
 }

@@ -1,11 +1,11 @@
-package io.streamrag.qa;
+package io.streamrag.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamrag.app.Role;
-import io.streamrag.app.RoleContext;
 import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.ConfigLoader;
+import io.streamrag.qa.QaSettings;
+import io.streamrag.qa.QaTopology;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,6 +43,6 @@ class QaRoleTest {
     @Test
     void ragTokenIsTheThirdGenerationMode() {
         AppConfig config = config(Map.of("qa.generation.mode", "rag-token"));
-        assertThat(QaConfiguration.settingsFrom(config).mode()).isEqualTo(QaSettings.GenerationMode.RAG_TOKEN);
+        assertThat(config.qa().mode()).isEqualTo(QaSettings.GenerationMode.RAG_TOKEN);
     }
 }
