@@ -11,9 +11,7 @@ import io.streamrag.contracts.DeadLetter;
 import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.contracts.Question;
 import io.streamrag.inference.bart.BartGenerator;
-import io.streamrag.inference.bart.ComputePrecision;
 import io.streamrag.inference.checkpoint.ModelLocator;
-import io.streamrag.inference.device.ComputeDevice;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.inference.generate.TextGenerator;
 import io.streamrag.inference.rerank.CrossEncoder;
@@ -67,9 +65,7 @@ public final class QaRole implements RoleTopology {
 
     private static TextGenerator openGenerator(AppConfig config) throws IOException {
         ModelSource source = config.models().generator().orElseThrow();
-        ComputeDevice device = config.models().device();
-        device.requireAvailable();
-        return BartGenerator.open(ModelLocator.fromEnvironment().resolve(source.spec()), device.toDjl(),
-                ComputePrecision.parse(config.models().precision().name()));
+        return BartGenerator.open(ModelLocator.fromEnvironment().resolve(source.spec()),
+                config.models().deviceSettings());
     }
 }
