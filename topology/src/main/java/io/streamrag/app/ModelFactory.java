@@ -3,7 +3,6 @@ package io.streamrag.app;
 import io.streamrag.app.config.ModelSettings;
 import io.streamrag.app.config.ModelSource;
 import io.streamrag.inference.bart.BartGenerator;
-import io.streamrag.inference.bart.ComputePrecision;
 import io.streamrag.inference.checkpoint.ModelLocator;
 import io.streamrag.inference.checkpoint.hub.HubSettings;
 import io.streamrag.inference.checkpoint.hub.LoggedProgress;
@@ -69,8 +68,7 @@ public final class ModelFactory {
                 () -> new IllegalStateException("models.generator is not set"));
         ComputeDevice device = models.device();
         device.requireAvailable();
-        return BartGenerator.open(locator.resolve(source.spec()), device.toDjl(),
-                ComputePrecision.parse(models.precision().name()));
+        return BartGenerator.open(locator.resolve(source.spec()), models.deviceSettings());
     }
 
     /** The cross-encoder of {@code models.reranker}, which must be set. */

@@ -2,14 +2,13 @@ package io.streamrag.bench;
 
 import io.streamrag.app.config.AppConfig;
 
-import ai.djl.Device;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.AnswerStatus;
 import io.streamrag.contracts.Question;
 import io.streamrag.contracts.StageTimings;
 import io.streamrag.inference.bart.BartGenerator;
-import io.streamrag.inference.bart.ComputePrecision;
+import io.streamrag.inference.device.DeviceSettings;
 import io.streamrag.inference.embed.EmbedderOptions;
 import io.streamrag.inference.embed.Embedders;
 import io.streamrag.inference.embed.TextEmbedder;
@@ -80,7 +79,7 @@ public final class QaBench {
              TextEmbedder embedder = Embedders.open(Embedders.DEFAULT, EmbedderOptions.defaults());
              LuceneVectorStore store = LuceneVectorStore.open(scratch.resolve("lucene"));
              TextGenerator generator = bart == null ? null
-                     : BartGenerator.open(bart, Device.cpu(), ComputePrecision.FP32)) {
+                     : BartGenerator.open(bart, DeviceSettings.CPU_FP32)) {
             index(squad, embedder, store);
             int k = Integer.getInteger("qa.k", 5);
             QaSettings settings = AppConfig.defaults().qa().withTopics("bench-questions", "bench-answers", "bench-dead-letters")

@@ -5,14 +5,13 @@ import io.streamrag.app.config.AppConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.AnswerStatus;
 import io.streamrag.contracts.Question;
 import io.streamrag.contracts.RetrievedDocument;
 import io.streamrag.inference.bart.BartGenerator;
-import io.streamrag.inference.bart.ComputePrecision;
+import io.streamrag.inference.device.DeviceSettings;
 import io.streamrag.inference.embed.EmbedderOptions;
 import io.streamrag.inference.embed.Embedders;
 import io.streamrag.inference.embed.TextEmbedder;
@@ -146,8 +145,7 @@ class QaEndToEndIT {
     @Test
     void ragSequenceWithTheTinyBartAnswersWhatTheGeneratorSaysForThatInputAlone() throws Exception {
         List<AnswerableQuestion> sample = squad.sample(4);
-        try (BartGenerator generator = BartGenerator.open(TinyBartFolder.locate(scratch), Device.cpu(),
-                ComputePrecision.FP32)) {
+        try (BartGenerator generator = BartGenerator.open(TinyBartFolder.locate(scratch), DeviceSettings.CPU_FP32)) {
             QaSettings settings = settings("rag-").withRetrieval(1, 5, 0.0).withGeneration(1, 8, null);
             try (QaPipeline pipeline = new QaPipeline(KAFKA.bootstrapServers(), "mock://qa-it-rag", "rag-",
                     settings, embedder, store, generator, new SimpleMeterRegistry(), scratch.resolve("state-rag"),
@@ -179,8 +177,7 @@ class QaEndToEndIT {
     @Test
     void concatWithTheTinyBartAnswersWhatTheGeneratorSaysForThePackedInput() throws Exception {
         List<AnswerableQuestion> sample = squad.sample(3);
-        try (BartGenerator generator = BartGenerator.open(TinyBartFolder.locate(scratch), Device.cpu(),
-                ComputePrecision.FP32)) {
+        try (BartGenerator generator = BartGenerator.open(TinyBartFolder.locate(scratch), DeviceSettings.CPU_FP32)) {
             QaSettings settings = settings("concat-").withMode(QaSettings.GenerationMode.CONCAT)
                     .withRetrieval(3, 5, 0.0).withGeneration(1, 8, null);
             try (QaPipeline pipeline = new QaPipeline(KAFKA.bootstrapServers(), "mock://qa-it-concat", "concat-",

@@ -3,12 +3,11 @@ package io.streamrag.qa;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.AnswerStatus;
 import io.streamrag.contracts.RetrievedDocument;
 import io.streamrag.inference.bart.BartGenerator;
-import io.streamrag.inference.bart.ComputePrecision;
+import io.streamrag.inference.device.DeviceSettings;
 import io.streamrag.qa.testing.QaTestBed;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +23,7 @@ class RagTokenModeTest {
 
     @Test
     void answersSayWhichPassagesTheyRestOn() throws Exception {
-        try (BartGenerator bart = BartGenerator.open(TinyBartFolder.locate(scratch), Device.cpu(),
-                ComputePrecision.FP32)) {
+        try (BartGenerator bart = BartGenerator.open(TinyBartFolder.locate(scratch), DeviceSettings.CPU_FP32)) {
             QaSettings settings = QaTestBed.settings().withMode(QaSettings.GenerationMode.RAG_TOKEN)
                     .withRetrieval(3, 5, -1.0).withGeneration(2, 8, null); // every passage scores above -1
             try (QaTestBed bed = new QaTestBed(settings, bart)) {

@@ -2,22 +2,23 @@ package io.streamrag.inference.bart;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.streamrag.inference.bart.BartWeights.AttentionWeights;
-import io.streamrag.inference.bart.BartWeights.DecoderLayerWeights;
-import io.streamrag.inference.bart.BartWeights.EncoderLayerWeights;
-import io.streamrag.inference.bart.BartWeights.FeedForwardWeights;
-import io.streamrag.inference.bart.BartWeights.Linear;
-import io.streamrag.inference.bart.BartWeights.Norm;
-import io.streamrag.inference.bart.BartWeights.StackWeights;
 import io.streamrag.inference.checkpoint.Checkpoint;
+import io.streamrag.inference.device.Precision;
+import io.streamrag.inference.nn.Activation;
+import io.streamrag.inference.nn.Embeddings;
+import io.streamrag.inference.nn.EncoderLayer;
+import io.streamrag.inference.nn.FeedForward;
+import io.streamrag.inference.nn.LayerNorm;
+import io.streamrag.inference.nn.Linear;
+import io.streamrag.inference.nn.MultiHeadAttention;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Maps Hugging Face BART parameter names to {@link BartWeights}: the one place that knows the checkpoint layout.
+ * Maps Hugging Face BART parameter names to the blocks of {@link BartWeights}: the one place that knows the
+ * checkpoint layout.
  *
  * <p>Released BART checkpoints differ in how they store the tied token table: some keep every alias
  * ({@code model.shared.weight}, both {@code embed_tokens}, {@code lm_head.weight}), others keep a single copy under
@@ -25,28 +26,30 @@ import java.util.List;
  * {@code lm_head.weight} and {@code final_logits_bias}. Checkpoints saved from a bare {@code BartModel} have no
  * {@code model.} prefix. All of these load here.
  */
-public final class BartCheckpointLoader {
+final class BartCheckpointLoader {
 
     private BartCheckpointLoader() {
     }
 
-    /** Loads every tensor onto the manager's device, cast to {@code dtype}; all arrays belong to {@code manager}. */
-    public static BartWeights load(Checkpoint checkpoint, BartConfig config, NDManager manager, DataType dtype) {
-        return new Reader(checkpoint, config, manager, dtype).weights();
+    /** Loads every tensor onto the manager's device in {@code precision}; all arrays belong to {@code manager}. */
+    static BartWeights load(Checkpoint checkpoint, BartConfig config, NDManager manager, Precision precision) {
+        return new Reader(checkpoint, config, manager, precision).weights();
     }
 
     private static final class Reader {
         private final Checkpoint checkpoint;
         private final BartConfig config;
         private final NDManager manager;
-        private final DataType dtype;
+        private final Precision precision;
+        private final Activation activation;
         private final String prefix;
 
-        Reader(Checkpoint checkpoint, BartConfig config, NDManager manager, DataType dtype) {
+        Reader(Checkpoint checkpoint, BartConfig config, NDManager manager, Precision precision) {
             this.checkpoint = checkpoint;
             this.config = config;
             this.manager = manager;
-            this.dtype = dtype;
+            this.precision = precision;
+            this.activation = Activation.fromConfig(config.activationFunction());
             this.prefix = checkpoint.contains("model.encoder.layers.0.self_attn.q_proj.weight") ? "model." : "";
         }
 
@@ -60,57 +63,61 @@ public final class BartCheckpointLoader {
             }
             NDArray bias = checkpoint.contains("final_logits_bias")
                     ? tensor("final_logits_bias", 1, config.vocabSize()).reshape(config.vocabSize())
-                    : manager.zeros(new Shape(config.vocabSize()), dtype);
-            return new BartWeights(tokens, lmHead, bias, encoder(), decoder());
+                    : manager.zeros(new Shape(config.vocabSize()), precision.dataType());
+            return new BartWeights(embeddings(prefix + "encoder.", tokens), encoderLayers(),
+                    embeddings(prefix + "decoder.", tokens), decoderLayers(), new Linear(lmHead, bias));
         }
 
-        private StackWeights<EncoderLayerWeights> encoder() {
-            String p = prefix + "encoder.";
-            List<EncoderLayerWeights> layers = new ArrayList<>();
+        private Embeddings embeddings(String stackPrefix, NDArray tokens) {
+            NDArray positions = tensor(stackPrefix + "embed_positions.weight",
+                    config.maxPositionEmbeddings() + BartConfig.POSITION_OFFSET, config.dModel());
+            return new Embeddings(tokens, config.embedScale(), positions, BartConfig.POSITION_OFFSET, null,
+                    norm(stackPrefix + "layernorm_embedding"));
+        }
+
+        private List<EncoderLayer> encoderLayers() {
+            List<EncoderLayer> layers = new ArrayList<>();
             for (int i = 0; i < config.encoderLayers(); i++) {
-                String l = p + "layers." + i + ".";
-                layers.add(new EncoderLayerWeights(
-                        attention(l + "self_attn."), norm(l + "self_attn_layer_norm"),
+                String l = prefix + "encoder.layers." + i + ".";
+                layers.add(new EncoderLayer(
+                        attention(l + "self_attn.", config.encoderAttentionHeads()), norm(l + "self_attn_layer_norm"),
                         feedForward(l, config.encoderFfnDim()), norm(l + "final_layer_norm")));
             }
-            return new StackWeights<>(positions(p), norm(p + "layernorm_embedding"), List.copyOf(layers));
+            return List.copyOf(layers);
         }
 
-        private StackWeights<DecoderLayerWeights> decoder() {
-            String p = prefix + "decoder.";
-            List<DecoderLayerWeights> layers = new ArrayList<>();
+        private List<DecoderLayer> decoderLayers() {
+            List<DecoderLayer> layers = new ArrayList<>();
             for (int i = 0; i < config.decoderLayers(); i++) {
-                String l = p + "layers." + i + ".";
-                layers.add(new DecoderLayerWeights(
-                        attention(l + "self_attn."), norm(l + "self_attn_layer_norm"),
-                        attention(l + "encoder_attn."), norm(l + "encoder_attn_layer_norm"),
+                String l = prefix + "decoder.layers." + i + ".";
+                int heads = config.decoderAttentionHeads();
+                layers.add(new DecoderLayer(
+                        attention(l + "self_attn.", heads), norm(l + "self_attn_layer_norm"),
+                        attention(l + "encoder_attn.", heads), norm(l + "encoder_attn_layer_norm"),
                         feedForward(l, config.decoderFfnDim()), norm(l + "final_layer_norm")));
             }
-            return new StackWeights<>(positions(p), norm(p + "layernorm_embedding"), List.copyOf(layers));
+            return List.copyOf(layers);
         }
 
-        private NDArray positions(String stackPrefix) {
-            return tensor(stackPrefix + "embed_positions.weight",
-                    config.maxPositionEmbeddings() + BartConfig.POSITION_OFFSET, config.dModel());
-        }
-
-        private AttentionWeights attention(String p) {
+        private MultiHeadAttention attention(String p, int heads) {
             int d = config.dModel();
-            return new AttentionWeights(linear(p + "q_proj", d, d), linear(p + "k_proj", d, d),
-                    linear(p + "v_proj", d, d), linear(p + "out_proj", d, d));
+            return new MultiHeadAttention(linear(p + "q_proj", d, d), linear(p + "k_proj", d, d),
+                    linear(p + "v_proj", d, d), linear(p + "out_proj", d, d), heads);
         }
 
-        private FeedForwardWeights feedForward(String layerPrefix, int ffnDim) {
+        private FeedForward feedForward(String layerPrefix, int ffnDim) {
             int d = config.dModel();
-            return new FeedForwardWeights(linear(layerPrefix + "fc1", ffnDim, d), linear(layerPrefix + "fc2", d, ffnDim));
+            return new FeedForward(linear(layerPrefix + "fc1", ffnDim, d), linear(layerPrefix + "fc2", d, ffnDim),
+                    activation);
         }
 
         private Linear linear(String p, int out, int in) {
             return new Linear(tensor(p + ".weight", out, in), tensor(p + ".bias", out));
         }
 
-        private Norm norm(String p) {
-            return new Norm(tensor(p + ".weight", config.dModel()), tensor(p + ".bias", config.dModel()));
+        private LayerNorm norm(String p) {
+            return new LayerNorm(tensor(p + ".weight", config.dModel()), tensor(p + ".bias", config.dModel()),
+                    (float) config.layerNormEps());
         }
 
         private String firstPresent(String... names) {
@@ -130,13 +137,7 @@ public final class BartCheckpointLoader {
                         + " has shape " + Arrays.toString(shape) + ", config.json implies "
                         + Arrays.toString(expectedShape));
             }
-            NDArray fp32 = checkpoint.load(name, manager);
-            if (dtype == DataType.FLOAT32) {
-                return fp32;
-            }
-            NDArray cast = fp32.toType(dtype, false);
-            fp32.close();
-            return cast;
+            return precision.narrow(checkpoint.load(name, manager));
         }
     }
 }

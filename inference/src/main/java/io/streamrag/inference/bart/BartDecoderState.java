@@ -2,6 +2,8 @@ package io.streamrag.inference.bart;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.streamrag.inference.nn.KeyValueCache;
+import io.streamrag.inference.nn.KeysAndValues;
 
 /**
  * The per-request state of BART decoding, i.e. its cache: per decoder layer the self-attention keys/values of
@@ -17,14 +19,24 @@ public final class BartDecoderState implements AutoCloseable {
     private int rows;
     private int length;
 
-    BartDecoderState(NDManager manager, NDArray[][] crossKeysAndValues, NDArray encoderMask) {
+    /** Takes {@code crossKeysAndValues} (one per decoder layer) and {@code encoderMask} into {@code manager}. */
+    BartDecoderState(NDManager manager, KeysAndValues[] crossKeysAndValues, NDArray encoderMask) {
         this.manager = manager;
         this.layers = new LayerCache[crossKeysAndValues.length];
         for (int i = 0; i < layers.length; i++) {
-            layers[i] = new LayerCache(crossKeysAndValues[i][0], crossKeysAndValues[i][1]);
+            layers[i] = new LayerCache(new KeyValueCache(manager), new KeyValueCache(manager, crossKeysAndValues[i]));
         }
+        encoderMask.attach(manager);
         this.encoderMask = encoderMask;
         this.rows = (int) encoderMask.getShape().get(0);
+    }
+
+    private BartDecoderState(NDManager manager, LayerCache[] layers, NDArray encoderMask, int length) {
+        this.manager = manager;
+        this.layers = layers;
+        this.encoderMask = encoderMask;
+        this.rows = (int) encoderMask.getShape().get(0);
+        this.length = length;
     }
 
     /** Hypotheses decoded in parallel. */
@@ -51,12 +63,12 @@ public final class BartDecoderState implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             NDArray index = indexArray(scope, sourceRows);
             for (LayerCache layer : layers) {
-                layer.selfKeysTransposed = gatherRows(layer.selfKeysTransposed, index);
-                layer.selfValues = gatherRows(layer.selfValues, index);
-                layer.crossKeysTransposed = gatherRows(layer.crossKeysTransposed, index);
-                layer.crossValues = gatherRows(layer.crossValues, index);
+                layer.self().gatherRows(index);
+                layer.cross().gatherRows(index);
             }
-            encoderMask = gatherRows(encoderMask, index);
+            NDArray gathered = copyOf(encoderMask, index, manager);
+            encoderMask.close();
+            encoderMask = gathered;
         }
         rows = sourceRows.length;
     }
@@ -70,18 +82,12 @@ public final class BartDecoderState implements AutoCloseable {
         NDManager copyManager = manager.getParentManager().newSubManager();
         try (NDManager scope = manager.newSubManager()) {
             NDArray index = indexArray(scope, sourceRows);
-            NDArray[][] cross = new NDArray[layers.length][];
+            LayerCache[] copied = new LayerCache[layers.length];
             for (int i = 0; i < layers.length; i++) {
-                cross[i] = new NDArray[] {copyOf(layers[i].crossKeysTransposed, index, copyManager),
-                        copyOf(layers[i].crossValues, index, copyManager)};
+                copied[i] = new LayerCache(layers[i].self().copyRows(index, copyManager),
+                        layers[i].cross().copyRows(index, copyManager));
             }
-            BartDecoderState copy = new BartDecoderState(copyManager, cross, copyOf(encoderMask, index, copyManager));
-            for (int i = 0; i < layers.length; i++) {
-                copy.layers[i].selfKeysTransposed = copyOf(layers[i].selfKeysTransposed, index, copyManager);
-                copy.layers[i].selfValues = copyOf(layers[i].selfValues, index, copyManager);
-            }
-            copy.length = length;
-            return copy;
+            return new BartDecoderState(copyManager, copied, copyOf(encoderMask, index, copyManager), length);
         } catch (RuntimeException e) {
             copyManager.close();
             throw e;
@@ -104,8 +110,7 @@ public final class BartDecoderState implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             NDArray index = indexArray(scope, sourceRows);
             for (LayerCache layer : layers) {
-                layer.selfKeysTransposed = gatherRows(layer.selfKeysTransposed, index);
-                layer.selfValues = gatherRows(layer.selfValues, index);
+                layer.self().gatherRows(index);
             }
         }
     }
@@ -138,21 +143,7 @@ public final class BartDecoderState implements AutoCloseable {
         return scope.create(index);
     }
 
-    /** The gathered array belongs to this state's manager; the old one is freed. */
-    private NDArray gatherRows(NDArray array, NDArray index) {
-        if (array == null) {
-            return null;
-        }
-        NDArray gathered = array.get(index);
-        gathered.attach(manager);
-        array.close();
-        return gathered;
-    }
-
     private static NDArray copyOf(NDArray array, NDArray index, NDManager target) {
-        if (array == null) {
-            return null;
-        }
         NDArray gathered = array.get(index);
         gathered.attach(target);
         return gathered;
@@ -167,43 +158,7 @@ public final class BartDecoderState implements AutoCloseable {
         return true;
     }
 
-    /** One decoder layer's slice of the cache. */
-    final class LayerCache {
-        private NDArray selfKeysTransposed;
-        private NDArray selfValues;
-        private NDArray crossKeysTransposed;
-        private NDArray crossValues;
-
-        LayerCache(NDArray crossKeysTransposed, NDArray crossValues) {
-            this.crossKeysTransposed = crossKeysTransposed;
-            this.crossValues = crossValues;
-        }
-
-        NDArray crossKeys() {
-            return crossKeysTransposed;
-        }
-
-        NDArray crossValues() {
-            return crossValues;
-        }
-
-        /**
-         * Appends the new positions' keys {@code [rows, heads, head_dim, n]} and values {@code [rows, heads, n,
-         * head_dim]}; returns the whole cached keys and values. The cache takes ownership of what it keeps.
-         */
-        NDArray[] appendSelf(NDArray keysTransposed, NDArray values) {
-            selfKeysTransposed = append(selfKeysTransposed, keysTransposed, 3);
-            selfValues = append(selfValues, values, 2);
-            return new NDArray[] {selfKeysTransposed, selfValues};
-        }
-
-        private NDArray append(NDArray cached, NDArray fresh, int axis) {
-            NDArray merged = cached == null ? fresh : cached.concat(fresh, axis);
-            merged.attach(manager);
-            if (cached != null) {
-                cached.close();
-            }
-            return merged;
-        }
+    /** One decoder layer's slice of the cache: its self-attention keys/values and the cross-attention ones. */
+    record LayerCache(KeyValueCache self, KeyValueCache cross) {
     }
 }

@@ -1,8 +1,8 @@
 package io.streamrag.inference.bart;
 
-import ai.djl.Device;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.streamrag.inference.device.DeviceSettings;
 import io.streamrag.inference.generate.BeamSearch;
 import io.streamrag.inference.generate.EncodedInputs;
 import io.streamrag.inference.generate.GeneratedSequence;
@@ -37,12 +37,9 @@ public final class BartGenerator implements TextGenerator {
         this.maxInputTokens = model.config().maxPositionEmbeddings();
     }
 
-    /**
-     * @param device {@code Device.cpu()} or {@code Device.gpu(n)}
-     * @param precision FP32 anywhere, FP16 on GPU only
-     */
-    public static BartGenerator open(Path directory, Device device, ComputePrecision precision) throws IOException {
-        BartModel model = BartModel.load(directory, device, precision);
+    /** @param settings fp32 anywhere, fp16 on a GPU only */
+    public static BartGenerator open(Path directory, DeviceSettings settings) throws IOException {
+        BartModel model = BartModel.load(directory, settings);
         try {
             int maxTokens = model.config().maxPositionEmbeddings();
             HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder()

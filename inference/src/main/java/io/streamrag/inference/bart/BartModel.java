@@ -6,9 +6,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.streamrag.inference.checkpoint.Checkpoint;
+import io.streamrag.inference.device.DeviceSettings;
+import io.streamrag.inference.device.Precision;
+import io.streamrag.inference.nn.AttentionMasks;
+import io.streamrag.inference.nn.Embeddings;
+import io.streamrag.inference.nn.EncoderLayer;
+import io.streamrag.inference.nn.KeysAndValues;
+import io.streamrag.inference.nn.Linear;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,44 +27,43 @@ import java.util.List;
  * <p>Token ids are plain {@code int[]} rows; inputs are right-padded with {@code pad_token_id} and masked.
  */
 public final class BartModel implements AutoCloseable {
-    private static final float MASKED = -1e9f;
 
     private final BartConfig config;
     private final NDManager manager;
-    private final DataType dtype;
-    private final BartWeights weights;
+    private final Precision precision;
     private final Embeddings encoderEmbeddings;
+    private final List<EncoderLayer> encoderLayers;
     private final Embeddings decoderEmbeddings;
-    private final List<EncoderLayer> encoderLayers = new ArrayList<>();
-    private final List<DecoderLayer> decoderLayers = new ArrayList<>();
+    private final List<DecoderLayer> decoderLayers;
+    private final Linear lmHead;
 
-    BartModel(BartConfig config, NDManager manager, DataType dtype, BartWeights weights) {
+    BartModel(BartConfig config, NDManager manager, Precision precision, BartWeights weights) {
         this.config = config;
         this.manager = manager;
-        this.dtype = dtype;
-        this.weights = weights;
-        float scale = config.embedScale();
-        this.encoderEmbeddings = new Embeddings(weights.tokenEmbedding(), weights.encoder().positions(),
-                weights.encoder().embeddingNorm(), scale, config.layerNormEps());
-        this.decoderEmbeddings = new Embeddings(weights.tokenEmbedding(), weights.decoder().positions(),
-                weights.decoder().embeddingNorm(), scale, config.layerNormEps());
-        weights.encoder().layers().forEach(w -> encoderLayers.add(new EncoderLayer(w, config)));
-        weights.decoder().layers().forEach(w -> decoderLayers.add(new DecoderLayer(w, config)));
+        this.precision = precision;
+        this.encoderEmbeddings = weights.encoderEmbeddings();
+        this.encoderLayers = weights.encoderLayers();
+        this.decoderEmbeddings = weights.decoderEmbeddings();
+        this.decoderLayers = weights.decoderLayers();
+        this.lmHead = weights.lmHead();
     }
 
     /**
-     * Loads {@code config.json} and the safetensors weights of a Hugging Face BART folder onto {@code device}.
-     *
-     * @param device {@code Device.cpu()} or {@code Device.gpu(n)}
+     * Loads {@code config.json} and the safetensors weights of a Hugging Face BART folder onto the device, in fp32
+     * anywhere or fp16 on a GPU (PyTorch's fp16 matmuls on CPU are slower than fp32 and lose precision for nothing).
      */
-    public static BartModel load(Path directory, Device device, ComputePrecision precision) throws IOException {
-        precision.checkSupportedOn(device);
+    public static BartModel load(Path directory, DeviceSettings settings) throws IOException {
+        if (settings.precision() == Precision.FP16 && !settings.device().isGpu()) {
+            throw new IllegalArgumentException("fp16 is for GPUs only (device " + settings.device()
+                    + "); use fp32 on CPU");
+        }
+        settings.device().requireAvailable();
         BartConfig config = BartConfig.read(directory.resolve("config.json"));
         Checkpoint checkpoint = Checkpoint.open(directory);
-        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        NDManager manager = NDManager.newBaseManager(settings.device().toDjl(), "PyTorch");
         try {
-            BartWeights weights = BartCheckpointLoader.load(checkpoint, config, manager, precision.dataType());
-            return new BartModel(config, manager, precision.dataType(), weights);
+            BartWeights weights = BartCheckpointLoader.load(checkpoint, config, manager, settings.precision());
+            return new BartModel(config, manager, settings.precision(), weights);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -71,10 +76,6 @@ public final class BartModel implements AutoCloseable {
 
     public Device device() {
         return manager.getDevice();
-    }
-
-    public DataType dtype() {
-        return dtype;
     }
 
     /** The manager owning the weights; for leak accounting in tests and benchmarks. */
@@ -92,13 +93,10 @@ public final class BartModel implements AutoCloseable {
         NDManager stateManager = manager.newSubManager();
         try (NDManager scope = stateManager.newSubManager()) {
             NDArray[] encoded = runEncoder(scope, inputIds);
-            NDArray[][] cross = new NDArray[decoderLayers.size()][];
+            KeysAndValues[] cross = new KeysAndValues[decoderLayers.size()];
             for (int i = 0; i < cross.length; i++) {
                 cross[i] = decoderLayers.get(i).crossKeysAndValues(encoded[0]);
-                cross[i][0].attach(stateManager);
-                cross[i][1].attach(stateManager);
             }
-            encoded[1].attach(stateManager);
             return new BartDecoderState(stateManager, cross, encoded[1]);
         } catch (RuntimeException e) {
             stateManager.close();
@@ -152,14 +150,13 @@ public final class BartModel implements AutoCloseable {
                     + decoderEmbeddings.maxPositions());
         }
         try (NDManager scope = state.manager().newSubManager()) {
-            NDArray x = decoderEmbeddings.forward(ids(scope, tokens, length), past);
-            NDArray causal = length > 1 ? causalMask(scope, past, length) : null;
+            NDArray x = decoderEmbeddings.forward(ids(scope, tokens, length), null, past);
+            NDArray causal = length > 1 ? AttentionMasks.causal(scope, past, length, precision) : null;
             for (int i = 0; i < decoderLayers.size(); i++) {
                 x = decoderLayers.get(i).forward(x, state.layer(i), causal, state.encoderMask());
             }
             state.advance(length);
-            NDArray logits = x.getNDArrayInternal().linear(x, weights.lmHead(), weights.finalLogitsBias())
-                    .singletonOrThrow().toType(DataType.FLOAT32, false);
+            NDArray logits = lmHead.apply(x).toType(DataType.FLOAT32, false);
             logits.attach(out);
             return logits;
         }
@@ -193,8 +190,8 @@ public final class BartModel implements AutoCloseable {
             System.arraycopy(inputIds[r], 0, padded[r], 0, inputIds[r].length);
             Arrays.fill(keep, r * width, r * width + inputIds[r].length, 1f);
         }
-        NDArray mask = scope.create(keep, new Shape(inputIds.length, 1, 1, width)).sub(1f).mul(-MASKED).toType(dtype, false);
-        NDArray x = encoderEmbeddings.forward(ids(scope, padded, width), 0);
+        NDArray mask = AttentionMasks.padding(scope.create(keep, new Shape(inputIds.length, width)), precision);
+        NDArray x = encoderEmbeddings.forward(ids(scope, padded, width), null, 0);
         for (EncoderLayer layer : encoderLayers) {
             x = layer.forward(x, mask);
         }
@@ -217,12 +214,5 @@ public final class BartModel implements AutoCloseable {
             }
         }
         return scope.create(flat, new Shape(tokens.length, width));
-    }
-
-    /** Additive {@code [length, past + length]}: query i may see keys 0..past+i. No tril in DJL, so arange compares. */
-    private NDArray causalMask(NDManager scope, int past, int length) {
-        NDArray keys = scope.arange(0f, past + length, 1f, DataType.FLOAT32).reshape(1, past + length);
-        NDArray queries = scope.arange((float) past, past + length, 1f, DataType.FLOAT32).reshape(length, 1);
-        return keys.gt(queries).toType(DataType.FLOAT32, false).mul(MASKED).toType(dtype, false);
     }
 }

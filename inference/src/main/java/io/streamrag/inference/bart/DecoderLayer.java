@@ -1,31 +1,36 @@
 package io.streamrag.inference.bart;
 
 import ai.djl.ndarray.NDArray;
-import io.streamrag.inference.bart.BartWeights.DecoderLayerWeights;
+import io.streamrag.inference.nn.FeedForward;
+import io.streamrag.inference.nn.KeysAndValues;
+import io.streamrag.inference.nn.LayerNorm;
+import io.streamrag.inference.nn.MultiHeadAttention;
 
 /**
  * A post-LN decoder layer: cached causal self-attention, cross-attention over the encoder's precomputed keys and
  * values, feed-forward; each followed by residual add and layer norm.
  */
 final class DecoderLayer {
-    private final DecoderLayerWeights weights;
-    private final Attention selfAttention;
-    private final Attention crossAttention;
+    private final MultiHeadAttention selfAttention;
+    private final LayerNorm selfAttentionNorm;
+    private final MultiHeadAttention crossAttention;
+    private final LayerNorm crossAttentionNorm;
     private final FeedForward feedForward;
-    private final double eps;
+    private final LayerNorm finalNorm;
 
-    DecoderLayer(DecoderLayerWeights weights, BartConfig config) {
-        this.weights = weights;
-        this.selfAttention = new Attention(weights.selfAttention(), config.decoderAttentionHeads(), config.dModel());
-        this.crossAttention = new Attention(weights.crossAttention(), config.decoderAttentionHeads(), config.dModel());
-        this.feedForward = new FeedForward(weights.feedForward(),
-                FeedForward.Kind.fromConfig(config.activationFunction()));
-        this.eps = config.layerNormEps();
+    DecoderLayer(MultiHeadAttention selfAttention, LayerNorm selfAttentionNorm, MultiHeadAttention crossAttention,
+                 LayerNorm crossAttentionNorm, FeedForward feedForward, LayerNorm finalNorm) {
+        this.selfAttention = selfAttention;
+        this.selfAttentionNorm = selfAttentionNorm;
+        this.crossAttention = crossAttention;
+        this.crossAttentionNorm = crossAttentionNorm;
+        this.feedForward = feedForward;
+        this.finalNorm = finalNorm;
     }
 
     /** Cross-attention keys and values of an encoder output; computed once per request. */
-    NDArray[] crossKeysAndValues(NDArray encoderStates) {
-        return crossAttention.keysAndValues(encoderStates);
+    KeysAndValues crossKeysAndValues(NDArray encoderStates) {
+        return crossAttention.project(encoderStates);
     }
 
     /**
@@ -34,11 +39,10 @@ final class DecoderLayer {
      * @param causalMask additive {@code [length, past + length]}, or null when {@code length == 1}
      */
     NDArray forward(NDArray x, BartDecoderState.LayerCache cache, NDArray causalMask, NDArray encoderMask) {
-        NDArray[] fresh = selfAttention.keysAndValues(x);
-        NDArray[] all = cache.appendSelf(fresh[0], fresh[1]);
-        NDArray h = weights.selfAttentionNorm().apply(x.add(selfAttention.forward(x, all[0], all[1], causalMask)), eps);
-        NDArray crossed = crossAttention.forward(h, cache.crossKeys(), cache.crossValues(), encoderMask);
-        h = weights.crossAttentionNorm().apply(h.add(crossed), eps);
-        return weights.finalNorm().apply(h.add(feedForward.forward(h)), eps);
+        KeysAndValues seen = cache.self().append(selfAttention.project(x));
+        NDArray h = selfAttentionNorm.apply(x.add(selfAttention.forward(x, seen, causalMask)));
+        NDArray crossed = crossAttention.forward(h, cache.cross().all(), encoderMask);
+        h = crossAttentionNorm.apply(h.add(crossed));
+        return finalNorm.apply(h.add(feedForward.forward(h)));
     }
 }

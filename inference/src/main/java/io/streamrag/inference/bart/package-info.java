@@ -4,11 +4,10 @@
  *
  * <ul>
  *   <li>{@link io.streamrag.inference.bart.BartConfig}: the architecture keys of {@code config.json};</li>
- *   <li>{@link io.streamrag.inference.bart.BartWeights}: the tensors, nothing else, loaded by
- *       {@link io.streamrag.inference.bart.BartCheckpointLoader} from Hugging Face names (all tied-embedding
- *       layouts, F32/F16/BF16 safetensors, single or sharded);</li>
- *   <li>one class per layer kind: {@code Embeddings}, {@code Attention}, {@code FeedForward},
- *       {@code EncoderLayer}, {@code DecoderLayer};</li>
+ *   <li>{@code BartWeights}: the tensors, grouped into the shared blocks of {@link io.streamrag.inference.nn}
+ *       (embeddings, attention, feed-forward, the post-LN encoder layer) and BART's own {@code DecoderLayer},
+ *       loaded by {@code BartCheckpointLoader} from Hugging Face names (all tied-embedding layouts, F32/F16/BF16
+ *       safetensors, single or sharded);</li>
  *   <li>{@link io.streamrag.inference.bart.BartModel}: encoder, cached decoder, tied LM head (load / encode /
  *       decode step);</li>
  *   <li>{@link io.streamrag.inference.bart.BartTeacherForcing}: teacher-forced log-likelihoods of given targets,
@@ -24,7 +23,7 @@
  * {@link io.streamrag.inference.bart.BartModel#decodeStep} for every row's next-token logits in lock-step, and
  * {@code selectRows} again to follow the chosen beams.
  *
- * <p>Devices: {@code Device.cpu()} or {@code Device.gpu(n)} (CUDA needs a CUDA libtorch, see STACK.md); fp32
- * anywhere, fp16 on GPU only; bf16 compute is refused (DJL's JNI aborts on bf16 arrays).
+ * <p>Devices and precisions come as {@link io.streamrag.inference.device.DeviceSettings} (CUDA needs a CUDA libtorch,
+ * see STACK.md): fp32 anywhere, fp16 on GPU only; bf16 compute is refused there (DJL's JNI aborts on bf16 arrays).
  */
 package io.streamrag.inference.bart;

@@ -5,6 +5,13 @@ import ai.djl.ndarray.NDManager;
 import io.streamrag.inference.checkpoint.Checkpoint;
 import io.streamrag.inference.device.DeviceSettings;
 import io.streamrag.inference.device.Precision;
+import io.streamrag.inference.nn.Activation;
+import io.streamrag.inference.nn.Embeddings;
+import io.streamrag.inference.nn.EncoderLayer;
+import io.streamrag.inference.nn.FeedForward;
+import io.streamrag.inference.nn.LayerNorm;
+import io.streamrag.inference.nn.Linear;
+import io.streamrag.inference.nn.MultiHeadAttention;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,26 +36,26 @@ public final class BertLoader {
         NDManager weights = NDManager.newBaseManager(settings.device().toDjl(), "PyTorch");
         try {
             Tensors tensors = new Tensors(checkpoint, encoderPrefix(checkpoint), weights, settings.precision());
-            BertEmbeddings embeddings = new BertEmbeddings(
-                    tensors.get("embeddings.word_embeddings.weight"),
-                    tensors.get("embeddings.position_embeddings.weight"),
+            Embeddings embeddings = new Embeddings(
+                    tensors.get("embeddings.word_embeddings.weight"), 1f,
+                    tensors.get("embeddings.position_embeddings.weight"), 0,
                     tensors.optional("embeddings.token_type_embeddings.weight"),
                     layerNorm(tensors, "embeddings.LayerNorm", config));
             List<EncoderLayer> layers = new ArrayList<>();
             for (int i = 0; i < config.layerCount(); i++) {
                 String p = "encoder.layer." + i + ".";
-                SelfAttention attention = new SelfAttention(
+                MultiHeadAttention attention = new MultiHeadAttention(
                         linear(tensors, p + "attention.self.query"),
                         linear(tensors, p + "attention.self.key"),
                         linear(tensors, p + "attention.self.value"),
                         linear(tensors, p + "attention.output.dense"),
-                        layerNorm(tensors, p + "attention.output.LayerNorm", config),
-                        config.headCount(), config.headSize());
+                        config.headCount());
                 FeedForward feedForward = new FeedForward(
                         linear(tensors, p + "intermediate.dense"),
                         linear(tensors, p + "output.dense"),
-                        layerNorm(tensors, p + "output.LayerNorm", config));
-                layers.add(new EncoderLayer(attention, feedForward));
+                        Activation.GELU);
+                layers.add(new EncoderLayer(attention, layerNorm(tensors, p + "attention.output.LayerNorm", config),
+                        feedForward, layerNorm(tensors, p + "output.LayerNorm", config)));
             }
             return new BertModel(config, settings.precision(), embeddings, layers, weights);
         } catch (RuntimeException e) {
@@ -107,14 +114,7 @@ public final class BertLoader {
             if (!checkpoint.contains(prefix + name)) {
                 return null;
             }
-            NDArray fp32 = checkpoint.load(prefix + name, manager);
-            if (precision == Precision.FP32) {
-                return fp32;
-            }
-            // The checkpoint reader widens everything to fp32; narrowing happens here, on the target device.
-            NDArray narrowed = fp32.toType(precision.dataType(), false);
-            fp32.close();
-            return narrowed;
+            return precision.narrow(checkpoint.load(prefix + name, manager));
         }
     }
 }

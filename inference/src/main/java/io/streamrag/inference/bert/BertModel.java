@@ -2,8 +2,10 @@ package io.streamrag.inference.bert;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import io.streamrag.inference.device.Precision;
+import io.streamrag.inference.nn.AttentionMasks;
+import io.streamrag.inference.nn.Embeddings;
+import io.streamrag.inference.nn.EncoderLayer;
 import java.util.List;
 
 /**
@@ -16,11 +18,11 @@ import java.util.List;
 public final class BertModel implements AutoCloseable {
     private final BertConfig config;
     private final Precision precision;
-    private final BertEmbeddings embeddings;
+    private final Embeddings embeddings;
     private final List<EncoderLayer> layers;
     private final NDManager weights;
 
-    BertModel(BertConfig config, Precision precision, BertEmbeddings embeddings, List<EncoderLayer> layers,
+    BertModel(BertConfig config, Precision precision, Embeddings embeddings, List<EncoderLayer> layers,
               NDManager weights) {
         this.config = config;
         this.precision = precision;
@@ -52,19 +54,12 @@ public final class BertModel implements AutoCloseable {
             throw new IllegalArgumentException("sequence of " + length + " tokens is longer than the model's "
                     + config.maxPositions() + " positions; truncate before encoding");
         }
-        NDArray hidden = embeddings.forward(ids, typeIds);
-        NDArray additiveMask = additiveMask(attentionMask);
+        NDArray hidden = embeddings.forward(ids, typeIds, 0);
+        NDArray additiveMask = AttentionMasks.padding(attentionMask, precision);
         for (EncoderLayer layer : layers) {
             hidden = layer.forward(hidden, additiveMask);
         }
         return hidden;
-    }
-
-    /** 1 -> 0 and 0 -> the lowest finite value, shaped [batch, 1, 1, length] to broadcast over heads and queries. */
-    private NDArray additiveMask(NDArray attentionMask) {
-        DataType type = precision.dataType();
-        return attentionMask.toType(DataType.FLOAT32, false).neg().add(1f).mul(precision.lowest())
-                .toType(type, false).expandDims(1).expandDims(1);
     }
 
     @Override

@@ -18,7 +18,8 @@ public record DeviceSettings(ComputeDevice device, Precision precision) {
         }
         if (precision == Precision.BF16) {
             throw new IllegalArgumentException("precision bf16 is not available on " + device + ": DJL's PyTorch"
-                    + " JNI cannot create bf16 arrays (it aborts the JVM); use fp16 on a GPU or fp32");
+                    + " JNI has no bfloat16 mapping (any bf16 array aborts the JVM); use fp16 on a GPU or fp32."
+                    + " bf16 checkpoints load fine, widened to fp32");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.streamrag.inference.device;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 
@@ -36,6 +37,19 @@ public enum Precision {
             default:
                 throw new IllegalArgumentException("precision '" + spec + "' is not one of fp32, fp16, bf16");
         }
+    }
+
+    /**
+     * Casts weights read as fp32 (checkpoint readers widen every stored type) to this precision on their device;
+     * the fp32 array is freed when a copy was made.
+     */
+    public NDArray narrow(NDArray fp32) {
+        if (fp32.getDataType() == dataType) {
+            return fp32;
+        }
+        NDArray narrowed = fp32.toType(dataType, false);
+        fp32.close();
+        return narrowed;
     }
 
     /** The most negative finite value of this type: an additive attention mask that cannot overflow to NaN. */

@@ -12,77 +12,58 @@ import java.util.concurrent.CompletionException;
 /**
  * Lets many threads (Kafka Streams stream threads) share one embedder: every text goes through a
  * {@link BatchingWorker}, which groups texts from all callers into batches of similar length. A call returns when
- * all its texts are embedded, in its own order. With several replicas of one model (one per GPU) each gets its own
- * worker thread, and each text goes to the replica with the shortest queue. Closing it closes the replicas.
+ * all its texts are embedded, in its own order. Closing it closes the embedder.
+ *
+ * <p>One model, one worker: a process holds one copy of each model on one device, and scales out by running more
+ * instances (one per GPU), not by replicas inside a process.
  */
 public final class BatchingEmbedder implements TextEmbedder {
-    private final TextEmbedder first;
-    private final List<BatchingWorker<String, float[]>> workers;
+    private final TextEmbedder embedder;
+    private final BatchingWorker<String, float[]> worker;
 
-    private BatchingEmbedder(TextEmbedder first, List<BatchingWorker<String, float[]>> workers) {
-        this.first = first;
-        this.workers = workers;
+    private BatchingEmbedder(TextEmbedder embedder, BatchingWorker<String, float[]> worker) {
+        this.embedder = embedder;
+        this.worker = worker;
     }
 
     public static BatchingEmbedder wrap(TextEmbedder embedder, BatchingSettings settings, MeterRegistry registry) {
-        return replicate(List.of(embedder), settings, registry);
-    }
-
-    /** One worker per replica; the replicas must be the same model (e.g. one per device). */
-    public static BatchingEmbedder replicate(List<TextEmbedder> replicas, BatchingSettings settings,
-                                             MeterRegistry registry) {
-        if (replicas.isEmpty()) {
-            throw new IllegalArgumentException("at least one embedder is needed");
-        }
-        TextEmbedder first = replicas.get(0);
-        for (TextEmbedder r : replicas) {
-            if (!r.modelName().equals(first.modelName()) || r.dimension() != first.dimension()) {
-                throw new IllegalArgumentException("replicas differ: " + r.modelName() + "/" + r.dimension()
-                        + " vs " + first.modelName() + "/" + first.dimension());
-            }
-        }
-        HuggingFaceTokenizer tokenizer = first.tokenizer();
-        int maxTokens = first.maxTokens();
-        List<BatchingWorker<String, float[]>> workers = new ArrayList<>();
-        for (int i = 0; i < replicas.size(); i++) {
-            TextEmbedder replica = replicas.get(i);
-            String name = "embed-" + first.modelName() + (replicas.size() > 1 ? "-" + i : "");
-            workers.add(BatchingWorker.start(name, settings,
-                    text -> Math.min(maxTokens, tokenizer.encode(text).getIds().length),
-                    replica::embed, replica, registry));
-        }
-        return new BatchingEmbedder(first, List.copyOf(workers));
+        HuggingFaceTokenizer tokenizer = embedder.tokenizer();
+        int maxTokens = embedder.maxTokens();
+        BatchingWorker<String, float[]> worker = BatchingWorker.start("embed-" + embedder.modelName(), settings,
+                text -> Math.min(maxTokens, tokenizer.encode(text).getIds().length),
+                embedder::embed, embedder, registry);
+        return new BatchingEmbedder(embedder, worker);
     }
 
     @Override
     public String modelName() {
-        return first.modelName();
+        return embedder.modelName();
     }
 
     @Override
     public int dimension() {
-        return first.dimension();
+        return embedder.dimension();
     }
 
     @Override
     public int maxTokens() {
-        return first.maxTokens();
+        return embedder.maxTokens();
     }
 
     @Override
     public HuggingFaceTokenizer tokenizer() {
-        return first.tokenizer();
+        return embedder.tokenizer();
     }
 
     /**
-     * Embeds through the shared workers. Throws the worker's failure: {@code QueueFullException} when the model
+     * Embeds through the shared worker. Throws the worker's failure: {@code QueueFullException} when the model
      * cannot keep up, {@code WorkerClosedException} after close, else the model's error.
      */
     @Override
     public List<float[]> embed(List<String> texts) {
         List<CompletableFuture<float[]>> futures = new ArrayList<>(texts.size());
         for (String text : texts) {
-            futures.add(leastBusy().submit(text));
+            futures.add(worker.submit(text));
         }
         List<float[]> vectors = new ArrayList<>(texts.size());
         try {
@@ -100,32 +81,8 @@ public final class BatchingEmbedder implements TextEmbedder {
         return vectors;
     }
 
-    private BatchingWorker<String, float[]> leastBusy() {
-        BatchingWorker<String, float[]> best = workers.get(0);
-        for (int i = 1; i < workers.size(); i++) {
-            if (workers.get(i).queueDepth() < best.queueDepth()) {
-                best = workers.get(i);
-            }
-        }
-        return best;
-    }
-
     @Override
     public void close() {
-        RuntimeException failure = null;
-        for (BatchingWorker<String, float[]> worker : workers) {
-            try {
-                worker.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        worker.close();
     }
 }

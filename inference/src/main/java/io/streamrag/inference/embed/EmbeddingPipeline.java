@@ -7,12 +7,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * What every encoder-based embedder does around its model: tokenise, run the encoder in a per-call NDManager scope,
- * pool, normalise, copy out to Java arrays. The scope is opened and closed here and nowhere else, so a call leaves
- * no native arrays behind.
+ * What every encoder-based embedder does around its model: tokenise, run the encoder (in a per-call NDManager scope
+ * when it computes on DJL arrays), pool, normalise, copy out to Java arrays. The scope is opened and closed here and
+ * nowhere else, so a call leaves no native arrays behind.
  */
 final class EmbeddingPipeline implements AutoCloseable {
 
@@ -38,22 +39,41 @@ final class EmbeddingPipeline implements AutoCloseable {
     private final EmbeddingTokenizer tokenizer;
     private final Pooling pooling;
     private final boolean normalize;
+    /** Exactly one of {@code encoder} (with its {@code parent} manager) and {@code hostEncoder} is set. */
     private final NDManager parent;
+    private final Encoder encoder;
+    private final HostEncoder hostEncoder;
     private final Timer embedTime;
     private final Counter texts;
 
-    /** @param parent the manager {@link Encoder} calls scope from; null when only {@link HostEncoder}s are used */
-    EmbeddingPipeline(EmbeddingTokenizer tokenizer, Pooling pooling, boolean normalize, NDManager parent,
-                      String modelName, MeterRegistry registry) {
+    private EmbeddingPipeline(EmbeddingTokenizer tokenizer, Pooling pooling, boolean normalize, NDManager parent,
+                              Encoder encoder, HostEncoder hostEncoder, String modelName, MeterRegistry registry) {
         this.tokenizer = tokenizer;
         this.pooling = pooling;
         this.normalize = normalize;
         this.parent = parent;
+        this.encoder = encoder;
+        this.hostEncoder = hostEncoder;
         this.embedTime = Timer.builder("streamrag.embedder.call")
                 .description("time to embed one batch of texts, tokenising included")
                 .tag("model", modelName).register(registry);
         this.texts = Counter.builder("streamrag.embedder.texts")
                 .tag("model", modelName).register(registry);
+    }
+
+    /** Around a model that computes on DJL arrays; every call's scope is a sub-manager of {@code parent}. */
+    static EmbeddingPipeline onArrays(EmbeddingTokenizer tokenizer, Pooling pooling, boolean normalize,
+                                      NDManager parent, Encoder encoder, String modelName, MeterRegistry registry) {
+        return new EmbeddingPipeline(tokenizer, pooling, normalize, parent, encoder, null, modelName, registry);
+    }
+
+    /**
+     * Around a model that runs outside PyTorch, with pooling and normalising in plain Java, so that no NDManager
+     * (and no PyTorch engine) is needed around the model.
+     */
+    static EmbeddingPipeline onHost(EmbeddingTokenizer tokenizer, Pooling pooling, boolean normalize,
+                                    HostEncoder encoder, String modelName, MeterRegistry registry) {
+        return new EmbeddingPipeline(tokenizer, pooling, normalize, null, null, encoder, modelName, registry);
     }
 
     EmbeddingTokenizer tokenizer() {
@@ -68,64 +88,55 @@ final class EmbeddingPipeline implements AutoCloseable {
         return normalize;
     }
 
-    List<float[]> embed(List<String> input, Encoder encoder) {
+    /** One vector per text, in input order. */
+    List<float[]> embed(List<String> input) {
         if (input.isEmpty()) {
             return List.of();
         }
         return embedTime.record(() -> {
             TokenBatch batch = tokenizer.encode(input);
-            List<float[]> vectors = new ArrayList<>(batch.size());
-            try (NDManager scope = parent.newSubManager()) {
-                NDArray ids = scope.create(batch.ids());
-                NDArray typeIds = scope.create(batch.typeIds());
-                NDArray mask = scope.create(batch.attentionMask());
-                NDArray out = encoder.encode(ids, typeIds, mask).toType(DataType.FLOAT32, false);
-                NDArray pooled = out.getShape().dimension() == 3 ? pooling.pool(out, mask) : out;
-                if (normalize) {
-                    // as torch.nn.functional.normalize: an all-zero vector stays zero instead of becoming NaN
-                    pooled = pooled.div(pooled.norm(new int[] {1}, true).maximum(1e-12f));
-                }
-                float[] flat = pooled.toFloatArray();
-                int dim = flat.length / batch.size();
-                for (int i = 0; i < batch.size(); i++) {
-                    float[] row = new float[dim];
-                    System.arraycopy(flat, i * dim, row, 0, dim);
-                    vectors.add(row);
-                }
-            }
+            List<float[]> vectors = hostEncoder != null ? onHost(batch) : onArrays(batch);
             texts.increment(batch.size());
             return vectors;
         });
     }
 
-    /**
-     * As {@link #embed(List, Encoder)}, with pooling and normalising in plain Java, so that no NDManager (and no
-     * PyTorch engine) is needed around the model.
-     */
-    List<float[]> embed(List<String> input, HostEncoder encoder) {
-        if (input.isEmpty()) {
-            return List.of();
-        }
-        return embedTime.record(() -> {
-            TokenBatch batch = tokenizer.encode(input);
-            HiddenStates hidden = encoder.encode(batch);
-            long[] shape = hidden.shape();
-            int dim = Math.toIntExact(shape[shape.length - 1]);
-            float[] pooled = shape.length == 3
-                    ? pooling.pool(hidden.values(), Math.toIntExact(shape[1]), dim, batch.attentionMask())
-                    : hidden.values();
+    private List<float[]> onArrays(TokenBatch batch) {
+        try (NDManager scope = parent.newSubManager()) {
+            NDArray ids = scope.create(batch.ids());
+            NDArray typeIds = scope.create(batch.typeIds());
+            NDArray mask = scope.create(batch.attentionMask());
+            NDArray out = encoder.encode(ids, typeIds, mask).toType(DataType.FLOAT32, false);
+            NDArray pooled = out.getShape().dimension() == 3 ? pooling.pool(out, mask) : out;
             if (normalize) {
-                Pooling.normalizeRows(pooled, dim);
+                // as torch.nn.functional.normalize: an all-zero vector stays zero instead of becoming NaN
+                pooled = pooled.div(pooled.norm(new int[] {1}, true).maximum(1e-12f));
             }
-            List<float[]> vectors = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                float[] row = new float[dim];
-                System.arraycopy(pooled, i * dim, row, 0, dim);
-                vectors.add(row);
-            }
-            texts.increment(batch.size());
-            return vectors;
-        });
+            float[] flat = pooled.toFloatArray();
+            return rows(flat, flat.length / batch.size());
+        }
+    }
+
+    private List<float[]> onHost(TokenBatch batch) {
+        HiddenStates hidden = hostEncoder.encode(batch);
+        long[] shape = hidden.shape();
+        int dim = Math.toIntExact(shape[shape.length - 1]);
+        float[] pooled = shape.length == 3
+                ? pooling.pool(hidden.values(), Math.toIntExact(shape[1]), dim, batch.attentionMask())
+                : hidden.values();
+        if (normalize) {
+            Pooling.normalizeRows(pooled, dim);
+        }
+        return rows(pooled, dim);
+    }
+
+    /** Splits row-major {@code [n, dim]} values into one array per row. */
+    private static List<float[]> rows(float[] flat, int dim) {
+        List<float[]> vectors = new ArrayList<>(flat.length / dim);
+        for (int from = 0; from < flat.length; from += dim) {
+            vectors.add(Arrays.copyOfRange(flat, from, from + dim));
+        }
+        return vectors;
     }
 
     @Override

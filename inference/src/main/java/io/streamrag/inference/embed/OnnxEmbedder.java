@@ -1,7 +1,6 @@
 package io.streamrag.inference.embed;
 
 import ai.djl.MalformedModelException;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -29,26 +28,19 @@ import java.util.List;
  * {@code token_type_ids}; ONNX), else by position in Hugging Face's order (TorchScript traces). The output used is
  * {@code last_hidden_state} when present, else the first one; a [batch, dim] output is taken as already pooled.
  */
-public final class OnnxEmbedder implements TextEmbedder {
+public final class OnnxEmbedder extends PipelineEmbedder {
     public static final String ONNX_RUNTIME = "OnnxRuntime";
     public static final String PYTORCH = "PyTorch";
     private static final String DISABLE_ALTERNATIVE = "ai.djl.onnx.disable_alternative";
 
-    private final String name;
-    /** Found by embedding a probe text once at open: exported models do not declare it. */
-    private int dimension;
     private final ZooModel<NDList, NDList> model;
-    private final List<String> inputNames;
     private final NDManager arrays;
-    private final EmbeddingPipeline pipeline;
 
-    private OnnxEmbedder(String name, ZooModel<NDList, NDList> model, List<String> inputNames, NDManager arrays,
+    private OnnxEmbedder(String name, int dimension, ZooModel<NDList, NDList> model, NDManager arrays,
                          EmbeddingPipeline pipeline) {
-        this.name = name;
+        super(name, dimension, pipeline);
         this.model = model;
-        this.inputNames = inputNames;
         this.arrays = arrays;
-        this.pipeline = pipeline;
     }
 
     /**
@@ -87,11 +79,11 @@ public final class OnnxEmbedder implements TextEmbedder {
             // Inputs live in the model's own engine; pooling and normalising are plain Java over the output.
             arrays = NDManager.newBaseManager(options.device().device().toDjl(), engine);
             tokenizer = EmbeddingTokenizer.open(tokenizerJson, maxTokens, name, options.meterRegistry());
-            EmbeddingPipeline pipeline = new EmbeddingPipeline(tokenizer, pooling, normalize, null, name,
-                    options.meterRegistry());
-            OnnxEmbedder embedder = new OnnxEmbedder(name, model, inputNames, arrays, pipeline);
-            embedder.dimension = embedder.embed(List.of("dimension probe")).get(0).length;
-            return embedder;
+            EmbeddingPipeline pipeline = EmbeddingPipeline.onHost(tokenizer, pooling, normalize,
+                    new ExportedModel(model, inputNames, arrays, name), name, options.meterRegistry());
+            // exported models do not declare their output width: embed a probe text once
+            int dimension = pipeline.embed(List.of("dimension probe")).get(0).length;
+            return new OnnxEmbedder(name, dimension, model, arrays, pipeline);
         } catch (IOException | RuntimeException e) {
             if (tokenizer != null) {
                 tokenizer.close();
@@ -138,106 +130,90 @@ public final class OnnxEmbedder implements TextEmbedder {
         }
     }
 
-    /**
-     * Runs the model on the batch in a scope of the model's own engine, and copies the output out to Java: on ONNX
-     * Runtime no PyTorch array is ever made, so the default embedder does not start the PyTorch engine.
-     */
-    private EmbeddingPipeline.HiddenStates encode(TokenBatch batch) {
-        try (NDManager scope = arrays.newSubManager()) {
-            NDArray ids = scope.create(batch.ids());
-            NDArray typeIds = scope.create(batch.typeIds());
-            NDArray mask = scope.create(batch.attentionMask());
-            NDList inputs = new NDList();
-            if (inputNames.isEmpty()) {
-                inputs.add(ids);
-                inputs.add(mask);
-                inputs.add(typeIds);
-            } else {
-                for (String input : inputNames) {
-                    NDArray array = input.equals("input_ids") ? ids : input.equals("attention_mask") ? mask : typeIds;
-                    array.setName(input);
-                    inputs.add(array);
-                }
-            }
-            try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
-                NDList outputs = predictor.predict(inputs);
-                try {
-                    NDArray hidden = outputs.get("last_hidden_state");
-                    if (hidden == null) {
-                        hidden = outputs.head();
-                    }
-                    return new EmbeddingPipeline.HiddenStates(floats(hidden), hidden.getShape().getShape());
-                } finally {
-                    // outputs hang from the predictor's manager, not our scope: free them now
-                    outputs.close();
-                }
-            } catch (TranslateException e) {
-                throw new IllegalStateException("model " + name + " failed on a batch of " + batch.size()
-                        + " texts: " + e.getMessage(), e);
-            }
-        }
-    }
-
-    /** The output as float32 in Java; widened here because ONNX Runtime arrays cannot cast without PyTorch. */
-    private float[] floats(NDArray hidden) {
-        DataType type = hidden.getDataType();
-        if (type == DataType.FLOAT32) {
-            return hidden.toFloatArray();
-        }
-        if (type == DataType.FLOAT16) {
-            ShortBuffer halves = hidden.toByteBuffer().asShortBuffer();
-            float[] values = new float[halves.remaining()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = HalfFloats.toFloat(halves.get(i));
-            }
-            return values;
-        }
-        if (type == DataType.FLOAT64) {
-            double[] wide = hidden.toDoubleArray();
-            float[] values = new float[wide.length];
-            for (int i = 0; i < wide.length; i++) {
-                values[i] = (float) wide[i];
-            }
-            return values;
-        }
-        throw new IllegalStateException("model " + name + " outputs " + type + " hidden states; expected float32,"
-                + " float16 or float64");
-    }
-
     /** The manager every call's scope hangs from; tests count its arrays. */
     NDManager manager() {
         return arrays;
     }
 
     @Override
-    public String modelName() {
-        return name;
-    }
-
-    @Override
-    public int dimension() {
-        return dimension;
-    }
-
-    @Override
-    public int maxTokens() {
-        return pipeline.tokenizer().maxTokens();
-    }
-
-    @Override
-    public HuggingFaceTokenizer tokenizer() {
-        return pipeline.tokenizer().plain();
-    }
-
-    @Override
-    public List<float[]> embed(List<String> texts) {
-        return pipeline.embed(texts, (EmbeddingPipeline.HostEncoder) this::encode);
-    }
-
-    @Override
-    public void close() {
-        pipeline.close();
+    protected void closeModel() {
         arrays.close();
         model.close();
+    }
+
+    /**
+     * An exported model with the input names it declares (empty: inputs go by position), as the pipeline's model
+     * step; inputs live in {@code arrays}, a manager of the model's own engine.
+     */
+    private record ExportedModel(ZooModel<NDList, NDList> model, List<String> inputNames, NDManager arrays,
+                                 String name) implements EmbeddingPipeline.HostEncoder {
+
+        /**
+         * Runs the model on the batch in a scope of the model's own engine, and copies the output out to Java: on
+         * ONNX Runtime no PyTorch array is ever made, so the default embedder does not start the PyTorch engine.
+         */
+        @Override
+        public EmbeddingPipeline.HiddenStates encode(TokenBatch batch) {
+            try (NDManager scope = arrays.newSubManager()) {
+                NDArray ids = scope.create(batch.ids());
+                NDArray typeIds = scope.create(batch.typeIds());
+                NDArray mask = scope.create(batch.attentionMask());
+                NDList inputs = new NDList();
+                if (inputNames.isEmpty()) {
+                    inputs.add(ids);
+                    inputs.add(mask);
+                    inputs.add(typeIds);
+                } else {
+                    for (String input : inputNames) {
+                        NDArray array = input.equals("input_ids") ? ids
+                                : input.equals("attention_mask") ? mask : typeIds;
+                        array.setName(input);
+                        inputs.add(array);
+                    }
+                }
+                try (Predictor<NDList, NDList> predictor = model.newPredictor()) {
+                    NDList outputs = predictor.predict(inputs);
+                    try {
+                        NDArray hidden = outputs.get("last_hidden_state");
+                        if (hidden == null) {
+                            hidden = outputs.head();
+                        }
+                        return new EmbeddingPipeline.HiddenStates(floats(hidden), hidden.getShape().getShape());
+                    } finally {
+                        // outputs hang from the predictor's manager, not our scope: free them now
+                        outputs.close();
+                    }
+                } catch (TranslateException e) {
+                    throw new IllegalStateException("model " + name + " failed on a batch of " + batch.size()
+                            + " texts: " + e.getMessage(), e);
+                }
+            }
+        }
+
+        /** The output as float32 in Java; widened here because ONNX Runtime arrays cannot cast without PyTorch. */
+        private float[] floats(NDArray hidden) {
+            DataType type = hidden.getDataType();
+            if (type == DataType.FLOAT32) {
+                return hidden.toFloatArray();
+            }
+            if (type == DataType.FLOAT16) {
+                ShortBuffer halves = hidden.toByteBuffer().asShortBuffer();
+                float[] values = new float[halves.remaining()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = HalfFloats.toFloat(halves.get(i));
+                }
+                return values;
+            }
+            if (type == DataType.FLOAT64) {
+                double[] wide = hidden.toDoubleArray();
+                float[] values = new float[wide.length];
+                for (int i = 0; i < wide.length; i++) {
+                    values[i] = (float) wide[i];
+                }
+                return values;
+            }
+            throw new IllegalStateException("model " + name + " outputs " + type + " hidden states; expected"
+                    + " float32, float16 or float64");
+        }
     }
 }

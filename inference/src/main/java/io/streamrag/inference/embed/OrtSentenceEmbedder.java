@@ -1,20 +1,16 @@
 package io.streamrag.inference.embed;
 
 import ai.djl.engine.Engine;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.streamrag.inference.bert.BertConfig;
 import io.streamrag.inference.onnx.BertOnnxGraph;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,32 +22,18 @@ import java.util.Set;
  * <p>Thread-safe: an {@link OrtSession} may run concurrently, and each call makes and frees its own tensors.
  * Pooling sits in the graph and normalising is plain Java, so this embedder never starts the PyTorch engine.
  */
-public final class OrtSentenceEmbedder implements TextEmbedder {
-    private final String name;
-    private final int dimension;
-    private final OrtEnvironment environment;
+public final class OrtSentenceEmbedder extends PipelineEmbedder {
     private final OrtSession session;
-    private final EmbeddingPipeline pipeline;
 
-    private OrtSentenceEmbedder(String name, int dimension, OrtEnvironment environment, OrtSession session,
-                                EmbeddingPipeline pipeline) {
-        this.name = name;
-        this.dimension = dimension;
-        this.environment = environment;
+    private OrtSentenceEmbedder(String name, int dimension, OrtSession session, EmbeddingPipeline pipeline) {
+        super(name, dimension, pipeline);
         this.session = session;
-        this.pipeline = pipeline;
     }
 
     public static OrtSentenceEmbedder open(Path directory, EmbedderOptions options) throws IOException {
         OnnxEmbedder.requireSupportedDevice(directory.toString(), OnnxEmbedder.ONNX_RUNTIME, options);
-        String name = directory.toAbsolutePath().normalize().getFileName().toString();
-        Optional<SentenceTransformersConfig> st = SentenceTransformersConfig.read(directory);
-        BertConfig config = BertConfig.read(directory.resolve("config.json"));
-        int maxTokens = SentenceEmbedder.maxTokens(options, st, config, directory);
-        Pooling pooling = options.poolingOr(st.map(SentenceTransformersConfig::pooling).orElse(Pooling.MEAN));
-        boolean normalize = options.normalizeOr(st.map(SentenceTransformersConfig::normalize).orElse(false));
-
-        byte[] model = BertOnnxGraph.build(directory, pooling == Pooling.CLS
+        BertFolder folder = BertFolder.read(directory, options);
+        byte[] model = BertOnnxGraph.build(directory, folder.pooling() == Pooling.CLS
                 ? BertOnnxGraph.Pooling.CLS : BertOnnxGraph.Pooling.MEAN);
         // One OrtEnvironment per process, and DJL's engine insists on creating it (with its global thread pools):
         // start the engine first, then share its environment.
@@ -70,11 +52,11 @@ public final class OrtSentenceEmbedder implements TextEmbedder {
         }
         EmbeddingTokenizer tokenizer = null;
         try {
-            tokenizer = EmbeddingTokenizer.open(directory.resolve("tokenizer.json"), maxTokens, name,
+            tokenizer = EmbeddingTokenizer.open(folder.tokenizerJson(), folder.maxTokens(), folder.name(),
                     options.meterRegistry());
-            EmbeddingPipeline pipeline = new EmbeddingPipeline(tokenizer, pooling, normalize, null, name,
-                    options.meterRegistry());
-            return new OrtSentenceEmbedder(name, config.hiddenSize(), environment, session, pipeline);
+            EmbeddingPipeline pipeline = EmbeddingPipeline.onHost(tokenizer, folder.pooling(), folder.normalize(),
+                    new Graph(environment, session, folder.name()), folder.name(), options.meterRegistry());
+            return new OrtSentenceEmbedder(folder.name(), folder.config().hiddenSize(), session, pipeline);
         } catch (IOException | RuntimeException e) {
             if (tokenizer != null) {
                 tokenizer.close();
@@ -88,73 +70,45 @@ public final class OrtSentenceEmbedder implements TextEmbedder {
         }
     }
 
-    /** Runs the graph on the int64 [batch, length] token ids; returns the pooled [batch, hidden] vectors. */
-    private EmbeddingPipeline.HiddenStates encode(TokenBatch batch) {
-        long[] shape = {batch.size(), batch.ids()[0].length};
-        try (OnnxTensor idTensor = tensor(batch.ids(), shape);
-             OnnxTensor maskTensor = tensor(batch.attentionMask(), shape);
-             OnnxTensor typeTensor = tensor(batch.typeIds(), shape);
-             OrtSession.Result result = session.run(Map.of("input_ids", idTensor, "attention_mask", maskTensor,
-                     "token_type_ids", typeTensor), Set.of(BertOnnxGraph.SENTENCE_EMBEDDING))) {
-            OnnxTensor pooled = (OnnxTensor) result.get(0);
-            FloatBuffer buffer = pooled.getFloatBuffer();
-            float[] values = new float[buffer.remaining()];
-            buffer.get(values);
-            return new EmbeddingPipeline.HiddenStates(values, pooled.getInfo().getShape());
-        } catch (OrtException e) {
-            throw new IllegalStateException("model " + name + " failed on a batch of " + shape[0] + " texts: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private OnnxTensor tensor(long[][] rows, long[] shape) throws OrtException {
-        LongBuffer flat = LongBuffer.allocate(rows.length * rows[0].length);
-        for (long[] row : rows) {
-            flat.put(row);
-        }
-        return OnnxTensor.createTensor(environment, flat.flip(), shape);
-    }
-
-    public Pooling pooling() {
-        return pipeline.pooling();
-    }
-
-    public boolean normalizes() {
-        return pipeline.normalize();
-    }
-
     @Override
-    public String modelName() {
-        return name;
-    }
-
-    @Override
-    public int dimension() {
-        return dimension;
-    }
-
-    @Override
-    public int maxTokens() {
-        return pipeline.tokenizer().maxTokens();
-    }
-
-    @Override
-    public HuggingFaceTokenizer tokenizer() {
-        return pipeline.tokenizer().plain();
-    }
-
-    @Override
-    public List<float[]> embed(List<String> texts) {
-        return pipeline.embed(texts, (EmbeddingPipeline.HostEncoder) this::encode);
-    }
-
-    @Override
-    public void close() {
-        pipeline.close();
+    protected void closeModel() {
         try {
             session.close();
         } catch (OrtException e) {
             throw new IllegalStateException("cannot close the ONNX Runtime session: " + e.getMessage(), e);
+        }
+    }
+
+    /** The built graph in its ONNX Runtime session, as the pipeline's model step. */
+    private record Graph(OrtEnvironment environment, OrtSession session, String name)
+            implements EmbeddingPipeline.HostEncoder {
+
+        /** Runs the graph on the int64 [batch, length] token ids; returns the pooled [batch, hidden] vectors. */
+        @Override
+        public EmbeddingPipeline.HiddenStates encode(TokenBatch batch) {
+            long[] shape = {batch.size(), batch.ids()[0].length};
+            try (OnnxTensor idTensor = tensor(batch.ids(), shape);
+                 OnnxTensor maskTensor = tensor(batch.attentionMask(), shape);
+                 OnnxTensor typeTensor = tensor(batch.typeIds(), shape);
+                 OrtSession.Result result = session.run(Map.of("input_ids", idTensor, "attention_mask", maskTensor,
+                         "token_type_ids", typeTensor), Set.of(BertOnnxGraph.SENTENCE_EMBEDDING))) {
+                OnnxTensor pooled = (OnnxTensor) result.get(0);
+                FloatBuffer buffer = pooled.getFloatBuffer();
+                float[] values = new float[buffer.remaining()];
+                buffer.get(values);
+                return new EmbeddingPipeline.HiddenStates(values, pooled.getInfo().getShape());
+            } catch (OrtException e) {
+                throw new IllegalStateException("model " + name + " failed on a batch of " + shape[0] + " texts: "
+                        + e.getMessage(), e);
+            }
+        }
+
+        private OnnxTensor tensor(long[][] rows, long[] shape) throws OrtException {
+            LongBuffer flat = LongBuffer.allocate(rows.length * rows[0].length);
+            for (long[] row : rows) {
+                flat.put(row);
+            }
+            return OnnxTensor.createTensor(environment, flat.flip(), shape);
         }
     }
 }

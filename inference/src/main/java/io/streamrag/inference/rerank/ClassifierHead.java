@@ -55,12 +55,6 @@ final class ClassifierHead {
             throw new IllegalArgumentException("checkpoint " + checkpoint.directory() + " has no tensor " + name
                     + ": not a BertForSequenceClassification cross-encoder");
         }
-        NDArray fp32 = checkpoint.load(name, manager);
-        if (precision == Precision.FP32) {
-            return fp32;
-        }
-        NDArray narrowed = fp32.toType(precision.dataType(), false);
-        fp32.close();
-        return narrowed;
+        return precision.narrow(checkpoint.load(name, manager));
     }
 }

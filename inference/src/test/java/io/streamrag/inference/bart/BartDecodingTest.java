@@ -8,6 +8,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import io.streamrag.inference.device.ComputeDevice;
+import io.streamrag.inference.device.DeviceSettings;
+import io.streamrag.inference.device.Precision;
 import io.streamrag.inference.generate.EncodedInputs;
 import io.streamrag.inference.generate.GeneratedSequence;
 import io.streamrag.inference.generate.GenerationSettings;
@@ -27,7 +30,7 @@ class BartDecodingTest {
 
     @BeforeAll
     static void open() throws Exception {
-        generator = BartGenerator.open(BartGoldens.folder("tiny"), Device.cpu(), ComputePrecision.FP32);
+        generator = BartGenerator.open(BartGoldens.folder("tiny"), DeviceSettings.CPU_FP32);
         model = generator.model();
     }
 
@@ -230,9 +233,11 @@ class BartDecodingTest {
 
     @Test
     void unsupportedPrecisionsFailWithAReason() {
-        assertThatThrownBy(() -> BartModel.load(BartGoldens.folder("tiny"), Device.cpu(), ComputePrecision.BF16))
+        assertThatThrownBy(() -> BartModel.load(BartGoldens.folder("tiny"),
+                new DeviceSettings(ComputeDevice.CPU, Precision.BF16)))
                 .hasMessageContaining("bfloat16");
-        assertThatThrownBy(() -> BartModel.load(BartGoldens.folder("tiny"), Device.cpu(), ComputePrecision.FP16))
+        assertThatThrownBy(() -> BartModel.load(BartGoldens.folder("tiny"),
+                new DeviceSettings(ComputeDevice.CPU, Precision.FP16)))
                 .hasMessageContaining("GPU");
     }
 

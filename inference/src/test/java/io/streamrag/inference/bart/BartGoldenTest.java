@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.streamrag.inference.device.DeviceSettings;
 import io.streamrag.inference.generate.GeneratedSequence;
 import java.util.List;
 import java.util.stream.Stream;
@@ -22,7 +23,7 @@ class BartGoldenTest {
 
     @BeforeAll
     static void open() throws Exception {
-        generator = BartGenerator.open(BartGoldens.folder("tiny"), Device.cpu(), ComputePrecision.FP32);
+        generator = BartGenerator.open(BartGoldens.folder("tiny"), DeviceSettings.CPU_FP32);
     }
 
     @AfterAll
@@ -50,17 +51,15 @@ class BartGoldenTest {
 
     @Test
     void checkpointStoringTheTiedEmbeddingOnceGivesTheSameLogits() throws Exception {
-        try (BartModel once = BartModel.load(BartGoldens.folder("tiny-tied-once"), Device.cpu(),
-                ComputePrecision.FP32)) {
+        try (BartModel once = BartModel.load(BartGoldens.folder("tiny-tied-once"), DeviceSettings.CPU_FP32)) {
             assertClose(teacherForcedLogits(once), GOLDENS.flat("logits"), TOLERANCE);
         }
     }
 
     @Test
     void halfPrecisionCheckpointsAreWidenedExactly() throws Exception {
-        try (BartModel f16 = BartModel.load(BartGoldens.folder("tiny-f16"), Device.cpu(), ComputePrecision.FP32);
-                BartModel bf16 = BartModel.load(BartGoldens.folder("tiny-bf16"), Device.cpu(),
-                        ComputePrecision.FP32)) {
+        try (BartModel f16 = BartModel.load(BartGoldens.folder("tiny-f16"), DeviceSettings.CPU_FP32);
+                BartModel bf16 = BartModel.load(BartGoldens.folder("tiny-bf16"), DeviceSettings.CPU_FP32)) {
             assertClose(teacherForcedLogits(f16), GOLDENS.flat("logits_f16_weights"), TOLERANCE);
             assertClose(teacherForcedLogits(bf16), GOLDENS.flat("logits_bf16_weights"), TOLERANCE);
         }

@@ -1,11 +1,10 @@
 package io.streamrag.inference.bench;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.streamrag.inference.bart.BartDecodingSession;
 import io.streamrag.inference.bart.BartModel;
-import io.streamrag.inference.bart.ComputePrecision;
+import io.streamrag.inference.device.DeviceSettings;
 import io.streamrag.inference.generate.BeamSearch;
 import io.streamrag.inference.generate.GenerationSettings;
 import io.streamrag.inference.generate.GreedySearch;
@@ -27,7 +26,7 @@ import java.util.stream.Stream;
  * ./mvnw -B -o -q -pl inference dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
  * java -Xmx6g -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
  *   -cp inference/target/classes:inference/target/test-classes:$(cat /tmp/cp.txt) \
- *   io.streamrag.inference.bench.BartBench [device: cpu|gpu0] [precision: fp32|fp16]
+ *   io.streamrag.inference.bench.BartBench [device: cpu|cuda:N] [precision: fp32|fp16]
  * </pre>
  *
  * Generation runs with EOS suppressed (min_length = max length) so every row decodes exactly
@@ -43,17 +42,18 @@ public final class BartBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Device device = args.length > 0 ? Device.fromName(args[0]) : Device.cpu();
-        ComputePrecision precision = args.length > 1 ? ComputePrecision.parse(args[1]) : ComputePrecision.FP32;
+        DeviceSettings settings = DeviceSettings.parse(args.length > 0 ? args[0] : "cpu",
+                args.length > 1 ? args[1] : "fp32");
         Path dir = Files.createTempDirectory("bart-base-random");
         try {
             long t0 = System.nanoTime();
             RandomBartCheckpoint.writeBartBase(dir, 42);
             System.out.printf(Locale.ROOT, "wrote random bart-base checkpoint in %.1f s%n", seconds(t0));
             t0 = System.nanoTime();
-            try (BartModel model = BartModel.load(dir, device, precision)) {
+            try (BartModel model = BartModel.load(dir, settings)) {
                 System.out.printf(Locale.ROOT, "loaded in %.1f s; device %s, %s, PyTorch %s, intra-op threads %s%n",
-                        seconds(t0), device, precision, Engine.getEngine("PyTorch").getVersion(),
+                        seconds(t0), settings.device(), settings.precision(),
+                        Engine.getEngine("PyTorch").getVersion(),
                         System.getProperty("ai.djl.pytorch.num_threads", "default"));
                 run(model);
             }

@@ -1,11 +1,11 @@
 package io.streamrag.inference.bench;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.streamrag.inference.bart.BartDecoderState;
 import io.streamrag.inference.bart.BartGenerator;
 import io.streamrag.inference.bart.BartTeacherForcing;
-import io.streamrag.inference.bart.ComputePrecision;
+import io.streamrag.inference.device.DeviceSettings;
+import io.streamrag.inference.generate.EncodedInputs;
 import io.streamrag.inference.generate.GeneratedSequence;
 import io.streamrag.inference.generate.GenerationSettings;
 import io.streamrag.inference.rag.RagSequenceGenerator;
@@ -74,7 +74,7 @@ public final class RagModesBench {
             try (InputStream in = RagModesBench.class.getResourceAsStream("/bart/tiny/tokenizer.json")) {
                 Files.copy(in, dir.resolve("tokenizer.json")); // only detokenises here; inputs are ids
             }
-            try (BartGenerator bart = BartGenerator.open(dir, Device.cpu(), ComputePrecision.FP32)) {
+            try (BartGenerator bart = BartGenerator.open(dir, DeviceSettings.CPU_FP32)) {
                 System.out.printf(Locale.ROOT, "bart-base shape, random weights; PyTorch %s, intra-op threads %s; k=%d,"
                         + " %d input tokens per passage, %d new tokens%n", Engine.getEngine("PyTorch").getVersion(),
                         System.getProperty("ai.djl.pytorch.num_threads", "default"), DOCUMENTS, INPUT_TOKENS,

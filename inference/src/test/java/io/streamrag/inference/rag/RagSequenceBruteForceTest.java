@@ -3,10 +3,9 @@ package io.streamrag.inference.rag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import io.streamrag.inference.bart.BartGenerator;
 import io.streamrag.inference.bart.BartTeacherForcing;
-import io.streamrag.inference.bart.ComputePrecision;
+import io.streamrag.inference.device.DeviceSettings;
 import io.streamrag.inference.generate.GenerationSettings;
 import io.streamrag.inference.generate.GenerationSettings.EarlyStopping;
 import io.streamrag.inference.rag.RagSequenceGenerator.Decoding;
@@ -32,7 +31,7 @@ class RagSequenceBruteForceTest {
 
     @BeforeAll
     static void open() throws Exception {
-        bart = BartGenerator.open(RagTokenGoldens.tinyBart(), Device.cpu(), ComputePrecision.FP32);
+        bart = BartGenerator.open(RagTokenGoldens.tinyBart(), DeviceSettings.CPU_FP32);
     }
 
     @AfterAll

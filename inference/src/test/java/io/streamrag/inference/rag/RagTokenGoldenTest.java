@@ -3,9 +3,8 @@ package io.streamrag.inference.rag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import io.streamrag.inference.bart.BartGenerator;
-import io.streamrag.inference.bart.ComputePrecision;
+import io.streamrag.inference.device.DeviceSettings;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -23,7 +22,7 @@ class RagTokenGoldenTest {
 
     @BeforeAll
     static void open() throws Exception {
-        bart = BartGenerator.open(RagTokenGoldens.tinyBart(), Device.cpu(), ComputePrecision.FP32);
+        bart = BartGenerator.open(RagTokenGoldens.tinyBart(), DeviceSettings.CPU_FP32);
         rag = new RagTokenGenerator(bart);
     }
 

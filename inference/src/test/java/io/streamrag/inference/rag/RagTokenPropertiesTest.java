@@ -3,9 +3,8 @@ package io.streamrag.inference.rag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import io.streamrag.inference.bart.BartGenerator;
-import io.streamrag.inference.bart.ComputePrecision;
+import io.streamrag.inference.device.DeviceSettings;
 import io.streamrag.inference.generate.BeamSearch;
 import io.streamrag.inference.generate.GeneratedSequence;
 import io.streamrag.inference.generate.GenerationSettings;
@@ -30,7 +29,7 @@ class RagTokenPropertiesTest {
 
     @BeforeAll
     static void open() throws Exception {
-        bart = BartGenerator.open(RagTokenGoldens.tinyBart(), Device.cpu(), ComputePrecision.FP32);
+        bart = BartGenerator.open(RagTokenGoldens.tinyBart(), DeviceSettings.CPU_FP32);
         rag = new RagTokenGenerator(bart);
     }
 

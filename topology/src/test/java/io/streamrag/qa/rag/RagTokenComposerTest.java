@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import io.streamrag.inference.bart.BartGenerator;
-import io.streamrag.inference.bart.ComputePrecision;
+import io.streamrag.inference.device.DeviceSettings;
 import io.streamrag.inference.generate.GenerationSettings;
 import io.streamrag.inference.rag.RagTokenGenerator;
 import io.streamrag.inference.rag.RagHypothesis;
@@ -38,7 +37,7 @@ class RagTokenComposerTest {
 
     @BeforeAll
     static void open() throws Exception {
-        bart = BartGenerator.open(TinyBartFolder.locate(scratch), Device.cpu(), ComputePrecision.FP32);
+        bart = BartGenerator.open(TinyBartFolder.locate(scratch), DeviceSettings.CPU_FP32);
         settings = GeneratorSettings.derive(bart.defaultSettings(), 2, 10, false);
     }
 
