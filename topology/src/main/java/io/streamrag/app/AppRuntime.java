@@ -45,13 +45,11 @@ import org.slf4j.MDC;
  * resolvable and fit for the configuration), so a person's mistake costs one line and no half-started broker; then,
  * in the background, the broker, the topics and the group and transaction coordinators, while the schema registry
  * and metrics endpoint start and every role loads its models and builds its topology; then the roles' Streams
- * instances. Readiness stays DOWN (check
- * {@code startup}) until every role has built its topology (models loaded) and started. Shutdown is the reverse:
- * every role's
- * Streams instance (leaving its group) and its resources, the metrics endpoint, the registry, then the broker, each
- * bounded by
- * {@code kafka.shutdown.timeout.ms}. {@link #close()} is idempotent and safe from a shutdown hook; a hook registered
- * between {@link #create} and {@link #start(List)} that fires during start-up waits for it, then stops everything.
+ * instances. Readiness stays DOWN (check {@code startup}) until every role has built its topology (models loaded) and
+ * started. Shutdown is the reverse: every role's Streams instance (leaving its group) and its resources, the metrics
+ * endpoint, the registry, then the broker, each bounded by {@code kafka.shutdown.timeout.ms}. {@link #close()} is
+ * idempotent and safe from a shutdown hook; a hook registered between {@link #create} and {@link #start(List)} that
+ * fires during start-up waits for it, then stops everything.
  */
 public final class AppRuntime implements AutoCloseable {
 
@@ -295,6 +293,9 @@ public final class AppRuntime implements AutoCloseable {
         long startNanos = System.nanoTime();
         KafkaEndpoint endpoint = KafkaEndpoint.open(config.kafka());
         timer.background("broker", startNanos);
+        if (!config.topics().create() && !endpoint.embedded()) {
+            return endpoint;
+        }
         try (Admin admin = Admin.create(endpoint.clientProperties())) {
             if (config.topics().create()) {
                 long topicsNanos = System.nanoTime();
