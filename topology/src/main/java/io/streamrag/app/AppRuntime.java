@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.ModelSource;
 import io.streamrag.app.startup.DataDirectoryLock;
+import io.streamrag.app.startup.KafkaCoordinators;
 import io.streamrag.app.startup.ModelPreflight;
 import io.streamrag.app.startup.PortCheck;
 import io.streamrag.app.config.StoreSettings;
@@ -41,15 +42,14 @@ import org.slf4j.MDC;
  * The running application: Kafka (embedded or not), its topics, and one Kafka Streams instance per role.
  *
  * <p>Start-up order: the data directory's lock, then the checks that need nothing started (ports free, models
- * resolvable and fit for the configuration), so a person's mistake costs one line and no half-started broker; then
- * the broker in the background while the schema registry and metrics endpoint start and every role loads its models
- * and builds its topology; then topics and the roles' Streams instances. Readiness stays DOWN (check
- * {@code startup}) until every role has built its topology (models loaded) and started. Shutdown is the reverse:
- * every role's
- * Streams instance (leaving its group) and its resources, the metrics endpoint, the registry, then the broker, each
- * bounded by
- * {@code kafka.shutdown.timeout.ms}. {@link #close()} is idempotent and safe from a shutdown hook; a hook registered
- * between {@link #create} and {@link #start(List)} that fires during start-up waits for it, then stops everything.
+ * resolvable and fit for the configuration), so a person's mistake costs one line and no half-started broker; then,
+ * in the background, the broker, the topics and the group and transaction coordinators, while the schema registry
+ * and metrics endpoint start and every role loads its models and builds its topology; then the roles' Streams
+ * instances. Readiness stays DOWN (check {@code startup}) until every role has built its topology (models loaded) and
+ * started. Shutdown is the reverse: every role's Streams instance (leaving its group) and its resources, the metrics
+ * endpoint, the registry, then the broker, each bounded by {@code kafka.shutdown.timeout.ms}. {@link #close()} is
+ * idempotent and safe from a shutdown hook; a hook registered between {@link #create} and {@link #start(List)} that
+ * fires during start-up waits for it, then stops everything.
  */
 public final class AppRuntime implements AutoCloseable {
 
@@ -112,10 +112,12 @@ public final class AppRuntime implements AutoCloseable {
                 PortCheck.requireFree(PortCheck.listeners(config));
                 modelPreflight.check(config);
                 timer.lap("checks");
-                // the broker (6-9 s cold) starts while the roles load their models: neither needs the other
+                // the broker (6-9 s cold), the topics and the coordinators come up while the roles load their
+                // models: neither needs the other
+                List<String> groupIds = roleTopologies.stream().map(r -> r.role().applicationId(config)).toList();
                 kafkaStarting = CompletableFuture.supplyAsync(() -> {
                     try (MDC.MDCCloseable role = MDC.putCloseable("role", "app")) {
-                        return KafkaEndpoint.open(config.kafka());
+                        return openKafka(groupIds, timer);
                     }
                 }, runnable -> new Thread(runnable, "streamrag-kafka-start").start());
             } catch (RuntimeException e) {
@@ -133,15 +135,10 @@ public final class AppRuntime implements AutoCloseable {
                     built.add(buildRole(roleTopology));
                     timer.lap("models " + roleTopology.role().cliName());
                 }
-                phase("starting Kafka");
+                phase(config.topics().create() ? "starting Kafka, creating topics" : "starting Kafka");
                 kafka = awaitKafka(kafkaStarting);
                 timer.lap("kafka wait");
                 logWhereThingsAre();
-                if (config.topics().create()) {
-                    phase("creating topics");
-                    createTopics();
-                    timer.lap("topics");
-                }
                 while (!built.isEmpty()) {
                     BuiltRole next = built.remove(0);
                     phase("starting role " + next.role().cliName());
@@ -287,10 +284,34 @@ public final class AppRuntime implements AutoCloseable {
         }
     }
 
-    private void createTopics() {
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            new TopicAdmin(admin, config.kafka().adminTimeout())
-                    .ensureTopics(AppTopics.specs(config.topics(), config.cdcSources()));
+    /**
+     * Kafka made ready for the roles, on the background thread: the broker (or the external cluster's address), the
+     * topics when {@code topics.create} is on, and, on a fresh embedded broker, the coordinators the roles' first join
+     * and first transaction need. A broker that started is stopped again when a later step fails.
+     */
+    private KafkaEndpoint openKafka(List<String> groupIds, StartupTimer timer) {
+        long startNanos = System.nanoTime();
+        KafkaEndpoint endpoint = KafkaEndpoint.open(config.kafka());
+        timer.background("broker", startNanos);
+        if (!config.topics().create() && !endpoint.embedded()) {
+            return endpoint;
+        }
+        try (Admin admin = Admin.create(endpoint.clientProperties())) {
+            if (config.topics().create()) {
+                long topicsNanos = System.nanoTime();
+                new TopicAdmin(admin, config.kafka().adminTimeout())
+                        .ensureTopics(AppTopics.specs(config.topics(), config.cdcSources()));
+                timer.background("topics", topicsNanos);
+            }
+            if (endpoint.embedded()) {
+                long coordinatorsNanos = System.nanoTime();
+                KafkaCoordinators.warmUp(admin, groupIds, config.kafka().adminTimeout());
+                timer.background("coordinators", coordinatorsNanos);
+            }
+            return endpoint;
+        } catch (RuntimeException e) {
+            endpoint.close();
+            throw e;
         }
     }
 

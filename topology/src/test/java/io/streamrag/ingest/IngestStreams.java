@@ -54,6 +54,15 @@ public final class IngestStreams {
     public static KafkaStreams start(String bootstrap, String applicationId, Path stateDir, IngestSettings settings,
                                      String registryUrl, TextEmbedder embedder, VectorStore store,
                                      MeterRegistry meters, StreamsUncaughtExceptionHandler handler) {
+        return start(bootstrap, applicationId, stateDir, settings, registryUrl, embedder, store, meters, handler,
+                Map.of());
+    }
+
+    /** As above, with Streams settings of the caller's on top (a client id, another session timeout). */
+    public static KafkaStreams start(String bootstrap, String applicationId, Path stateDir, IngestSettings settings,
+                                     String registryUrl, TextEmbedder embedder, VectorStore store,
+                                     MeterRegistry meters, StreamsUncaughtExceptionHandler handler,
+                                     Map<String, Object> overrides) {
         IngestTopology topology = new IngestTopology(settings, serdes(registryUrl), embedder, store, meters,
                 Clock.systemUTC());
         Properties props = new Properties();
@@ -68,6 +77,7 @@ public final class IngestStreams {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // an instance that died without leaving the group holds its partitions this long (the broker's minimum)
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
+        props.putAll(overrides);
         KafkaStreams streams = new KafkaStreams(topology.build(), props);
         streams.setUncaughtExceptionHandler(handler);
         streams.start();
