@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamrag.inference.worker.BatchingSettings;
 import io.streamrag.inference.worker.BatchingWorker;
+import io.streamrag.inference.worker.Priority;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +15,9 @@ import java.util.concurrent.CompletionException;
  * {@link BatchingWorker}, which groups texts from all callers into batches of similar length. A call returns when
  * all its texts are embedded, in its own order. With several replicas of one model (one per GPU) each gets its own
  * worker thread, and each text goes to the replica with the shortest queue. Closing it closes the replicas.
+ *
+ * <p>{@link #embed} is bulk work (indexing); {@link #forQuestions()} is a view of the same workers whose texts go
+ * in the interactive lane, ahead of every bulk batch that has not started yet.
  */
 public final class BatchingEmbedder implements TextEmbedder {
     private final TextEmbedder first;
@@ -80,9 +84,14 @@ public final class BatchingEmbedder implements TextEmbedder {
      */
     @Override
     public List<float[]> embed(List<String> texts) {
+        return embed(texts, Priority.BULK);
+    }
+
+    /** Embeds in the given lane of the shared workers; {@link #embed(List)} is the bulk lane. */
+    public List<float[]> embed(List<String> texts, Priority priority) {
         List<CompletableFuture<float[]>> futures = new ArrayList<>(texts.size());
         for (String text : texts) {
-            futures.add(leastBusy().submit(text));
+            futures.add(leastBusy().submit(text, priority));
         }
         List<float[]> vectors = new ArrayList<>(texts.size());
         try {
@@ -98,6 +107,44 @@ public final class BatchingEmbedder implements TextEmbedder {
                     cause);
         }
         return vectors;
+    }
+
+    /**
+     * This embedder for work someone waits for (questions): the same model and workers, its texts embedded ahead of
+     * queued bulk work. Closing the view does nothing; the embedder it came from owns the workers.
+     */
+    public TextEmbedder forQuestions() {
+        BatchingEmbedder shared = this;
+        return new TextEmbedder() {
+            @Override
+            public String modelName() {
+                return shared.modelName();
+            }
+
+            @Override
+            public int dimension() {
+                return shared.dimension();
+            }
+
+            @Override
+            public int maxTokens() {
+                return shared.maxTokens();
+            }
+
+            @Override
+            public HuggingFaceTokenizer tokenizer() {
+                return shared.tokenizer();
+            }
+
+            @Override
+            public List<float[]> embed(List<String> texts) {
+                return shared.embed(texts, Priority.INTERACTIVE);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     private BatchingWorker<String, float[]> leastBusy() {
