@@ -14,6 +14,7 @@ import io.streamrag.inference.bart.BartGenerator;
 import io.streamrag.inference.bart.ComputePrecision;
 import io.streamrag.inference.checkpoint.ModelLocator;
 import io.streamrag.inference.device.ComputeDevice;
+import io.streamrag.inference.embed.BatchingEmbedder;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.inference.generate.TextGenerator;
 import io.streamrag.inference.rerank.CrossEncoder;
@@ -27,7 +28,8 @@ import org.apache.kafka.streams.Topology;
  * writes for the same embedding model) and the generator when {@code models.generator} is set (extractive answers
  * otherwise), all closed by the runtime after the Streams instance, and builds {@link QaTopology}.
  *
- * <p>The embedder and store come from {@link RoleResources}, shared with the ingest role of the same process.
+ * <p>The embedder and store come from {@link RoleResources}, shared with the ingest role of the same process; with
+ * {@code qa.priority} the QA role embeds in the embedder's interactive lane, ahead of queued indexing work.
  */
 public final class QaRole implements RoleTopology {
 
@@ -40,8 +42,11 @@ public final class QaRole implements RoleTopology {
     public Topology build(RoleContext context) throws IOException {
         AppConfig config = context.config();
         QaSettings settings = QaConfiguration.settingsFrom(config);
-        TextEmbedder embedder = RoleResources.embedder(context);
-        VectorStore store = RoleResources.store(context, embedder);
+        TextEmbedder shared = RoleResources.embedder(context);
+        VectorStore store = RoleResources.store(context, shared);
+        // questions ahead of the ingest's queued batches on the embedder both roles share (qa.priority)
+        TextEmbedder embedder = config.qa().priority() && shared instanceof BatchingEmbedder batching
+                ? batching.forQuestions() : shared;
         if (config.models().reranker().isPresent()) {
             CrossEncoder reranker = context.closeOnShutdown(openReranker(config));
             store = new RerankingStore(store, reranker::score, config.models().rerankCandidates());

@@ -145,7 +145,8 @@ public record AppConfig(
                 r.millis(QA_BATCH_MAX_WAIT_MS, 0),
                 r.integer(QA_BATCH_MAX_TOKENS, 1, Integer.MAX_VALUE),
                 r.list(QA_REPLY_TOPICS),
-                retrievalPlan(r));
+                retrievalPlan(r),
+                r.bool(QA_PRIORITY));
 
         String generator = r.string(MODELS_GENERATOR);
         String reranker = r.string(MODELS_RERANKER);

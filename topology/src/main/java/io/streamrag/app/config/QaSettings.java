@@ -3,7 +3,11 @@ package io.streamrag.app.config;
 import io.streamrag.store.RetrievalPlan;
 import java.time.Duration;
 
-/** The QA role: questions to retrieval, generation and answers. */
+/**
+ * The QA role: questions to retrieval, generation and answers.
+ *
+ * @param priority questions' embedder calls go ahead of queued indexing work on the shared embedder
+ */
 public record QaSettings(
         String applicationId,
         int defaultTopK,
@@ -18,5 +22,6 @@ public record QaSettings(
         Duration batchMaxWait,
         int batchMaxTokens,
         java.util.List<String> replyTopics,
-        RetrievalPlan retrieval) {
+        RetrievalPlan retrieval,
+        boolean priority) {
 }
