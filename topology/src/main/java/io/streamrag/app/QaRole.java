@@ -4,6 +4,7 @@ import io.streamrag.app.config.AppConfig;
 import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.contracts.Question;
+import io.streamrag.inference.embed.BatchingEmbedder;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.inference.generate.TextGenerator;
 import io.streamrag.inference.rerank.CrossEncoder;
@@ -21,7 +22,8 @@ import org.apache.kafka.streams.Topology;
  * {@code models.generator} is set (extractive answers otherwise), all closed by the runtime after the Streams
  * instance, and builds {@link QaTopology} from {@code AppConfig.qa()}.
  *
- * <p>The embedder and store come from {@link RoleResources}, shared with the ingest role of the same process.
+ * <p>The embedder and store come from {@link RoleResources}, shared with the ingest role of the same process; with
+ * {@code qa.priority} the QA role embeds in the embedder's interactive lane, ahead of queued indexing work.
  */
 public final class QaRole implements RoleTopology {
 
@@ -34,8 +36,11 @@ public final class QaRole implements RoleTopology {
     public Topology build(RoleContext context) throws IOException {
         AppConfig config = context.config();
         ModelFactory models = new ModelFactory(config.models());
-        TextEmbedder embedder = RoleResources.embedder(context);
-        VectorStore store = RoleResources.store(context, embedder);
+        TextEmbedder shared = RoleResources.embedder(context);
+        VectorStore store = RoleResources.store(context, shared);
+        // questions ahead of the ingest's queued batches on the embedder both roles share (qa.priority)
+        TextEmbedder embedder = config.qa().priority() && shared instanceof BatchingEmbedder batching
+                ? batching.forQuestions() : shared;
         if (config.models().reranker().isPresent()) {
             CrossEncoder reranker = context.closeOnShutdown(models.openReranker());
             store = new RerankingStore(store, reranker::score, config.models().rerankCandidates());

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import io.streamrag.app.config.AppConfig;
+import io.streamrag.kafka.PunctualClientSupplier;
 import io.streamrag.kafka.deadletter.DeadLetterDeserializationHandler;
 import io.streamrag.kafka.deadletter.DeadLetterProcessingHandler;
 import io.streamrag.kafka.deadletter.DeadLetterProductionHandler;
@@ -21,10 +22,11 @@ public final class StreamsProperties {
     /** @param serdeConfig the registry settings every serde uses (URL of the running registry, auth) */
     public static Properties forRole(Role role, AppConfig config, KafkaEndpoint kafka, Map<String, Object> serdeConfig) {
         Properties props = new Properties();
-        // micro-batches flush from wall-clock punctuations, which cannot fire while a thread blocks in poll(): a
-        // poll as long as the role's batch linger wakes the thread when a lone record's batch is due, and an idle
-        // thread wakes 20-50 times a second instead of 200 (5 ms cost ~4 % of a core per idle stream thread)
-        props.put(StreamsConfig.POLL_MS_CONFIG, pollMs(role, config));
+        // micro-batches flush from wall-clock punctuations, which cannot fire while a thread blocks in poll(): the
+        // main consumer ends its poll when a batch check is due (PunctualClientSupplier), so the poll can stay at
+        // Streams' 100 ms and an idle stream thread wakes 10 times a second instead of every linger (20-50 ms)
+        props.put(StreamsConfig.POLL_MS_CONFIG, POLL_MS);
+        props.put(StreamsConfig.DEFAULT_CLIENT_SUPPLIER_CONFIG, PunctualClientSupplier.class);
         // lowest precedence: user tuning, then the application's own settings on top
         props.putAll(config.kafka().streamsProperties());
         props.putAll(kafka.clientProperties());
@@ -59,12 +61,10 @@ public final class StreamsProperties {
         return props;
     }
 
-    static long pollMs(Role role, AppConfig config) {
-        java.time.Duration linger = role == Role.INGEST ? config.ingest().batching().linger() : config.qa().batchLinger();
-        // at most Streams' own default: the stream thread also finishes rebalances and task start-up between polls,
-        // so a long linger (say 20 s) as the poll time made a role take a minute to reach RUNNING
-        return Math.max(1, Math.min(linger.toMillis(), MAX_POLL_MS));
-    }
-
-    static final long MAX_POLL_MS = 100;
+    /**
+     * Streams' own default whatever the batch linger: a lone record's batch no longer needs the poll to be as short
+     * as the linger, and a longer poll would slow rebalances and task start-up, which the stream thread finishes
+     * between polls (a 20 s poll made a role take a minute to reach RUNNING).
+     */
+    static final long POLL_MS = 100;
 }

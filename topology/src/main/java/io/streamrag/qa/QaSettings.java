@@ -37,6 +37,7 @@ import java.util.Objects;
  * @param replyTopics topics (or prefixes ending in {@code *}) a question's replyTo may name; empty = the answers
  *     topic and its name as prefix
  * @param retrievalPlan how passages are retrieved: hybrid (dense + BM25, fused), dense or keyword, leg depths, RRF
+ * @param priority questions' embedder calls go ahead of queued indexing work on the shared embedder
  */
 public record QaSettings(
         String applicationId,
@@ -62,7 +63,8 @@ public record QaSettings(
         int passageTokens,
         Duration batchTimeBudget,
         List<String> replyTopics,
-        RetrievalPlan retrievalPlan) {
+        RetrievalPlan retrievalPlan,
+        boolean priority) {
 
     /** How retrieved passages reach the generator. */
     public enum GenerationMode {
@@ -161,21 +163,21 @@ public record QaSettings(
         return new QaSettings(applicationId, newQuestionsTopic, newAnswersTopic, newDeadLetterTopic, mode, decoding,
                 defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
                 batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
-                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan, priority);
     }
 
     public QaSettings withMode(GenerationMode newMode) {
         return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, newMode, decoding,
                 defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
                 batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
-                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan, priority);
     }
 
     public QaSettings withDecoding(RagDecoding newDecoding) {
         return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, newDecoding,
                 defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
                 batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
-                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan, priority);
     }
 
     public QaSettings withRetrieval(int newDefaultTopK, int newMaxTopK, double newScoreThreshold) {
@@ -183,7 +185,7 @@ public record QaSettings(
                 newDefaultTopK, newMaxTopK, maxQuestionChars, newScoreThreshold, retrievalTemperature,
                 defaultDeadline, batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens,
                 generatorPrefix, bosTokenId, batchMaxTokens, passageTokens, batchTimeBudget, replyTopics,
-                retrievalPlan);
+                retrievalPlan, priority);
     }
 
     public QaSettings withScoreThreshold(double newScoreThreshold) {
@@ -194,35 +196,35 @@ public record QaSettings(
         return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
                 defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
                 newBatchMaxSize, newBatchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix,
-                bosTokenId, batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
+                bosTokenId, batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan, priority);
     }
 
     public QaSettings withGenerateBatchSize(int newGenerateBatchSize) {
         return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
                 defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
                 batchMaxSize, batchLinger, newGenerateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
-                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan, priority);
     }
 
     public QaSettings withDefaultDeadline(Duration newDefaultDeadline) {
         return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
                 defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, newDefaultDeadline,
                 batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
-                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan, priority);
     }
 
     public QaSettings withGeneration(Integer newNumBeams, Integer newMaxNewTokens, Integer newBosTokenId) {
         return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
                 defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
                 batchMaxSize, batchLinger, generateBatchSize, newNumBeams, newMaxNewTokens, generatorPrefix,
-                newBosTokenId, batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
+                newBosTokenId, batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan, priority);
     }
 
     public QaSettings withMaxQuestionChars(int newMaxQuestionChars) {
         return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
                 defaultTopK, maxTopK, newMaxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
                 batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
-                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan, priority);
     }
 
     /** The work budget of one batch: tokens, passage size for the estimate, and the time a batch may take. */
@@ -230,28 +232,35 @@ public record QaSettings(
         return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
                 defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
                 batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
-                newBatchMaxTokens, newPassageTokens, newBatchTimeBudget, replyTopics, retrievalPlan);
+                newBatchMaxTokens, newPassageTokens, newBatchTimeBudget, replyTopics, retrievalPlan, priority);
     }
 
     public QaSettings withReplyTopics(List<String> newReplyTopics) {
         return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
                 defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
                 batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
-                batchMaxTokens, passageTokens, batchTimeBudget, newReplyTopics, retrievalPlan);
+                batchMaxTokens, passageTokens, batchTimeBudget, newReplyTopics, retrievalPlan, priority);
     }
 
     public QaSettings withRetrievalTemperature(double newTemperature) {
         return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
                 defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, newTemperature, defaultDeadline,
                 batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
-                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan);
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan, priority);
     }
 
     public QaSettings withRetrievalPlan(RetrievalPlan newPlan) {
         return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
                 defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
                 batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
-                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, newPlan);
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, newPlan, priority);
+    }
+
+    public QaSettings withPriority(boolean newPriority) {
+        return new QaSettings(applicationId, questionsTopic, answersTopic, deadLetterTopic, mode, decoding,
+                defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, retrievalTemperature, defaultDeadline,
+                batchMaxSize, batchLinger, generateBatchSize, numBeams, maxNewTokens, generatorPrefix, bosTokenId,
+                batchMaxTokens, passageTokens, batchTimeBudget, replyTopics, retrievalPlan, newPriority);
     }
 
     private static void requireText(String value, String name) {

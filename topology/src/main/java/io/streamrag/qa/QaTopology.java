@@ -16,6 +16,7 @@ import io.streamrag.kafka.deadletter.FailureLedger;
 import io.streamrag.observability.StreamragMetrics;
 import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.qa.freshness.AnswerFreshnessStamper;
+import io.streamrag.qa.freshness.AppliedVersions;
 import io.streamrag.qa.freshness.FreshnessGate;
 import io.streamrag.qa.freshness.FreshnessStores;
 import io.streamrag.store.VectorStore;
@@ -46,8 +47,11 @@ public final class QaTopology {
     public static final String INDEX_UPDATES_SOURCE = "index-updates";
     public static final String APPLIED_VERSIONS_STORE = "qa-applied-versions";
     public static final String WAITING_STORE = "qa-awaiting-writes";
-    /** How often questions waiting for their writes are re-checked against the applied versions. */
-    static final Duration FRESHNESS_RECHECK = Duration.ofMillis(5);
+    /**
+     * How often questions waiting for their writes are re-checked against the applied versions (a counter read
+     * unless something was applied): at most this is added to a waiting question's latency.
+     */
+    static final Duration FRESHNESS_RECHECK = Duration.ofMillis(10);
 
     private final QaSettings settings;
     private final QaSerdes serdes;
@@ -130,7 +134,7 @@ public final class QaTopology {
                     indexUpdatesTopic, "record-applied-versions", stores::recorder);
             topology.addProcessor(FRESHNESS_GATE, () -> new FreshnessGate(stores, new QuestionValidator(settings),
                     answerer.assembler(), clock, FRESHNESS_RECHECK, PROCESSOR, FRESHNESS_STAMPER,
-                    QuestionBatchProcessor.REPLY_TO_HEADER, replyTargets), SOURCE);
+                    QuestionBatchProcessor.REPLY_TO_HEADER, replyTargets, AppliedVersions.storedIn(store)), SOURCE);
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WAITING_STORE),
                     Serdes.Long(), new PendingQuestionSerde(serdes.questions(), settings.questionsTopic())),
                     FRESHNESS_GATE);

@@ -56,13 +56,16 @@ class StreamsPropertiesTest {
     }
 
     @Test
-    void thePollTimeFollowsTheBatchLingerButNeverExceedsStreamsDefault() {
-        AppConfig shortLinger = new io.streamrag.app.config.ConfigLoader(Map.of(), new java.util.Properties())
-                .load(java.util.Optional.empty(), Map.of("ingest.batch.max.wait.ms", "50", "qa.batch.max.wait.ms", "20"));
-        AppConfig longLinger = new io.streamrag.app.config.ConfigLoader(Map.of(), new java.util.Properties())
-                .load(java.util.Optional.empty(), Map.of("ingest.batch.max.wait.ms", "20000"));
-        assertThat(StreamsProperties.pollMs(Role.INGEST, shortLinger)).isEqualTo(50);
-        assertThat(StreamsProperties.pollMs(Role.QA, shortLinger)).isEqualTo(20);
-        assertThat(StreamsProperties.pollMs(Role.INGEST, longLinger)).isEqualTo(StreamsProperties.MAX_POLL_MS);
+    void thePollStaysAtStreamsDefaultAndEndsEarlyForBatchChecksWhateverTheLinger() {
+        AppConfig config = new ConfigLoader(Map.of(), new Properties()).load(Optional.empty(), Map.of(
+                "kafka.bootstrap.servers", "broker:9093",
+                "ingest.batch.max.wait.ms", "50", "qa.batch.max.wait.ms", "20"));
+        KafkaEndpoint kafka = KafkaEndpoint.open(config.kafka());
+        for (Role role : java.util.List.of(Role.INGEST, Role.QA)) {
+            Properties props = StreamsProperties.forRole(role, config, kafka, Map.of());
+            assertThat(props.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(100L);
+            assertThat(props.get(StreamsConfig.DEFAULT_CLIENT_SUPPLIER_CONFIG))
+                    .isEqualTo(io.streamrag.kafka.PunctualClientSupplier.class);
+        }
     }
 }

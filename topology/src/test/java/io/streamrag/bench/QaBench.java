@@ -152,10 +152,10 @@ public final class QaBench {
         return folder;
     }
 
-    private record Result(long wallNanos, List<Answer> answers, double[] endToEndMs) {
+    record Result(long wallNanos, List<Answer> answers, double[] endToEndMs) {
     }
 
-    private static void index(SquadSample squad, TextEmbedder embedder, LuceneVectorStore store) {
+    static void index(SquadSample squad, TextEmbedder embedder, LuceneVectorStore store) {
         store.ensureCollection(embedder.dimension());
         List<Paragraph> paragraphs = squad.paragraphs();
         for (int from = 0; from < paragraphs.size(); from += 32) {
@@ -171,12 +171,12 @@ public final class QaBench {
         store.flush();
     }
 
-    private static Question question(AnswerableQuestion q, int sequence) {
+    static Question question(AnswerableQuestion q, int sequence) {
         return Question.newBuilder().setQuestionId(q.id() + "-" + sequence).setText(q.text())
                 .setRequestedAt(Instant.now()).build();
     }
 
-    private static Result burst(QaPipeline pipeline, List<AnswerableQuestion> pool, int count,
+    static Result burst(QaPipeline pipeline, List<AnswerableQuestion> pool, int count,
                                 AtomicInteger sequence) {
         Set<String> ids = new LinkedHashSet<>();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -196,8 +196,14 @@ public final class QaBench {
                 latencies.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    private static Result paced(QaPipeline pipeline, List<AnswerableQuestion> pool, int count, double rate,
-                                AtomicInteger sequence) throws InterruptedException {
+    static Result paced(QaPipeline pipeline, List<AnswerableQuestion> pool, int count, double rate,
+                        AtomicInteger sequence) throws InterruptedException {
+        return paced(pipeline, count, rate, n -> question(pool.get(n % pool.size()), n), sequence);
+    }
+
+    /** Sends {@code count} questions made by {@code questions} (from the sequence number) at {@code rate} per s. */
+    static Result paced(QaPipeline pipeline, int count, double rate, java.util.function.IntFunction<Question> questions,
+                        AtomicInteger sequence) throws InterruptedException {
         Set<String> ids = ConcurrentHashMap.newKeySet();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         List<Double> latencies = new ArrayList<>();
@@ -209,7 +215,7 @@ public final class QaBench {
                 return;
             }
             int n = sequence.getAndIncrement();
-            Question question = question(pool.get(n % pool.size()), n);
+            Question question = questions.apply(n);
             ids.add(question.getQuestionId());
             sentAt.put(question.getQuestionId(), System.nanoTime());
             pipeline.ask(question);
@@ -238,7 +244,7 @@ public final class QaBench {
         return answers.stream().mapToDouble(a -> stage.applyAsLong(a.getTimings())).toArray();
     }
 
-    private static void row(String name, double[] values) {
+    static void row(String name, double[] values) {
         System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f |%n", name, percentile(values, 50),
                 percentile(values, 95), percentile(values, 99));
     }

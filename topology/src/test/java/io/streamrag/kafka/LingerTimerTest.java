@@ -48,4 +48,21 @@ class LingerTimerTest {
         assertThat(context.scheduledPunctuators()).hasSize(2);
         assertThat(context.scheduledPunctuators().get(1).cancelled()).isFalse();
     }
+
+    @Test
+    void whileArmedTheThreadsPollIsToldWhenTheCheckIsNextDue() {
+        PollWakeups wakeups = PollWakeups.ofCurrentThread();
+        long before = System.currentTimeMillis();
+        timer.arm();
+
+        long until = wakeups.millisUntilNext(before);
+        assertThat(until).isBetween(10L, 10L + 1 + (System.currentTimeMillis() - before));
+
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(System.currentTimeMillis());
+        assertThat(wakeups.millisUntilNext(System.currentTimeMillis())).as("asks again after each check")
+                .isBetween(1L, 11L);
+
+        timer.disarm();
+        assertThat(wakeups.millisUntilNext(System.currentTimeMillis())).as("no wake-up once disarmed").isEqualTo(-1);
+    }
 }

@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.streamrag.inference.worker.BatchingSettings;
 import io.streamrag.inference.worker.BatchingWorker;
+import io.streamrag.inference.worker.Priority;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,9 @@ import java.util.concurrent.CompletionException;
  *
  * <p>One model, one worker: a process holds one copy of each model on one device, and scales out by running more
  * instances (one per GPU), not by replicas inside a process.
+ *
+ * <p>{@link #embed} is bulk work (indexing); {@link #forQuestions()} is a view of the same worker whose texts go
+ * in the interactive lane, ahead of every bulk batch that has not started yet.
  */
 public final class BatchingEmbedder implements TextEmbedder {
     private final TextEmbedder embedder;
@@ -61,9 +65,14 @@ public final class BatchingEmbedder implements TextEmbedder {
      */
     @Override
     public List<float[]> embed(List<String> texts) {
+        return embed(texts, Priority.BULK);
+    }
+
+    /** Embeds in the given lane of the shared workers; {@link #embed(List)} is the bulk lane. */
+    public List<float[]> embed(List<String> texts, Priority priority) {
         List<CompletableFuture<float[]>> futures = new ArrayList<>(texts.size());
         for (String text : texts) {
-            futures.add(worker.submit(text));
+            futures.add(worker.submit(text, priority));
         }
         List<float[]> vectors = new ArrayList<>(texts.size());
         try {
@@ -79,6 +88,44 @@ public final class BatchingEmbedder implements TextEmbedder {
                     cause);
         }
         return vectors;
+    }
+
+    /**
+     * This embedder for work someone waits for (questions): the same model and workers, its texts embedded ahead of
+     * queued bulk work. Closing the view does nothing; the embedder it came from owns the workers.
+     */
+    public TextEmbedder forQuestions() {
+        BatchingEmbedder shared = this;
+        return new TextEmbedder() {
+            @Override
+            public String modelName() {
+                return shared.modelName();
+            }
+
+            @Override
+            public int dimension() {
+                return shared.dimension();
+            }
+
+            @Override
+            public int maxTokens() {
+                return shared.maxTokens();
+            }
+
+            @Override
+            public HuggingFaceTokenizer tokenizer() {
+                return shared.tokenizer();
+            }
+
+            @Override
+            public List<float[]> embed(List<String> texts) {
+                return shared.embed(texts, Priority.INTERACTIVE);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     @Override

@@ -21,6 +21,12 @@ final class BatchPlanner {
 
     /** True when the waiting requests can already fill a batch, so waiting longer gains nothing. */
     <T> boolean canFill(List<T> waiting, ToIntFunction<T> length) {
+        return canFill(waiting, length, maxBatchTokens);
+    }
+
+    /** As {@link #canFill(List, ToIntFunction)}, with a token budget below the planner's own for this batch. */
+    <T> boolean canFill(List<T> waiting, ToIntFunction<T> length, int tokenBudget) {
+        int budget = Math.min(tokenBudget, maxBatchTokens);
         if (waiting.size() >= maxBatchSize) {
             return true;
         }
@@ -28,13 +34,22 @@ final class BatchPlanner {
         for (T t : waiting) {
             longest = Math.max(longest, length.applyAsInt(t));
         }
-        return (long) longest * waiting.size() >= maxBatchTokens;
+        return (long) longest * waiting.size() >= budget;
     }
 
     /**
      * Removes the chosen requests from {@code waiting} (oldest first) and returns them in arrival order.
      */
     <T> List<T> take(List<T> waiting, ToIntFunction<T> length) {
+        return take(waiting, length, maxBatchTokens);
+    }
+
+    /**
+     * As {@link #take(List, ToIntFunction)}, with a padded-token budget below the planner's own for this batch (the
+     * oldest request still goes, alone if it alone exceeds the budget).
+     */
+    <T> List<T> take(List<T> waiting, ToIntFunction<T> length, int tokenBudget) {
+        int budget = Math.min(tokenBudget, maxBatchTokens);
         T oldest = waiting.get(0);
         int anchor = length.applyAsInt(oldest);
         List<Integer> candidates = new ArrayList<>();
@@ -51,7 +66,7 @@ final class BatchPlanner {
                 break;
             }
             int newLongest = Math.max(longest, length.applyAsInt(waiting.get(i)));
-            if ((long) newLongest * (chosen.size() + 1) > maxBatchTokens) {
+            if ((long) newLongest * (chosen.size() + 1) > budget) {
                 continue;
             }
             longest = newLongest;

@@ -7,23 +7,32 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Shares one model among many threads: callers submit single requests into a bounded queue, one worker thread (one
+ * Shares one model among many threads: callers submit single requests into a bounded lane, one worker thread (one
  * per device) groups them into batches of similar length and runs the model, and each caller's future completes
  * with its own result.
  *
- * <p>A batch starts when the waiting requests can fill it (size or padded-token budget) or when the oldest has
- * waited {@code maxWait}. A full queue blocks callers for up to {@code submitTimeout}, then fails their request with
- * {@link QueueFullException}: memory stays bounded however far the callers run ahead of the model.
+ * <p>Two lanes ({@link Priority}): a batch is formed from the interactive lane whenever it holds a request, so an
+ * interactive request waits behind at most the bulk batch already running (and the interactive ones before it).
+ * Bulk batches are cut to {@code bulkBatchTime} of model time at the measured speed, which keeps that wait short;
+ * interactive batches never mix with bulk requests. After {@value #BULK_TURN_AFTER} interactive batches in a row
+ * while bulk requests wait, one bulk batch goes, so a stream of questions slows bulk work down but never stops it.
+ *
+ * <p>A batch starts when its lane's waiting requests can fill it (size or padded-token budget) or when the lane's
+ * oldest has waited {@code maxWait}. A full lane blocks callers for up to {@code submitTimeout}, then fails their
+ * request with {@link QueueFullException}: memory stays bounded however far the callers run ahead of the model. An
+ * idle worker sleeps until a request arrives (no polling).
  *
  * <p>{@link #close()} stops intake, lets the running batch finish, fails every request still waiting with
  * {@link WorkerClosedException}, and then closes the model.
@@ -33,9 +42,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchingWorker<Q, R> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BatchingWorker.class);
-    /** How often an idle worker looks at the closing flag. */
-    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long CLOSE_JOIN_MILLIS = 60_000;
+    /** Interactive batches in a row, while bulk requests wait, after which one bulk batch goes. */
+    static final int BULK_TURN_AFTER = 4;
 
     /** Runs the model on one batch; returns one result per request, in the batch's order. */
     @FunctionalInterface
@@ -46,12 +55,14 @@ public final class BatchingWorker<Q, R> implements AutoCloseable {
     private static final class Pending<Q, R> {
         final Q request;
         final int length;
+        final Priority priority;
         final long enqueuedNanos = System.nanoTime();
         final CompletableFuture<R> result = new CompletableFuture<>();
 
-        Pending(Q request, int length) {
+        Pending(Q request, int length, Priority priority) {
             this.request = request;
             this.length = length;
+            this.priority = priority;
         }
     }
 
@@ -60,14 +71,24 @@ public final class BatchingWorker<Q, R> implements AutoCloseable {
     private final ToIntFunction<Q> length;
     private final BatchRunner<Q, R> runner;
     private final AutoCloseable model;
-    private final BlockingQueue<Pending<Q, R>> queue;
     private final BatchPlanner planner;
+    private final ModelSpeed bulkSpeed = new ModelSpeed();
     private final Thread thread;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a request arrives or the worker closes. */
+    private final Condition arrived = lock.newCondition();
+    /** Signalled when requests leave a lane. */
+    private final Condition spaceFreed = lock.newCondition();
+    /** Waiting requests per lane, oldest first; guarded by {@link #lock}. */
+    private final Map<Priority, List<Pending<Q, R>>> lanes = new EnumMap<>(Priority.class);
+    /** Interactive batches run since the last bulk batch; worker thread only. */
+    private int interactiveInARow;
     private volatile boolean closing;
     private boolean closed;
 
     private final DistributionSummary batchSize;
-    private final Timer queueWait;
+    private final Map<Priority, Timer> queueWait = new EnumMap<>(Priority.class);
     private final Timer runTime;
     private final Counter tokens;
     private final Counter paddedTokens;
@@ -82,18 +103,24 @@ public final class BatchingWorker<Q, R> implements AutoCloseable {
         this.length = length;
         this.runner = runner;
         this.model = model;
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.planner = new BatchPlanner(settings.maxBatchSize(), settings.maxBatchTokens());
         Tags tags = Tags.of("worker", name);
         this.batchSize = DistributionSummary.builder("streamrag.worker.batch.size")
                 .description("requests per model call").tags(tags).register(registry);
-        // histogram buckets so dashboards can take quantiles across instances (histogram_quantile)
-        this.queueWait = Timer.builder("streamrag.worker.queue.wait")
-                .description("time from submit to the start of the request's batch").tags(tags)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(java.time.Duration.ofMillis(1))
-                .maximumExpectedValue(java.time.Duration.ofMinutes(1))
-                .register(registry);
+        for (Priority priority : Priority.values()) {
+            List<Pending<Q, R>> lane = new ArrayList<>();
+            lanes.put(priority, lane);
+            Tags laneTags = tags.and("lane", priority.label());
+            // histogram buckets so dashboards can take quantiles across instances (histogram_quantile)
+            queueWait.put(priority, Timer.builder("streamrag.worker.queue.wait")
+                    .description("time from submit to the start of the request's batch").tags(laneTags)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(java.time.Duration.ofMillis(1))
+                    .maximumExpectedValue(java.time.Duration.ofMinutes(1))
+                    .register(registry));
+            Gauge.builder("streamrag.worker.queue.depth", () -> depth(priority))
+                    .description("requests waiting").tags(laneTags).register(registry);
+        }
         this.runTime = Timer.builder("streamrag.worker.batch.run")
                 .description("model time per batch").tags(tags).register(registry);
         this.tokens = Counter.builder("streamrag.worker.tokens")
@@ -106,8 +133,6 @@ public final class BatchingWorker<Q, R> implements AutoCloseable {
                 .description("requests failed because the queue stayed full").tags(tags).register(registry);
         this.failedBatches = Counter.builder("streamrag.worker.batch.failures")
                 .description("batches whose model call threw").tags(tags).register(registry);
-        Gauge.builder("streamrag.worker.queue.depth", queue, BlockingQueue::size)
-                .description("requests waiting").tags(tags).register(registry);
         this.thread = new Thread(this::loop, "batching-worker-" + name);
         this.thread.setDaemon(true);
     }
@@ -131,84 +156,133 @@ public final class BatchingWorker<Q, R> implements AutoCloseable {
         return name;
     }
 
-    /** Requests waiting in the queue (not counting those the worker is already grouping). */
+    /** Requests waiting in both lanes, not yet in a batch. */
     public int queueDepth() {
-        return queue.size();
+        return depth(Priority.INTERACTIVE) + depth(Priority.BULK);
+    }
+
+    private int depth(Priority priority) {
+        lock.lock();
+        try {
+            return lanes.get(priority).size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues one request in the bulk lane: {@code submit(request, Priority.BULK)}. */
+    public CompletableFuture<R> submit(Q request) {
+        return submit(request, Priority.BULK);
     }
 
     /**
-     * Queues one request. Blocks while the queue is full, up to the submit timeout; the returned future then fails
-     * with {@link QueueFullException}. Fails with {@link WorkerClosedException} once the worker is closing.
+     * Queues one request in its lane. Blocks while the lane is full, up to the submit timeout; the returned future
+     * then fails with {@link QueueFullException}. Fails with {@link WorkerClosedException} once the worker is
+     * closing.
      */
-    public CompletableFuture<R> submit(Q request) {
+    public CompletableFuture<R> submit(Q request, Priority priority) {
         if (closing) {
             return CompletableFuture.failedFuture(new WorkerClosedException("worker " + name + " is closed"));
         }
-        Pending<Q, R> pending = new Pending<>(request, Math.max(1, length.applyAsInt(request)));
+        Pending<Q, R> pending = new Pending<>(request, Math.max(1, length.applyAsInt(request)), priority);
+        long remaining = settings.submitTimeout().toNanos();
+        lock.lock();
         try {
-            if (!queue.offer(pending, settings.submitTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                rejected.increment();
-                pending.result.completeExceptionally(new QueueFullException("worker " + name + ": queue of "
-                        + settings.queueCapacity() + " requests stayed full for " + settings.submitTimeout()
-                        + "; the model is slower than its callers"));
+            List<Pending<Q, R>> lane = lanes.get(priority);
+            while (!closing && lane.size() >= settings.queueCapacity()) {
+                if (remaining <= 0) {
+                    rejected.increment();
+                    pending.result.completeExceptionally(new QueueFullException("worker " + name + ": "
+                            + priority.label() + " queue of " + settings.queueCapacity() + " requests stayed full for "
+                            + settings.submitTimeout() + "; the model is slower than its callers"));
+                    return pending.result;
+                }
+                remaining = spaceFreed.awaitNanos(remaining);
+            }
+            if (closing) {
+                pending.result.completeExceptionally(new WorkerClosedException("worker " + name + " is closed"));
                 return pending.result;
             }
+            lane.add(pending);
+            arrived.signal();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             pending.result.completeExceptionally(e);
-            return pending.result;
-        }
-        // close() may have drained the queue between our check and our offer
-        if (closing && queue.remove(pending)) {
-            pending.result.completeExceptionally(new WorkerClosedException("worker " + name + " is closed"));
+        } finally {
+            lock.unlock();
         }
         return pending.result;
     }
 
     private void loop() {
-        List<Pending<Q, R>> waiting = new ArrayList<>();
         try {
-            while (!closing) {
-                if (!collect(waiting)) {
-                    continue;
+            while (true) {
+                List<Pending<Q, R>> batch = nextBatch();
+                if (batch == null) {
+                    return;
                 }
-                run(planner.take(waiting, p -> p.length));
+                run(batch);
             }
         } catch (InterruptedException e) {
             // nobody should interrupt the worker; if someone does, stop intake so no caller waits forever
             closing = true;
             Thread.currentThread().interrupt();
         } finally {
-            failAll(waiting);
+            failAll();
         }
     }
 
     /**
-     * Gathers requests into {@code waiting} until a batch can be filled, the oldest has waited maxWait, or the
-     * worker closes. Returns false when nothing is waiting.
+     * Waits until a lane has a batch ready (it can be filled, or its oldest request has waited maxWait) and takes
+     * it; null once the worker closes. Re-decides after every arrival, so an interactive request that comes while a
+     * bulk batch lingers is taken first.
      */
-    private boolean collect(List<Pending<Q, R>> waiting) throws InterruptedException {
-        if (waiting.isEmpty()) {
-            Pending<Q, R> first = queue.poll(IDLE_POLL_NANOS, TimeUnit.NANOSECONDS);
-            if (first == null) {
-                return false;
+    private List<Pending<Q, R>> nextBatch() throws InterruptedException {
+        lock.lock();
+        try {
+            while (!closing) {
+                Priority priority = nextLane();
+                if (priority == null) {
+                    arrived.await();
+                    continue;
+                }
+                List<Pending<Q, R>> lane = lanes.get(priority);
+                List<Pending<Q, R>> window = lane.subList(0, Math.min(settings.lookahead(), lane.size()));
+                int budget = tokenBudget(priority);
+                long lingered = lane.get(0).enqueuedNanos + settings.maxWait().toNanos() - System.nanoTime();
+                if (lingered > 0 && !planner.canFill(window, p -> p.length, budget)) {
+                    arrived.awaitNanos(lingered);
+                    continue;
+                }
+                List<Pending<Q, R>> batch = planner.take(window, p -> p.length, budget);
+                boolean bulkWaits = !lanes.get(Priority.BULK).isEmpty();
+                interactiveInARow = priority == Priority.INTERACTIVE && bulkWaits ? interactiveInARow + 1 : 0;
+                spaceFreed.signalAll();
+                return batch;
             }
-            waiting.add(first);
+            return null;
+        } finally {
+            lock.unlock();
         }
-        long deadline = waiting.get(0).enqueuedNanos + settings.maxWait().toNanos();
-        while (!closing && !planner.canFill(waiting, p -> p.length)) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                break;
-            }
-            Pending<Q, R> next = queue.poll(Math.min(remaining, IDLE_POLL_NANOS), TimeUnit.NANOSECONDS);
-            if (next != null) {
-                waiting.add(next);
-            }
+    }
+
+    /** The lane the next batch comes from, or null when both are empty. */
+    private Priority nextLane() {
+        boolean interactive = !lanes.get(Priority.INTERACTIVE).isEmpty();
+        boolean bulk = !lanes.get(Priority.BULK).isEmpty();
+        if (interactive && !(bulk && interactiveInARow >= BULK_TURN_AFTER)) {
+            return Priority.INTERACTIVE;
         }
-        // look further ahead, without waiting, for requests of similar length
-        queue.drainTo(waiting, Math.max(0, settings.lookahead() - waiting.size()));
-        return !closing;
+        return bulk ? Priority.BULK : null;
+    }
+
+    /** Padded tokens a batch of the lane may hold: bulk batches are cut to bulkBatchTime at the measured speed. */
+    private int tokenBudget(Priority priority) {
+        if (priority == Priority.INTERACTIVE || settings.bulkBatchTime().isZero()) {
+            return settings.maxBatchTokens();
+        }
+        // before the first measurement: one request at a time (the planner always takes the oldest)
+        return Math.max(1, bulkSpeed.tokensIn(settings.bulkBatchTime()));
     }
 
     private void run(List<Pending<Q, R>> batch) {
@@ -217,7 +291,7 @@ public final class BatchingWorker<Q, R> implements AutoCloseable {
         long real = 0;
         List<Q> requests = new ArrayList<>(batch.size());
         for (Pending<Q, R> p : batch) {
-            queueWait.record(start - p.enqueuedNanos, TimeUnit.NANOSECONDS);
+            queueWait.get(p.priority).record(start - p.enqueuedNanos, TimeUnit.NANOSECONDS);
             longest = Math.max(longest, p.length);
             real += p.length;
             requests.add(p.request);
@@ -242,17 +316,29 @@ public final class BatchingWorker<Q, R> implements AutoCloseable {
             batch.forEach(p -> p.result.completeExceptionally(failure));
             return;
         } finally {
-            runTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            long nanos = System.nanoTime() - start;
+            runTime.record(nanos, TimeUnit.NANOSECONDS);
+            if (batch.get(0).priority == Priority.BULK) {
+                bulkSpeed.record(padded, nanos);
+            }
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result.complete(results.get(i));
         }
     }
 
-    private void failAll(List<Pending<Q, R>> waiting) {
-        List<Pending<Q, R>> rest = new ArrayList<>(waiting);
-        waiting.clear();
-        queue.drainTo(rest);
+    private void failAll() {
+        List<Pending<Q, R>> rest = new ArrayList<>();
+        lock.lock();
+        try {
+            for (List<Pending<Q, R>> lane : lanes.values()) {
+                rest.addAll(lane);
+                lane.clear();
+            }
+            spaceFreed.signalAll();
+        } finally {
+            lock.unlock();
+        }
         for (Pending<Q, R> p : rest) {
             p.result.completeExceptionally(new WorkerClosedException("worker " + name
                     + " closed before the request ran"));
@@ -265,13 +351,20 @@ public final class BatchingWorker<Q, R> implements AutoCloseable {
         if (closed) {
             return;
         }
-        closing = true;
+        lock.lock();
+        try {
+            closing = true;
+            arrived.signalAll();
+            spaceFreed.signalAll();
+        } finally {
+            lock.unlock();
+        }
         try {
             thread.join(CLOSE_JOIN_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        failAll(new ArrayList<>());
+        failAll();
         if (thread.isAlive()) {
             // Closing the model under a running batch could crash native code; leaking it is the lesser harm.
             LOG.error("worker {}: a batch is still running after {} ms; the model is left open", name,

@@ -33,7 +33,7 @@ class BatchingEmbedderTest {
         int threads = 4;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (BatchingEmbedder shared = BatchingEmbedder.wrap(model, BatchingSettings.defaults()
-                .withMaxBatchSize(8).withMaxWait(Duration.ofMillis(50)), registry)) {
+                .withMaxBatchSize(8).withMaxWait(Duration.ofMillis(50)).withBulkBatchTime(Duration.ZERO), registry)) {
             List<Future<List<float[]>>> calls = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 List<String> mine = texts.subList(t * 4, t * 4 + 4);

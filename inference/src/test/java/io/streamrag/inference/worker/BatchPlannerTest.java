@@ -53,4 +53,15 @@ class BatchPlannerTest {
         assertThat(planner.canFill(waiting, Integer::intValue)).isTrue();
         assertThat(planner.take(waiting, Integer::intValue)).containsExactly(1, 2, 3, 4);
     }
+
+    @Test
+    void aSmallerBudgetForOneBatchCutsItButStillTakesTheOldest() {
+        List<Integer> waiting = new ArrayList<>(List.of(100, 100, 100, 100));
+        BatchPlanner planner = new BatchPlanner(8, 10_000);
+
+        assertThat(planner.canFill(waiting, Integer::intValue, 250)).isTrue();
+        assertThat(planner.take(waiting, Integer::intValue, 250)).hasSize(2);
+        assertThat(planner.take(waiting, Integer::intValue, 1)).hasSize(1);
+        assertThat(waiting).hasSize(1);
+    }
 }

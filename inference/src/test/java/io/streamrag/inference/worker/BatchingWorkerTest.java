@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -95,7 +96,8 @@ class BatchingWorkerTest {
         assertThat(registry.get("streamrag.worker.tokens").counter().count()).isPositive();
         assertThat(registry.get("streamrag.worker.padded.tokens").counter().count())
                 .isGreaterThanOrEqualTo(registry.get("streamrag.worker.tokens").counter().count());
-        assertThat(registry.get("streamrag.worker.queue.wait").timer().count()).isEqualTo(threads * perThread);
+        assertThat(registry.get("streamrag.worker.queue.wait").tag("lane", "bulk").timer().count())
+                .isEqualTo(threads * perThread);
     }
 
     @Test
@@ -192,6 +194,166 @@ class BatchingWorkerTest {
             assertThatThrownBy(() -> worker.submit("x").get(30, TimeUnit.SECONDS))
                     .hasMessageContaining("returned 0 results for a batch of 1");
         } finally {
+            worker.close();
+        }
+    }
+
+    /**
+     * A model that runs one batch per permit the test hands out, and records the batches in the order it ran them:
+     * the test piles requests up behind a running batch and then reads which went first.
+     */
+    private static final class SteppedModel {
+        final Semaphore permits = new Semaphore(0);
+        final Semaphore entered = new Semaphore(0);
+        final List<List<String>> batches = Collections.synchronizedList(new ArrayList<>());
+
+        List<String> run(List<String> batch) throws InterruptedException {
+            entered.release();
+            permits.acquire();
+            batches.add(List.copyOf(batch));
+            return batch;
+        }
+
+        void awaitEntered(int batches) throws InterruptedException {
+            assertThat(entered.tryAcquire(batches, 30, TimeUnit.SECONDS)).as("%d batches started", batches).isTrue();
+        }
+    }
+
+    private static BatchingSettings oneAtATime() {
+        return BatchingSettings.defaults().withMaxBatchSize(1).withLookahead(1).withMaxWait(Duration.ZERO)
+                .withBulkBatchTime(Duration.ZERO);
+    }
+
+    @Test
+    void aQuestionSubmittedBehindQueuedBulkWorkRunsRightAfterTheRunningBulkBatch() throws Exception {
+        SteppedModel model = new SteppedModel();
+        BatchingWorker<String, String> worker = BatchingWorker.start("priority", oneAtATime(), String::length,
+                model::run, null, registry);
+        try {
+            List<CompletableFuture<String>> bulk = new ArrayList<>();
+            for (int i = 1; i <= 5; i++) {
+                bulk.add(worker.submit("bulk-" + i, Priority.BULK));
+            }
+            model.awaitEntered(1); // bulk-1 runs, bulk-2..5 wait
+            CompletableFuture<String> question = worker.submit("question", Priority.INTERACTIVE);
+
+            model.permits.release(6);
+
+            assertThat(question.get(30, TimeUnit.SECONDS)).isEqualTo("question");
+            CompletableFuture.allOf(bulk.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertThat(model.batches).containsExactly(List.of("bulk-1"), List.of("question"), List.of("bulk-2"),
+                    List.of("bulk-3"), List.of("bulk-4"), List.of("bulk-5"));
+            assertThat(registry.get("streamrag.worker.queue.wait").tag("lane", "interactive").timer().count())
+                    .isEqualTo(1);
+            assertThat(registry.get("streamrag.worker.queue.wait").tag("lane", "bulk").timer().count())
+                    .isEqualTo(5);
+        } finally {
+            model.permits.release(100);
+            worker.close();
+        }
+    }
+
+    @Test
+    void withoutPriorityTheSameQuestionWaitsBehindEveryQueuedBulkRequest() throws Exception {
+        SteppedModel model = new SteppedModel();
+        BatchingWorker<String, String> worker = BatchingWorker.start("fifo", oneAtATime(), String::length,
+                model::run, null, registry);
+        try {
+            for (int i = 1; i <= 3; i++) {
+                worker.submit("bulk-" + i);
+            }
+            model.awaitEntered(1);
+            CompletableFuture<String> question = worker.submit("question", Priority.BULK);
+
+            model.permits.release(4);
+
+            assertThat(question.get(30, TimeUnit.SECONDS)).isEqualTo("question");
+            assertThat(model.batches).containsExactly(List.of("bulk-1"), List.of("bulk-2"), List.of("bulk-3"),
+                    List.of("question"));
+        } finally {
+            model.permits.release(100);
+            worker.close();
+        }
+    }
+
+    @Test
+    void interactiveBatchesNeverCarryBulkRequests() throws Exception {
+        SteppedModel model = new SteppedModel();
+        BatchingWorker<String, String> worker = BatchingWorker.start("pure", BatchingSettings.defaults()
+                        .withMaxBatchSize(8).withMaxWait(Duration.ZERO).withBulkBatchTime(Duration.ZERO),
+                String::length, model::run, null, registry);
+        try {
+            CompletableFuture<String> first = worker.submit("bulk-1");
+            model.awaitEntered(1);
+            List<CompletableFuture<String>> rest = List.of(worker.submit("bulk-2"), worker.submit("bulk-3"),
+                    worker.submit("q-1", Priority.INTERACTIVE), worker.submit("q-2", Priority.INTERACTIVE));
+
+            model.permits.release(3);
+
+            first.get(30, TimeUnit.SECONDS);
+            CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertThat(model.batches).containsExactly(List.of("bulk-1"), List.of("q-1", "q-2"),
+                    List.of("bulk-2", "bulk-3"));
+        } finally {
+            model.permits.release(100);
+            worker.close();
+        }
+    }
+
+    @Test
+    void aStreamOfQuestionsLetsOneBulkBatchThroughAfterEveryFewQuestionBatches() throws Exception {
+        SteppedModel model = new SteppedModel();
+        BatchingWorker<String, String> worker = BatchingWorker.start("turns", oneAtATime(), String::length,
+                model::run, null, registry);
+        try {
+            List<CompletableFuture<String>> all = new ArrayList<>(List.of(worker.submit("bulk-1")));
+            model.awaitEntered(1);
+            all.add(worker.submit("bulk-2"));
+            all.add(worker.submit("bulk-3"));
+            int count = BatchingWorker.BULK_TURN_AFTER + 2;
+            for (int i = 1; i <= count; i++) {
+                all.add(worker.submit("q-" + i, Priority.INTERACTIVE));
+            }
+
+            model.permits.release(count + 3);
+
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            List<String> order = model.batches.stream().map(batch -> batch.get(0)).toList();
+            List<String> expected = new ArrayList<>(List.of("bulk-1"));
+            for (int i = 1; i <= BatchingWorker.BULK_TURN_AFTER; i++) {
+                expected.add("q-" + i);
+            }
+            expected.add("bulk-2");
+            for (int i = BatchingWorker.BULK_TURN_AFTER + 1; i <= count; i++) {
+                expected.add("q-" + i);
+            }
+            expected.add("bulk-3");
+            assertThat(order).containsExactlyElementsOf(expected);
+        } finally {
+            model.permits.release(100);
+            worker.close();
+        }
+    }
+
+    @Test
+    void aFullBulkLaneDoesNotBlockQuestions() throws Exception {
+        SteppedModel model = new SteppedModel();
+        BatchingWorker<String, String> worker = BatchingWorker.start("lanes", oneAtATime().withQueueCapacity(2)
+                .withSubmitTimeout(Duration.ofMillis(100)), String::length, model::run, null, registry);
+        try {
+            worker.submit("bulk-1");
+            model.awaitEntered(1);
+            worker.submit("bulk-2");
+            worker.submit("bulk-3");
+            CompletableFuture<String> overflow = worker.submit("bulk-4");
+            assertThatThrownBy(() -> overflow.get(1, TimeUnit.SECONDS)).hasCauseInstanceOf(QueueFullException.class);
+
+            CompletableFuture<String> question = worker.submit("question", Priority.INTERACTIVE);
+            assertThat(question).isNotCompletedExceptionally();
+            model.permits.release(2);
+            assertThat(question.get(30, TimeUnit.SECONDS)).isEqualTo("question");
+        } finally {
+            model.permits.release(100);
             worker.close();
         }
     }

@@ -258,6 +258,7 @@ public record AppConfig(
                     + ": a question with one passage must fit");
         }
         List<String> replyTopics = r.list(QA_REPLY_TOPICS);
+        boolean priority = r.bool(QA_PRIORITY);
         for (String reply : replyTopics) {
             String name = reply.endsWith("*") ? reply.substring(0, reply.length() - 1) : reply;
             if (!name.matches(TOPIC_NAME)) {
@@ -269,7 +270,7 @@ public record AppConfig(
         return () -> new QaSettings(applicationId, topics.questions(), topics.answers(), topics.deadLetters(), mode,
                 decoding, defaultTopK, maxTopK, maxQuestionChars, scoreThreshold, temperature, deadline, batchSize,
                 linger, generateBatchSize, numBeams, maxNewTokens, "", null, batchTokens, passageTokens,
-                batchTimeBudget(kafka), replyTopics, plan);
+                batchTimeBudget(kafka), replyTopics, plan, priority);
     }
 
     /** A zero wait means "at once": the smallest punctuation interval does that. */

@@ -100,6 +100,7 @@ public final class ConfigCatalog {
     public static final String QA_BATCH_MAX_WAIT_MS = "qa.batch.max.wait.ms";
     public static final String QA_BATCH_MAX_TOKENS = "qa.batch.max.tokens";
     public static final String QA_REPLY_TOPICS = "qa.reply.topics";
+    public static final String QA_PRIORITY = "qa.priority";
     // failures
     public static final String FAILURES_DEAD_LETTER_MAX_BYTES = "failures.dead.letter.max.bytes";
     public static final String FAILURES_QUARANTINE_ATTEMPTS = "failures.quarantine.attempts";
@@ -305,6 +306,10 @@ public final class ConfigCatalog {
                     "Work budget of one QA batch in tokens, a question counting its own tokens plus top-k passages "
                             + "of `ingest.chunk.size.tokens`: a batch is cut before it exceeds it, and further when the "
                             + "measured speed says it would not finish in half of `kafka.transaction.timeout.ms`."),
+            key(QA_PRIORITY, "true", bool(),
+                    "Questions go first on the embedder the QA and ingest roles share: a question's texts wait behind "
+                            + "at most the one indexing batch already running (indexing batches are cut to about "
+                            + "50 ms of model time). `false`: questions queue behind indexing work in arrival order."),
             key(QA_REPLY_TOPICS, "", text(),
                     "Comma-separated topics a question's `replyTo` may name; an entry ending in `*` is a prefix. "
                             + "Empty: the answers topic and topics whose names start with it. Any other `replyTo`, or "

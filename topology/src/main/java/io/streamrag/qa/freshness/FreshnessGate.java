@@ -11,8 +11,11 @@ import io.streamrag.qa.ReplyTargets;
 import io.streamrag.qa.WallClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,8 +31,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * has not applied yet waits in a changelogged store (so a restart loses none) and goes on to the batcher once the
  * applied-versions global store, fed by the {@code IndexUpdate} topic, shows them all; past its deadline it is
  * answered TIMEOUT naming what is still missing. Waiting never blocks: other questions pass straight through, and
- * the waiting ones are re-checked by a wall-clock punctuation that is scheduled only while any wait. Questions
- * without a token, or with a malformed one (the validator rejects it downstream), pass straight through.
+ * the waiting ones are re-checked by a wall-clock punctuation that is scheduled only while any wait. A re-check
+ * looks at the waiting questions only when the global store recorded an update since the last one or a deadline
+ * has come, so a question waiting for a slow write costs a counter read per re-check. Questions without a token,
+ * or with a malformed one (the validator rejects it downstream), pass straight through.
  */
 public final class FreshnessGate implements Processor<String, Question, String, SpecificRecord> {
 
@@ -42,6 +47,13 @@ public final class FreshnessGate implements Processor<String, Question, String, 
     private final String answersChild;
     private final String replyToHeader;
     private final ReplyTargets replyTargets;
+    private final Function<String, Long> storedVersion;
+    /** The parsed tokens of the waiting questions, by sequence number (rebuilt from the store after a restart). */
+    private final Map<Long, ConsistencyToken> tokens = new HashMap<>();
+    /** The global store's update count at the last full re-check; -1: none since start. */
+    private long updatesSeen = -1;
+    /** The earliest deadline among the waiting questions at the last full re-check. */
+    private long earliestDeadline = Long.MIN_VALUE;
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Long, PendingQuestion> waiting;
@@ -51,7 +63,7 @@ public final class FreshnessGate implements Processor<String, Question, String, 
 
     public FreshnessGate(FreshnessStores stores, QuestionValidator validator, AnswerAssembler assembler,
                          WallClock clock, Duration recheck, String questionsChild, String answersChild,
-                         String replyToHeader, ReplyTargets replyTargets) {
+                         String replyToHeader, ReplyTargets replyTargets, Function<String, Long> storedVersion) {
         this.stores = stores;
         this.validator = validator;
         this.assembler = assembler;
@@ -61,6 +73,7 @@ public final class FreshnessGate implements Processor<String, Question, String, 
         this.answersChild = answersChild;
         this.replyToHeader = replyToHeader;
         this.replyTargets = replyTargets;
+        this.storedVersion = storedVersion;
     }
 
     @Override
@@ -69,7 +82,7 @@ public final class FreshnessGate implements Processor<String, Question, String, 
         this.waiting = context.getStateStore(stores.waitingStore());
         ReadOnlyKeyValueStore<String, io.streamrag.contracts.IndexUpdate> updates =
                 context.getStateStore(stores.appliedStore());
-        this.applied = stores.appliedVersions(updates);
+        this.applied = stores.appliedVersions(updates, storedVersion);
         try (KeyValueIterator<Long, PendingQuestion> newest = waiting.reverseAll()) {
             nextSequence = newest.hasNext() ? newest.next().key + 1 : 0;
         }
@@ -88,34 +101,52 @@ public final class FreshnessGate implements Processor<String, Question, String, 
             return;
         }
         Optional<RecordMetadata> source = context.recordMetadata();
-        waiting.put(nextSequence++, new PendingQuestion(question, record.key(), clock.nowMs(),
+        long sequence = nextSequence++;
+        waiting.put(sequence, new PendingQuestion(question, record.key(), clock.nowMs(),
                 source.map(RecordMetadata::topic).orElse(null), source.map(RecordMetadata::partition).orElse(-1),
                 source.map(RecordMetadata::offset).orElse(-1L)));
+        tokens.put(sequence, token.get());
+        earliestDeadline = Math.min(earliestDeadline, validator.deadlineOf(question));
         recheckTimer.arm();
     }
 
     private void releaseOrExpire() {
         long now = clock.nowMs();
+        long updates = stores.updatesRecorded().get();
+        if (updates == updatesSeen && now <= earliestDeadline) {
+            return; // nothing was applied since the last look and no deadline has come
+        }
+        updatesSeen = updates;
+        earliestDeadline = Long.MAX_VALUE;
         boolean any = false;
         try (KeyValueIterator<Long, PendingQuestion> all = waiting.all()) {
             while (all.hasNext()) {
                 var entry = all.next();
                 PendingQuestion pending = entry.value;
-                List<String> missing = tokenOf(pending.question()).orElseThrow().missing(applied::version);
+                ConsistencyToken token = tokens.computeIfAbsent(entry.key,
+                        sequence -> tokenOf(pending.question()).orElseThrow());
+                List<String> missing = token.missing(applied::version);
+                long deadline = validator.deadlineOf(pending.question());
                 if (missing.isEmpty()) {
                     context.forward(new Record<>(pending.key(), pending.question(), now), questionsChild);
-                    waiting.delete(entry.key);
-                } else if (now > validator.deadlineOf(pending.question())) {
+                    forget(entry.key);
+                } else if (now > deadline) {
                     publishTimeout(pending, missing, now);
-                    waiting.delete(entry.key);
+                    forget(entry.key);
                 } else {
                     any = true;
+                    earliestDeadline = Math.min(earliestDeadline, deadline);
                 }
             }
         }
         if (!any) {
             recheckTimer.disarm();
         }
+    }
+
+    private void forget(long sequence) {
+        waiting.delete(sequence);
+        tokens.remove(sequence);
     }
 
     private void publishTimeout(PendingQuestion pending, List<String> missing, long now) {

@@ -16,11 +16,13 @@ final class IndexUpdateRecorder implements Processor<String, IndexUpdate, Void, 
 
     private final String storeName;
     private final AtomicLong lastAppliedMs;
+    private final AtomicLong updatesRecorded;
     private KeyValueStore<String, IndexUpdate> store;
 
-    IndexUpdateRecorder(String storeName, AtomicLong lastAppliedMs) {
+    IndexUpdateRecorder(String storeName, AtomicLong lastAppliedMs, AtomicLong updatesRecorded) {
         this.storeName = storeName;
         this.lastAppliedMs = lastAppliedMs;
+        this.updatesRecorded = updatesRecorded;
     }
 
     @Override
@@ -39,5 +41,6 @@ final class IndexUpdateRecorder implements Processor<String, IndexUpdate, Void, 
             store.put(update.getDocumentId(), update);
         }
         lastAppliedMs.accumulateAndGet(update.getAppliedTime().toEpochMilli(), Math::max);
+        updatesRecorded.incrementAndGet();
     }
 }

@@ -109,4 +109,48 @@ class ReadYourWritesTest {
             assertThat(bed.deadLetters()).hasSize(1);
         }
     }
+
+    /**
+     * After a restart the applied-versions store is restored from the IndexUpdate topic, which keeps updates for its
+     * retention only: a document whose update has expired is known from the vector store instead.
+     */
+    @Test
+    void aDocumentWhoseIndexUpdateExpiredCountsAsAppliedAtItsStoredVersion() {
+        try (QaTestBed bed = bed()) {
+            bed.passage("france", "France", "The capital of France is Paris.", null); // stored at version 1
+            bed.ask(question("old", "capital of France").setConsistencyToken("france@1").build());
+            bed.ask(question("new", "capital of France").setDeadlineMs(50L)
+                    .setConsistencyToken("france@2").build());
+            bed.advance(STEP);
+
+            assertThat(bed.answers()).singleElement().satisfies(answer -> {
+                assertThat(answer.getQuestionId()).isEqualTo("old");
+                assertThat(answer.getStatus()).isEqualTo(AnswerStatus.OK);
+            });
+            bed.advance(Duration.ofMillis(60));
+            assertThat(bed.answers()).singleElement().satisfies(answer -> {
+                assertThat(answer.getQuestionId()).isEqualTo("new");
+                assertThat(answer.getStatus()).isEqualTo(AnswerStatus.TIMEOUT);
+                assertThat(answer.getError()).endsWith("still missing: france@2 (applied: 1)");
+            });
+        }
+    }
+
+    @Test
+    void aWaitingQuestionIsReleasedByAnUpdateThatArrivesBetweenRechecks() {
+        try (QaTestBed bed = bed()) {
+            bed.ask(question("q", "capital of Norway").setConsistencyToken("norway@3").build());
+            for (int i = 0; i < 5; i++) {
+                bed.advance(STEP); // re-checks that find nothing new
+            }
+            assertThat(bed.answers()).isEmpty();
+
+            bed.applied("norway", 3, "The capital of Norway is Oslo.");
+            bed.advance(STEP);
+            bed.advance(STEP);
+
+            assertThat(bed.answers()).singleElement()
+                    .satisfies(answer -> assertThat(answer.getStatus()).isEqualTo(AnswerStatus.OK));
+        }
+    }
 }
