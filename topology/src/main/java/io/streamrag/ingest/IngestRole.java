@@ -62,7 +62,7 @@ public final class IngestRole implements RoleTopology {
                 new BatchingSettings(ingest.batchMaxSize(), ingest.batchMaxWait(), MAX_EMBED_TEXTS,
                         ingest.batchMaxTokens(), config.kafka().transactionTimeout().dividedBy(2)),
                 ingest.maxBodyChars(), RoleResources.collection(config.store(), embedder),
-                config.topics().capturedDocuments());
+                config.topics().capturedDocuments(), ingest.reuseVectors());
     }
 
     private static IngestSerdes serdes(RoleContext context) {

@@ -21,6 +21,7 @@ import java.util.Set;
  * @param capturedDocumentsTopic compacted topic that receives the normalised state of every CDC document (the
  *                             changes the ingest takes, as {@code DocumentChange}, tombstones for deletes), so that
  *                             {@code reindex} covers CDC documents; null keeps no such copy
+ * @param reuseVectors         an update keeps the stored vectors of chunks whose embedding text did not change
  */
 public record IngestSettings(
         List<String> documentChangeTopics,
@@ -31,7 +32,8 @@ public record IngestSettings(
         BatchingSettings batching,
         int maxBodyChars,
         String collection,
-        String capturedDocumentsTopic) {
+        String capturedDocumentsTopic,
+        boolean reuseVectors) {
 
     public static final int DEFAULT_MAX_BODY_CHARS = 1_000_000;
 
@@ -74,6 +76,20 @@ public record IngestSettings(
                 }
             }
         }
+    }
+
+    /** Settings that reuse the vectors of unchanged chunks. */
+    public IngestSettings(List<String> documentChangeTopics, List<CdcSource> cdcSources, String indexUpdatesTopic,
+                          String deadLetterTopic, ChunkingSettings chunking, BatchingSettings batching,
+                          int maxBodyChars, String collection, String capturedDocumentsTopic) {
+        this(documentChangeTopics, cdcSources, indexUpdatesTopic, deadLetterTopic, chunking, batching, maxBodyChars,
+                collection, capturedDocumentsTopic, true);
+    }
+
+    /** The same settings, with reuse of unchanged chunks' vectors on or off. */
+    public IngestSettings withReuseVectors(boolean reuse) {
+        return new IngestSettings(documentChangeTopics, cdcSources, indexUpdatesTopic, deadLetterTopic, chunking,
+                batching, maxBodyChars, collection, capturedDocumentsTopic, reuse);
     }
 
     /** Settings that keep no replayable copy of CDC documents. */

@@ -128,7 +128,8 @@ public record AppConfig(
                 r.integer(INGEST_MAX_BODY_CHARS, 1, Integer.MAX_VALUE),
                 r.integer(INGEST_BATCH_MAX_SIZE, 1, 4096),
                 r.millis(INGEST_BATCH_MAX_WAIT_MS, 0),
-                r.integer(INGEST_BATCH_MAX_TOKENS, 1, Integer.MAX_VALUE));
+                r.integer(INGEST_BATCH_MAX_TOKENS, 1, Integer.MAX_VALUE),
+                r.bool(INGEST_REUSE_VECTORS));
 
         QaSettings qa = new QaSettings(
                 r.nonBlank(QA_APPLICATION_ID),

@@ -49,6 +49,7 @@ public final class ConfigCatalog {
     public static final String INGEST_BATCH_MAX_SIZE = "ingest.batch.max.size";
     public static final String INGEST_BATCH_MAX_WAIT_MS = "ingest.batch.max.wait.ms";
     public static final String INGEST_BATCH_MAX_TOKENS = "ingest.batch.max.tokens";
+    public static final String INGEST_REUSE_VECTORS = "ingest.reuse.vectors";
     // cdc sources, one group of keys per named source
     public static final String CDC_SOURCES_PREFIX = "cdc.sources.";
     public static final String CDC_TOPICS = "cdc.sources.<name>.topics";
@@ -197,6 +198,11 @@ public final class ConfigCatalog {
                     "Work budget of one ingest batch in embedder tokens (the chunks' tokens): a batch is cut before "
                             + "it exceeds it, and further when the measured embedding speed says it would not finish "
                             + "in half of `kafka.transaction.timeout.ms`. At least `ingest.chunk.size.tokens`."),
+            key(INGEST_REUSE_VECTORS, "true",
+                    "On an update, keep the stored vector of every chunk whose embedding text (title and heading "
+                            + "prefix included) and embedding model are unchanged, and embed only the rest; an update "
+                            + "that changes no embedding text (metadata, tenant) embeds nothing. Off: every chunk of "
+                            + "every change is embedded."),
 
             key(CDC_TOPICS, "",
                     "CDC source `<name>` (lower-case letters and digits; in YAML an item of the list `cdc.sources` "

@@ -10,5 +10,6 @@ public record IngestSettings(
         int maxBodyChars,
         int batchMaxSize,
         Duration batchMaxWait,
-        int batchMaxTokens) {
+        int batchMaxTokens,
+        boolean reuseVectors) {
 }
