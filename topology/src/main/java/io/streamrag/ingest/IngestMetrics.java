@@ -19,7 +19,10 @@ import java.util.Map;
  *   <li>{@code streamrag.ingest.batch.documents} / {@code streamrag.ingest.batch.chunks}: size distribution of
  *       flushed batches</li>
  *   <li>{@code streamrag.ingest.embed} / {@code streamrag.ingest.store}: time per batch spent embedding / writing and
- *       flushing the vector store</li>
+ *       flushing the vector store; {@code streamrag.ingest.reuse.lookup}: time per batch reading the stored vectors
+ *       that unchanged chunks reuse</li>
+ *   <li>{@code streamrag.ingest.chunks.embedded} / {@code streamrag.ingest.chunks.reused} (catalogue): chunks the
+ *       embedder computed / chunks that kept a stored vector</li>
  *   <li>{@code streamrag.ingest.changes.stale} (version not
  *       newer than the applied or pending one), {@code streamrag.ingest.changes.coalesced} (replaced in the buffer by a
  *       newer change of the same document before it was applied)</li>
@@ -32,6 +35,9 @@ public final class IngestMetrics {
     private final DistributionSummary batchChunks;
     private final Timer embedTime;
     private final Timer storeTime;
+    private final Timer reuseLookupTime;
+    private final Counter chunksEmbedded;
+    private final Counter chunksReused;
     private final Timer freshness;
     private final Counter stale;
     private final Counter coalesced;
@@ -50,6 +56,11 @@ public final class IngestMetrics {
         this.storeTime = Timer.builder("streamrag.ingest.store")
                 .description("vector store write and flush time per batch").publishPercentileHistogram()
                 .register(registry);
+        this.reuseLookupTime = Timer.builder("streamrag.ingest.reuse.lookup")
+                .description("time per batch reading the stored vectors of the batch's documents")
+                .publishPercentileHistogram().register(registry);
+        this.chunksEmbedded = StreamragMetrics.ingestChunksEmbedded(registry);
+        this.chunksReused = StreamragMetrics.ingestChunksReused(registry);
         this.freshness = StreamragMetrics.ingestFreshness(registry);
         this.documents = StreamragMetrics.ingestDocuments(registry);
         this.chunks = StreamragMetrics.ingestChunks(registry);
@@ -65,9 +76,16 @@ public final class IngestMetrics {
         }
     }
 
-    public void batch(int documents, int chunks) {
+    /** A batch of {@code documents} changes whose chunks were {@code embedded} by the embedder or {@code reused}. */
+    public void batch(int documents, int embedded, int reused) {
         batchDocuments.record(documents);
-        batchChunks.record(chunks);
+        batchChunks.record(embedded);
+        chunksEmbedded.increment(embedded);
+        chunksReused.increment(reused);
+    }
+
+    public Timer reuseLookupTime() {
+        return reuseLookupTime;
     }
 
     public Timer embedTime() {

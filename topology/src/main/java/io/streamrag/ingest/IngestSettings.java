@@ -24,6 +24,7 @@ import java.util.Set;
  * @param capturedDocumentsTopic compacted topic that receives the normalised state of every CDC document (the
  *                             changes the ingest takes, as {@code DocumentChange}, tombstones for deletes), so that
  *                             {@code reindex} covers CDC documents; null keeps no such copy
+ * @param reuseVectors         an update keeps the stored vectors of chunks whose embedding text did not change
  */
 public record IngestSettings(
         String applicationId,
@@ -35,7 +36,8 @@ public record IngestSettings(
         BatchingSettings batching,
         int maxBodyChars,
         String collection,
-        String capturedDocumentsTopic) {
+        String capturedDocumentsTopic,
+        boolean reuseVectors) {
 
     public IngestSettings {
         if (applicationId == null || applicationId.isBlank()) {
@@ -86,37 +88,43 @@ public record IngestSettings(
     public IngestSettings withTopics(List<String> newDocumentChangeTopics, String newIndexUpdatesTopic,
                                      String newDeadLetterTopic) {
         return new IngestSettings(applicationId, newDocumentChangeTopics, cdcSources, newIndexUpdatesTopic,
-                newDeadLetterTopic, chunking, batching, maxBodyChars, collection, capturedDocumentsTopic);
+                newDeadLetterTopic, chunking, batching, maxBodyChars, collection, capturedDocumentsTopic, reuseVectors);
     }
 
     public IngestSettings withCdcSources(List<CdcSource> newCdcSources) {
         return new IngestSettings(applicationId, documentChangeTopics, newCdcSources, indexUpdatesTopic,
-                deadLetterTopic, chunking, batching, maxBodyChars, collection, capturedDocumentsTopic);
+                deadLetterTopic, chunking, batching, maxBodyChars, collection, capturedDocumentsTopic, reuseVectors);
     }
 
     public IngestSettings withChunking(ChunkingSettings newChunking) {
         return new IngestSettings(applicationId, documentChangeTopics, cdcSources, indexUpdatesTopic,
-                deadLetterTopic, newChunking, batching, maxBodyChars, collection, capturedDocumentsTopic);
+                deadLetterTopic, newChunking, batching, maxBodyChars, collection, capturedDocumentsTopic, reuseVectors);
     }
 
     public IngestSettings withBatching(BatchingSettings newBatching) {
         return new IngestSettings(applicationId, documentChangeTopics, cdcSources, indexUpdatesTopic,
-                deadLetterTopic, chunking, newBatching, maxBodyChars, collection, capturedDocumentsTopic);
+                deadLetterTopic, chunking, newBatching, maxBodyChars, collection, capturedDocumentsTopic, reuseVectors);
     }
 
     public IngestSettings withMaxBodyChars(int newMaxBodyChars) {
         return new IngestSettings(applicationId, documentChangeTopics, cdcSources, indexUpdatesTopic,
-                deadLetterTopic, chunking, batching, newMaxBodyChars, collection, capturedDocumentsTopic);
+                deadLetterTopic, chunking, batching, newMaxBodyChars, collection, capturedDocumentsTopic, reuseVectors);
     }
 
     public IngestSettings withCollection(String newCollection) {
         return new IngestSettings(applicationId, documentChangeTopics, cdcSources, indexUpdatesTopic,
-                deadLetterTopic, chunking, batching, maxBodyChars, newCollection, capturedDocumentsTopic);
+                deadLetterTopic, chunking, batching, maxBodyChars, newCollection, capturedDocumentsTopic, reuseVectors);
     }
 
     /** @param newCapturedDocumentsTopic null keeps no replayable copy of CDC documents */
     public IngestSettings withCapturedDocumentsTopic(String newCapturedDocumentsTopic) {
         return new IngestSettings(applicationId, documentChangeTopics, cdcSources, indexUpdatesTopic,
-                deadLetterTopic, chunking, batching, maxBodyChars, collection, newCapturedDocumentsTopic);
+                deadLetterTopic, chunking, batching, maxBodyChars, collection, newCapturedDocumentsTopic, reuseVectors);
+    }
+
+    /** The same settings, with reuse of unchanged chunks' vectors on or off. */
+    public IngestSettings withReuseVectors(boolean reuse) {
+        return new IngestSettings(applicationId, documentChangeTopics, cdcSources, indexUpdatesTopic,
+                deadLetterTopic, chunking, batching, maxBodyChars, collection, capturedDocumentsTopic, reuse);
     }
 }

@@ -135,8 +135,8 @@ public final class IngestTopology {
                 StreamragMetrics.quarantinedRecords(meters, "ingest"), clock);
         topology.addProcessor(INDEXER, () -> new DocumentIndexer(APPLIED_VERSIONS_STORE, PENDING_CHANGES_STORE,
                 settings.batching(), new BatchIndexer(chunker, embedder, store, settings.batching().maxEmbedTexts(),
-                metrics, clock, settings.collection()), metrics, budget, redo, quarantine, INDEX_UPDATES_SINK,
-                DEAD_LETTERS_SINK), readers.toArray(String[]::new));
+                metrics, clock, settings.collection(), settings.reuseVectors()), metrics, budget, redo, quarantine,
+                INDEX_UPDATES_SINK, DEAD_LETTERS_SINK), readers.toArray(String[]::new));
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(APPLIED_VERSIONS_STORE),
                 Serdes.String(), serdes.indexUpdates()), INDEXER);
         // the buffer is small and rewritten all the time: in memory, restored from its changelog after a crash

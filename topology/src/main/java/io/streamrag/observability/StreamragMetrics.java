@@ -20,6 +20,13 @@ public final class StreamragMetrics {
     public static final String INGEST_DOCUMENTS = "streamrag.ingest.documents";
     /** Counter, {@code streamrag_ingest_chunks_total}: chunks written to the store. */
     public static final String INGEST_CHUNKS = "streamrag.ingest.chunks";
+    /** Counter, {@code streamrag_ingest_chunks_embedded_total}: chunks whose vector the embedder computed. */
+    public static final String INGEST_CHUNKS_EMBEDDED = "streamrag.ingest.chunks.embedded";
+    /**
+     * Counter, {@code streamrag_ingest_chunks_reused_total}: chunks written with a vector the store already held for
+     * the same embedding text and model (or computed once for an equal chunk of the same batch).
+     */
+    public static final String INGEST_CHUNKS_REUSED = "streamrag.ingest.chunks.reused";
     /** Timer with histogram, {@code streamrag_ingest_freshness_seconds}: source commit to searchable. */
     public static final String INGEST_FRESHNESS = "streamrag.ingest.freshness";
     /** Distribution summary, {@code streamrag_worker_batch_size}: requests per model call (tag {@code worker}). */
@@ -55,6 +62,17 @@ public final class StreamragMetrics {
 
     public static Counter ingestChunks(MeterRegistry registry) {
         return Counter.builder(INGEST_CHUNKS).description("Chunks written to the vector store").register(registry);
+    }
+
+    public static Counter ingestChunksEmbedded(MeterRegistry registry) {
+        return Counter.builder(INGEST_CHUNKS_EMBEDDED).description("Chunks embedded by the embedder")
+                .register(registry);
+    }
+
+    public static Counter ingestChunksReused(MeterRegistry registry) {
+        return Counter.builder(INGEST_CHUNKS_REUSED)
+                .description("Chunks written with a vector reused from the store instead of embedded")
+                .register(registry);
     }
 
     /** From the change's commit at the source to the moment its chunks are searchable: 10 ms to 10 min buckets. */

@@ -1,5 +1,7 @@
 package io.streamrag.store;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -32,6 +34,22 @@ public interface VectorStore extends AutoCloseable {
 
     /** The stored chunks of one document ordered by chunk index (vectors included): for verification and tests. */
     List<StoredChunk> chunksOf(String documentId);
+
+    /**
+     * The fingerprinted vectors of these documents' chunks (chunks stored without a fingerprint are left out), in one
+     * read where the store allows it: what an ingest batch may reuse instead of embedding again.
+     */
+    default List<StoredEmbedding> embeddingsOf(Collection<String> documentIds) {
+        List<StoredEmbedding> embeddings = new ArrayList<>();
+        for (String documentId : documentIds) {
+            for (StoredChunk chunk : chunksOf(documentId)) {
+                if (chunk.embeddingFingerprint() != null && chunk.vector() != null) {
+                    embeddings.add(new StoredEmbedding(documentId, chunk.embeddingFingerprint(), chunk.vector()));
+                }
+            }
+        }
+        return embeddings;
+    }
 
     /** Exact number of chunks in the collection. */
     long count();

@@ -72,6 +72,11 @@ final class FailingOnceStore implements VectorStore {
     }
 
     @Override
+    public List<io.streamrag.store.StoredEmbedding> embeddingsOf(java.util.Collection<String> documentIds) {
+        return store.embeddingsOf(documentIds);
+    }
+
+    @Override
     public long count() {
         return store.count();
     }

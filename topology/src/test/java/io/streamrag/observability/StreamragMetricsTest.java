@@ -49,6 +49,8 @@ class StreamragMetricsTest {
     private void recordEveryMeter() {
         StreamragMetrics.ingestDocuments(registry).increment();
         StreamragMetrics.ingestChunks(registry).increment(4);
+        StreamragMetrics.ingestChunksEmbedded(registry).increment(1);
+        StreamragMetrics.ingestChunksReused(registry).increment(3);
         StreamragMetrics.ingestFreshness(registry).record(Duration.ofMillis(850));
         StreamragMetrics.workerBatchSize(registry, "embedder").record(32);
         StreamragMetrics.workerQueueWait(registry, "embedder").record(Duration.ofMillis(3));
@@ -66,6 +68,7 @@ class StreamragMetricsTest {
         assertThat(series).contains(
                 "streamrag_ingest_documents_total",
                 "streamrag_ingest_chunks_total",
+                "streamrag_ingest_chunks_embedded_total", "streamrag_ingest_chunks_reused_total",
                 "streamrag_ingest_freshness_seconds_bucket", "streamrag_ingest_freshness_seconds_count",
                 "streamrag_ingest_freshness_seconds_sum", "streamrag_ingest_freshness_seconds_max",
                 "streamrag_worker_batch_size_sum", "streamrag_worker_batch_size_count", "streamrag_worker_batch_size_max",

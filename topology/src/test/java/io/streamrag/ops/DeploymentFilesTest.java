@@ -39,6 +39,8 @@ class DeploymentFilesTest {
     static final Set<String> KNOWN_METRICS = Set.of(
             "streamrag_ingest_documents_total",
             "streamrag_ingest_chunks_total",
+            "streamrag_ingest_chunks_embedded_total",
+            "streamrag_ingest_chunks_reused_total",
             "streamrag_ingest_freshness_seconds",
             "streamrag_worker_batch_size",
             "streamrag_worker_queue_wait_seconds",
@@ -308,7 +310,7 @@ class DeploymentFilesTest {
             }
         }
         assertThat(expressions).isGreaterThanOrEqualTo(8);
-        assertThat(titles(dashboard)).contains("Ingest throughput", "Embed batch size", "Worker queue wait",
+        assertThat(titles(dashboard)).contains("Ingest throughput", "Chunks embedded vs reused", "Embed batch size", "Worker queue wait",
                 "Freshness (commit to searchable)", "Answers by status", "QA latency per stage",
                 "Dead letters by stage", "Kafka Streams consumer lag");
         // every known metric is shown somewhere, so the list does not rot

@@ -20,6 +20,7 @@ public final class InMemoryVectorStore implements VectorStore {
     private final List<List<SearchRequest>> searchCalls = new ArrayList<>();
     private final AtomicInteger writes = new AtomicInteger();
     private final AtomicInteger flushes = new AtomicInteger();
+    private final AtomicInteger embeddingReads = new AtomicInteger();
     private volatile int failAtWrite = -1;
 
     /** The {@code n}-th write from now (0 = the next one) throws once, after which writes succeed again. */
@@ -29,6 +30,17 @@ public final class InMemoryVectorStore implements VectorStore {
 
     public int flushes() {
         return flushes.get();
+    }
+
+    /** Calls of {@link #embeddingsOf} so far. */
+    public int embeddingReads() {
+        return embeddingReads.get();
+    }
+
+    @Override
+    public synchronized List<StoredEmbedding> embeddingsOf(java.util.Collection<String> documentIds) {
+        embeddingReads.incrementAndGet();
+        return VectorStore.super.embeddingsOf(documentIds);
     }
 
     public synchronized List<List<SearchRequest>> searchCalls() {

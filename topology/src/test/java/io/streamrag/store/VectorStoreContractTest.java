@@ -458,6 +458,51 @@ public abstract class VectorStoreContractTest {
                 RetrievalMode.HYBRID))).isEmpty();
     }
 
+    @Test
+    void aChunksEmbeddingFingerprintIsStoredAndReadBack() {
+        store.replaceDocument("doc-1", List.of(fingerprinted("doc-1", 0, "fp-a", new float[] {1, 0, 0, 0})));
+
+        assertThat(store.chunksOf("doc-1")).extracting(StoredChunk::embeddingFingerprint).containsExactly("fp-a");
+    }
+
+    @Test
+    void embeddingsOfReadsTheFingerprintedVectorsOfTheGivenDocumentsOnly() {
+        store.replaceDocument("doc-1", List.of(
+                fingerprinted("doc-1", 0, "fp-a", new float[] {1, 0, 0, 0}),
+                fingerprinted("doc-1", 1, "fp-b", new float[] {0, 1, 0, 0})));
+        store.replaceDocument("doc-2", List.of(fingerprinted("doc-2", 0, "fp-c", new float[] {0, 0, 1, 0})));
+        store.replaceDocument("doc-3", List.of(fingerprinted("doc-3", 0, "fp-d", new float[] {0, 0, 0, 1})));
+        // written before fingerprints existed: nothing to reuse
+        store.replaceDocument("doc-4", List.of(untenanted("doc-4", 0, "old", new float[] {1, 1, 0, 0})));
+
+        List<StoredEmbedding> embeddings = store.embeddingsOf(List.of("doc-1", "doc-2", "doc-4", "doc-missing"));
+
+        assertThat(embeddings).extracting(StoredEmbedding::fingerprint)
+                .containsExactlyInAnyOrder("fp-a", "fp-b", "fp-c");
+        for (StoredEmbedding embedding : embeddings) {
+            float[] expected = switch (embedding.fingerprint()) {
+                case "fp-a" -> new float[] {1, 0, 0, 0};
+                case "fp-b" -> new float[] {0, 1, 0, 0};
+                default -> new float[] {0, 0, 1, 0};
+            };
+            assertThat(embedding.documentId()).isEqualTo(embedding.fingerprint().equals("fp-c") ? "doc-2" : "doc-1");
+            assertThat(embedding.vector()).containsExactly(expected, within(1e-6f));
+        }
+        assertThat(store.embeddingsOf(List.of())).isEmpty();
+    }
+
+    @Test
+    void embeddingsOfReadsEveryChunkOfALongDocument() {
+        List<StoredChunk> chunks = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            chunks.add(fingerprinted("doc-long", i, "fp-" + i, new float[] {1, i, 0, 0}));
+        }
+        store.replaceDocument("doc-long", chunks);
+
+        assertThat(store.embeddingsOf(List.of("doc-long"))).extracting(StoredEmbedding::fingerprint)
+                .hasSize(300).doesNotHaveDuplicates();
+    }
+
     // ---- helpers ----
 
     protected final List<SearchHit> searchOne(SearchRequest request) {
@@ -474,6 +519,11 @@ public abstract class VectorStoreContractTest {
     protected static StoredChunk untenanted(String documentId, int index, String text, float[] vector) {
         return new StoredChunk(chunkId(documentId, index), documentId, index, 1L, "Title of " + documentId, text,
                 null, Map.of(), vector);
+    }
+
+    protected static StoredChunk fingerprinted(String documentId, int index, String fingerprint, float[] vector) {
+        return new StoredChunk(chunkId(documentId, index), documentId, index, 1L, "Title of " + documentId,
+                "text " + index + " of " + documentId, null, Map.of(), vector, fingerprint);
     }
 
     protected static StoredChunk tenanted(String documentId, String tenant, float[] vector) {

@@ -215,6 +215,7 @@ public record AppConfig(
         Duration linger = linger(r.millis(INGEST_BATCH_MAX_WAIT_MS));
         int embedTexts = r.integer(INGEST_EMBED_MAX_TEXTS);
         int batchTokens = r.integer(INGEST_BATCH_MAX_TOKENS);
+        boolean reuseVectors = r.bool(INGEST_REUSE_VECTORS);
         if (batchTokens < chunkSize) {
             r.problem(INGEST_BATCH_MAX_TOKENS, "must be at least " + INGEST_CHUNK_SIZE_TOKENS + "=" + chunkSize
                     + ": a batch must hold one chunk");
@@ -226,7 +227,7 @@ public record AppConfig(
         return () -> new IngestSettings(applicationId, List.of(topics.documents()), sources, topics.indexUpdates(),
                 topics.deadLetters(), new ChunkingSettings(chunkSize, overlap),
                 new BatchingSettings(batchSize, linger, embedTexts, batchTokens, batchTimeBudget(kafka)),
-                maxBodyChars, null, topics.capturedDocuments());
+                maxBodyChars, null, topics.capturedDocuments(), reuseVectors);
     }
 
     /** The QA role's settings; passages are estimated at the ingest's chunk size for the work budget. */

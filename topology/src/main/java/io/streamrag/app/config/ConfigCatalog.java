@@ -59,6 +59,7 @@ public final class ConfigCatalog {
     public static final String INGEST_BATCH_MAX_WAIT_MS = "ingest.batch.max.wait.ms";
     public static final String INGEST_BATCH_MAX_TOKENS = "ingest.batch.max.tokens";
     public static final String INGEST_EMBED_MAX_TEXTS = "ingest.embed.max.texts";
+    public static final String INGEST_REUSE_VECTORS = "ingest.reuse.vectors";
     // cdc sources, one group of keys per named source
     public static final String CDC_SOURCES_PREFIX = "cdc.sources.";
     public static final String CDC_TOPICS = "cdc.sources.<name>.topics";
@@ -219,6 +220,11 @@ public final class ConfigCatalog {
                             + "in half of `kafka.transaction.timeout.ms`. At least `ingest.chunk.size.tokens`."),
             key(INGEST_EMBED_MAX_TEXTS, "256", between(1, 65_536),
                     "Chunk texts per embedder call; the chunks of a larger batch are embedded in slices of this many."),
+            key(INGEST_REUSE_VECTORS, "true", bool(),
+                    "On an update, keep the stored vector of every chunk whose embedding text (title and heading "
+                            + "prefix included) and embedding model are unchanged, and embed only the rest; an update "
+                            + "that changes no embedding text (metadata, tenant) embeds nothing. Off: every chunk of "
+                            + "every change is embedded."),
 
             key(CDC_TOPICS, "", text(),
                     "CDC source `<name>` (lower-case letters and digits; in YAML an item of the list `cdc.sources` "

@@ -8,19 +8,24 @@ import io.streamrag.ingest.IngestMetrics;
 import io.streamrag.ingest.chunk.Chunk;
 import io.streamrag.ingest.chunk.DocumentChunker;
 import io.streamrag.store.StoredChunk;
+import io.streamrag.store.StoredEmbedding;
 import io.streamrag.store.VectorStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Applies one batch of document changes to the vector store: chunks every upserted document, embeds all their chunks
- * in one {@link TextEmbedder#embed} call (sliced only by {@code maxEmbedTexts}), replaces or deletes each document and
- * flushes the store. Returns one {@link IndexUpdate} per change. Writes are idempotent (deterministic chunk ids,
- * surplus chunks removed), so applying a batch again after a crash leaves the store as one application did. Failures
- * of the embedder or the store propagate with the batch's document ids; nothing is half-reported.
+ * Applies one batch of document changes to the vector store: chunks every upserted document, reuses the stored vector
+ * of every chunk whose embedding text (and embedder) did not change, embeds the rest in one {@link TextEmbedder#embed}
+ * call (sliced only by {@code maxEmbedTexts}), replaces or deletes each document and flushes the store. Returns one
+ * {@link IndexUpdate} per change. Writes are idempotent (deterministic chunk ids, surplus chunks removed), so applying
+ * a batch again after a crash leaves the store as one application did; a reused vector is the one computed for the
+ * same fingerprint, whichever version wrote it, so a replay that reuses what the crashed attempt wrote is no
+ * different. Failures of the embedder or the store propagate with the batch's document ids; nothing is half-reported.
  */
 public final class BatchIndexer {
 
@@ -31,9 +36,18 @@ public final class BatchIndexer {
     private final IngestMetrics metrics;
     private final Clock clock;
     private final String collection;
+    private final EmbeddingFingerprints fingerprints;
+    private final boolean reuseVectors;
 
+    /** Reuses stored vectors of unchanged chunks (the default of {@code ingest.reuse.vectors}). */
     public BatchIndexer(DocumentChunker chunker, TextEmbedder embedder, VectorStore store, int maxEmbedTexts,
                         IngestMetrics metrics, Clock clock, String collection) {
+        this(chunker, embedder, store, maxEmbedTexts, metrics, clock, collection, true);
+    }
+
+    /** With {@code reuseVectors} false every chunk is embedded on every change (vectors still get fingerprints). */
+    public BatchIndexer(DocumentChunker chunker, TextEmbedder embedder, VectorStore store, int maxEmbedTexts,
+                        IngestMetrics metrics, Clock clock, String collection, boolean reuseVectors) {
         this.chunker = chunker;
         this.embedder = embedder;
         this.store = store;
@@ -41,6 +55,8 @@ public final class BatchIndexer {
         this.metrics = metrics;
         this.clock = clock;
         this.collection = collection;
+        this.fingerprints = EmbeddingFingerprints.of(embedder);
+        this.reuseVectors = reuseVectors;
     }
 
     public List<IndexUpdate> apply(List<DocumentChange> changes) {
@@ -56,20 +72,26 @@ public final class BatchIndexer {
 
     /** Applies changes chunked by {@link #plan}. */
     public List<IndexUpdate> applyPlanned(List<PlannedChange> changes) {
-        List<Planned> plans = new ArrayList<>(changes.size());
-        List<String> texts = new ArrayList<>();
-        for (PlannedChange change : changes) {
-            plans.add(new Planned(change.change(), change.chunks(), texts.size()));
-            change.chunks().forEach(chunk -> texts.add(chunk.embeddingText()));
-        }
-        metrics.batch(changes.size(), texts.size());
+        return applyBatch(changes).updates();
+    }
 
-        List<float[]> vectors = metrics.embedTime().record(() -> embed(texts, plans));
-        metrics.storeTime().record(() -> write(plans, vectors));
+    /** Applies changes chunked by {@link #plan}, and tells how many chunks were embedded and reused. */
+    public Applied applyBatch(List<PlannedChange> changes) {
+        List<List<Chunk>> chunks = changes.stream().map(PlannedChange::chunks).toList();
+        List<StoredEmbedding> stored = reuseVectors
+                ? metrics.reuseLookupTime().record(() -> storedEmbeddings(changes))
+                : List.of();
+        EmbeddingPlan embedding = EmbeddingPlan.of(chunks, fingerprints, stored, reuseVectors);
+        List<String> texts = embedding.texts();
+        metrics.batch(changes.size(), texts.size(), embedding.reusedChunks());
+
+        List<float[]> vectors = texts.isEmpty() ? List.of()
+                : metrics.embedTime().record(() -> embed(texts, changes));
+        metrics.storeTime().record(() -> write(changes, embedding, vectors));
 
         Instant applied = clock.instant();
-        List<IndexUpdate> updates = new ArrayList<>(plans.size());
-        for (Planned plan : plans) {
+        List<IndexUpdate> updates = new ArrayList<>(changes.size());
+        for (PlannedChange plan : changes) {
             DocumentChange change = plan.change();
             metrics.applied(plan.chunks().size(), Duration.between(change.getEventTime(), applied));
             updates.add(IndexUpdate.newBuilder()
@@ -83,10 +105,29 @@ public final class BatchIndexer {
                     .setCollection(collection)
                     .build());
         }
-        return updates;
+        return new Applied(updates, texts.size(), embedding.reusedChunks());
     }
 
-    private List<float[]> embed(List<String> texts, List<Planned> plans) {
+    /** What the store holds for the batch's upserted documents, in one read. */
+    private List<StoredEmbedding> storedEmbeddings(List<PlannedChange> changes) {
+        Set<String> upserted = new LinkedHashSet<>();
+        for (PlannedChange change : changes) {
+            if (!change.chunks().isEmpty()) {
+                upserted.add(change.change().getDocumentId());
+            }
+        }
+        if (upserted.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return store.embeddingsOf(upserted);
+        } catch (RuntimeException e) {
+            throw new BatchFailedException("reading the stored vectors of " + upserted.size()
+                    + " documents from the vector store failed", ids(changes), e);
+        }
+    }
+
+    private List<float[]> embed(List<String> texts, List<PlannedChange> plans) {
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (int from = 0; from < texts.size(); from += maxEmbedTexts) {
             List<String> slice = texts.subList(from, Math.min(texts.size(), from + maxEmbedTexts));
@@ -109,14 +150,15 @@ public final class BatchIndexer {
         return vectors;
     }
 
-    private void write(List<Planned> plans, List<float[]> vectors) {
-        for (Planned plan : plans) {
-            DocumentChange change = plan.change();
+    private void write(List<PlannedChange> plans, EmbeddingPlan embedding, List<float[]> vectors) {
+        for (int i = 0; i < plans.size(); i++) {
+            DocumentChange change = plans.get(i).change();
             try {
                 if (change.getOperation() == Operation.DELETE) {
                     store.deleteDocument(change.getDocumentId());
                 } else {
-                    store.replaceDocument(change.getDocumentId(), stored(change, plan, vectors));
+                    store.replaceDocument(change.getDocumentId(), stored(change, plans.get(i).chunks(), i,
+                            embedding, vectors));
                 }
             } catch (RuntimeException e) {
                 throw new BatchFailedException("writing document " + change.getDocumentId() + " version "
@@ -130,14 +172,16 @@ public final class BatchIndexer {
         }
     }
 
-    private static List<StoredChunk> stored(DocumentChange change, Planned plan, List<float[]> vectors) {
-        List<StoredChunk> chunks = new ArrayList<>(plan.chunks().size());
-        for (Chunk chunk : plan.chunks()) {
-            chunks.add(new StoredChunk(chunk.chunkId(), change.getDocumentId(), chunk.index(), change.getVersion(),
+    private static List<StoredChunk> stored(DocumentChange change, List<Chunk> chunks, int changeIndex,
+                                            EmbeddingPlan embedding, List<float[]> vectors) {
+        List<StoredChunk> stored = new ArrayList<>(chunks.size());
+        for (int c = 0; c < chunks.size(); c++) {
+            Chunk chunk = chunks.get(c);
+            stored.add(new StoredChunk(chunk.chunkId(), change.getDocumentId(), chunk.index(), change.getVersion(),
                     change.getTitle(), chunk.text(), change.getTenant(), change.getMetadata(),
-                    vectors.get(plan.firstText() + chunk.index())));
+                    embedding.vector(changeIndex, c, vectors), embedding.fingerprint(changeIndex, c)));
         }
-        return chunks;
+        return stored;
     }
 
     /** The model worker is full or closed, or a remote dependency failed: not the texts' fault. */
@@ -147,11 +191,12 @@ public final class BatchIndexer {
                 || io.streamrag.kafka.deadletter.FailureCause.isInfrastructure(e);
     }
 
-    private static List<String> ids(List<Planned> plans) {
+    private static List<String> ids(List<PlannedChange> plans) {
         return plans.stream().map(plan -> plan.change().getDocumentId()).toList();
     }
 
-    private record Planned(DocumentChange change, List<Chunk> chunks, int firstText) {
+    /** A batch applied: the updates to report, the chunks embedded and those that reused a vector. */
+    public record Applied(List<IndexUpdate> updates, int chunksEmbedded, int chunksReused) {
     }
 
     /** A change and its chunks, before embedding. */

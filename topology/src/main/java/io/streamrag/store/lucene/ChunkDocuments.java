@@ -42,6 +42,8 @@ final class ChunkDocuments {
     static final String KEYWORDS = "keywords";
     /** The KNN field keeps the vector only in the graph; a stored copy lets {@code chunksOf} return it cheaply. */
     static final String VECTOR_BYTES = "vector_bytes";
+    /** What the vector was computed from (stored only): an update reuses the vector when it is unchanged. */
+    static final String EMBEDDING_FINGERPRINT = "embedding_fingerprint";
 
     private ChunkDocuments() {
     }
@@ -70,6 +72,9 @@ final class ChunkDocuments {
         doc.add(new TextField(KEYWORDS, KeywordText.of(chunk), Field.Store.NO));
         doc.add(new KnnFloatVectorField(VECTOR, chunk.vector(), VectorSimilarityFunction.COSINE));
         doc.add(new StoredField(VECTOR_BYTES, encode(chunk.vector())));
+        if (chunk.embeddingFingerprint() != null) {
+            doc.add(new StoredField(EMBEDDING_FINGERPRINT, chunk.embeddingFingerprint()));
+        }
         return doc;
     }
 
@@ -94,7 +99,8 @@ final class ChunkDocuments {
                 doc.get(TEXT),
                 doc.get(TENANT),
                 metadata,
-                vector);
+                vector,
+                doc.get(EMBEDDING_FINGERPRINT));
     }
 
     private static BytesRef encode(float[] vector) {

@@ -4,13 +4,16 @@ import io.streamrag.store.KeywordText;
 import io.streamrag.store.SearchHit;
 import io.streamrag.store.SearchRequest;
 import io.streamrag.store.StoredChunk;
+import io.streamrag.store.StoredEmbedding;
 import io.streamrag.store.VectorStore;
 import io.streamrag.store.VectorStoreException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.index.FieldInfo;
@@ -25,10 +28,12 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * The embedded vector store: a Lucene index in a local directory, searched with HNSW (cosine). Needs no service.
@@ -196,6 +201,36 @@ public final class LuceneVectorStore implements VectorStore {
             }
             chunks.sort(Comparator.comparingInt(StoredChunk::chunkIndex));
             return chunks;
+        });
+    }
+
+    /** One query for all the documents; reads only the three stored fields reuse needs. */
+    @Override
+    public List<StoredEmbedding> embeddingsOf(Collection<String> documentIds) {
+        if (documentIds.isEmpty()) {
+            return List.of();
+        }
+        return withSearcher(searcher -> {
+            Query query = new TermInSetQuery(ChunkDocuments.DOCUMENT_ID,
+                    documentIds.stream().map(BytesRef::new).toList());
+            int matching = searcher.count(query);
+            if (matching == 0) {
+                return List.of();
+            }
+            TopDocs top = searcher.search(query, matching);
+            StoredFields fields = searcher.storedFields();
+            Set<String> wanted = Set.of(ChunkDocuments.DOCUMENT_ID, ChunkDocuments.EMBEDDING_FINGERPRINT,
+                    ChunkDocuments.VECTOR_BYTES);
+            List<StoredEmbedding> embeddings = new ArrayList<>(top.scoreDocs.length);
+            for (ScoreDoc hit : top.scoreDocs) {
+                org.apache.lucene.document.Document doc = fields.document(hit.doc, wanted);
+                String fingerprint = doc.get(ChunkDocuments.EMBEDDING_FINGERPRINT);
+                if (fingerprint != null) {
+                    embeddings.add(new StoredEmbedding(doc.get(ChunkDocuments.DOCUMENT_ID), fingerprint,
+                            ChunkDocuments.decode(doc.getBinaryValue(ChunkDocuments.VECTOR_BYTES))));
+                }
+            }
+            return embeddings;
         });
     }
 

@@ -6,7 +6,9 @@ import io.qdrant.client.grpc.Common.Filter;
 import io.qdrant.client.grpc.Common.IsEmptyCondition;
 import io.qdrant.client.grpc.Common.Match;
 import io.qdrant.client.grpc.Common.Range;
+import io.qdrant.client.grpc.Common.RepeatedStrings;
 import io.streamrag.store.SearchRequest;
+import java.util.Collection;
 import java.util.Map;
 
 /** The Qdrant filters this store sends: a request's tenant and metadata, a document, a document's surplus chunks. */
@@ -35,6 +37,14 @@ final class ChunkFilters {
 
     static Filter document(String documentId) {
         return Filter.newBuilder().addMust(keyword(ChunkPayload.DOCUMENT_ID, documentId)).build();
+    }
+
+    /** Every chunk of any of these documents. */
+    static Filter documents(Collection<String> documentIds) {
+        return Filter.newBuilder().addMust(Condition.newBuilder().setField(FieldCondition.newBuilder()
+                .setKey(ChunkPayload.DOCUMENT_ID)
+                .setMatch(Match.newBuilder().setKeywords(RepeatedStrings.newBuilder().addAllStrings(documentIds)))))
+                .build();
     }
 
     /** The document's chunks with an index at or beyond {@code keep}: what is left over when a document shrank. */

@@ -20,7 +20,8 @@ import java.util.UUID;
 /**
  * Maps a {@link StoredChunk} to a Qdrant point and back. One place for the payload layout: {@code document_id}
  * (keyword), {@code chunk_index} and {@code version} (integers), {@code title}, {@code text}, {@code tenant} (keyword,
- * absent for an untenanted chunk) and {@code metadata} (a nested object, filterable as {@code metadata.<key>}).
+ * absent for an untenanted chunk), {@code metadata} (a nested object, filterable as {@code metadata.<key>}) and
+ * {@code embedding_fingerprint} (what the vector was computed from; absent on chunks written before it existed).
  */
 final class ChunkPayload {
 
@@ -31,6 +32,8 @@ final class ChunkPayload {
     static final String TEXT = "text";
     static final String TENANT = "tenant";
     static final String METADATA = "metadata";
+    /** What the vector was computed from: an update reuses the vector when it is unchanged. Not indexed. */
+    static final String EMBEDDING_FINGERPRINT = "embedding_fingerprint";
     /** Qdrant's name of a collection's default (unnamed) vector. */
     static final String DENSE = "";
 
@@ -58,6 +61,9 @@ final class ChunkPayload {
         }
         if (chunk.tenant() != null) {
             payload.put(TENANT, string(chunk.tenant()));
+        }
+        if (chunk.embeddingFingerprint() != null) {
+            payload.put(EMBEDDING_FINGERPRINT, string(chunk.embeddingFingerprint()));
         }
         Struct.Builder metadata = Struct.newBuilder();
         chunk.metadata().forEach((key, value) -> metadata.putFields(key, string(value)));
@@ -122,10 +128,11 @@ final class ChunkPayload {
                 string(payload, TEXT),
                 string(payload, TENANT),
                 metadata,
-                vectors == null ? null : vector(vectors));
+                vectors == null ? null : vector(vectors),
+                string(payload, EMBEDDING_FINGERPRINT));
     }
 
-    private static float[] vector(VectorsOutput vectors) {
+    static float[] vector(VectorsOutput vectors) {
         VectorOutput output;
         if (vectors.hasVector()) {
             output = vectors.getVector();
@@ -148,7 +155,7 @@ final class ChunkPayload {
         return Value.newBuilder().setStringValue(value).build();
     }
 
-    private static String string(Map<String, Value> payload, String key) {
+    static String string(Map<String, Value> payload, String key) {
         Value value = payload.get(key);
         return value != null && value.hasStringValue() ? value.getStringValue() : null;
     }

@@ -7,6 +7,7 @@ import io.qdrant.client.grpc.Common.PointId;
 import io.qdrant.client.grpc.Points.BatchResult;
 import io.qdrant.client.grpc.Points.DeletePoints;
 import io.qdrant.client.grpc.Points.PointStruct;
+import io.qdrant.client.grpc.Points.PayloadIncludeSelector;
 import io.qdrant.client.grpc.Points.PointsSelector;
 import io.qdrant.client.grpc.Points.QueryPoints;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
@@ -22,9 +23,11 @@ import io.streamrag.store.RetrievalMode;
 import io.streamrag.store.SearchHit;
 import io.streamrag.store.SearchRequest;
 import io.streamrag.store.StoredChunk;
+import io.streamrag.store.StoredEmbedding;
 import io.streamrag.store.VectorStore;
 import io.streamrag.store.VectorStoreException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -306,6 +309,41 @@ public final class QdrantVectorStore implements VectorStore {
         } while (offset != null);
         chunks.sort(Comparator.comparingInt(StoredChunk::chunkIndex));
         return chunks;
+    }
+
+    /** One scroll over all the documents' points, with their vectors and the two payload fields reuse needs. */
+    @Override
+    public List<StoredEmbedding> embeddingsOf(Collection<String> documentIds) {
+        if (documentIds.isEmpty()) {
+            return List.of();
+        }
+        List<StoredEmbedding> embeddings = new ArrayList<>();
+        PointId offset = null;
+        do {
+            ScrollPoints.Builder request = ScrollPoints.newBuilder()
+                    .setCollectionName(collection)
+                    .setFilter(ChunkFilters.documents(documentIds))
+                    .setLimit(SCROLL_PAGE)
+                    .setWithPayload(WithPayloadSelector.newBuilder().setInclude(PayloadIncludeSelector.newBuilder()
+                            .addFields(ChunkPayload.DOCUMENT_ID).addFields(ChunkPayload.EMBEDDING_FINGERPRINT)))
+                    .setWithVectors(WithVectorsSelector.newBuilder().setEnable(true));
+            if (offset != null) {
+                request.setOffset(offset);
+            }
+            ScrollPoints page = request.build();
+            ScrollResponse response = retry.call("scroll of the embeddings of " + documentIds.size()
+                    + " documents in " + collection, () -> client.scrollAsync(page, config.timeout()));
+            for (RetrievedPoint point : response.getResultList()) {
+                String fingerprint = ChunkPayload.string(point.getPayloadMap(), ChunkPayload.EMBEDDING_FINGERPRINT);
+                float[] vector = point.hasVectors() ? ChunkPayload.vector(point.getVectors()) : null;
+                if (fingerprint != null && vector != null) {
+                    embeddings.add(new StoredEmbedding(
+                            ChunkPayload.string(point.getPayloadMap(), ChunkPayload.DOCUMENT_ID), fingerprint, vector));
+                }
+            }
+            offset = response.hasNextPageOffset() ? response.getNextPageOffset() : null;
+        } while (offset != null);
+        return embeddings;
     }
 
     @Override
