@@ -21,6 +21,7 @@ public final class InMemoryVectorStore implements VectorStore {
     private final AtomicInteger writes = new AtomicInteger();
     private final AtomicInteger flushes = new AtomicInteger();
     private volatile int failAtWrite = -1;
+    private volatile Runnable flushProbe = () -> { };
 
     /** The {@code n}-th write from now (0 = the next one) throws once, after which writes succeed again. */
     public void failOnceAtWrite(int n) {
@@ -29,6 +30,11 @@ public final class InMemoryVectorStore implements VectorStore {
 
     public int flushes() {
         return flushes.get();
+    }
+
+    /** Runs {@code probe} at every flush, before counting it; a probe that throws makes the flush fail. */
+    public void onFlush(Runnable probe) {
+        flushProbe = probe;
     }
 
     public synchronized List<List<SearchRequest>> searchCalls() {
@@ -63,6 +69,7 @@ public final class InMemoryVectorStore implements VectorStore {
 
     @Override
     public void flush() {
+        flushProbe.run();
         flushes.incrementAndGet();
     }
 
