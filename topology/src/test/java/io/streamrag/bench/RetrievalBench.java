@@ -37,13 +37,14 @@ import java.util.stream.Stream;
  * top-5 and top-10, the dense leg's recall@10 against exact search, and one Markdown row. Not a test.
  *
  * <p>Vectors: {@code latent32} (default) draws each vector as a point of a 32-dimensional Gaussian mapped into 384
- * dimensions plus isotropic noise (8 % of its energy), queries likewise: neighbours that mean something, as in sentence embeddings
- * (whose intrinsic dimension is a few dozen). {@code random} draws uniform unit vectors, queries near a stored one
+ * dimensions plus isotropic noise (8 % of its energy), queries likewise: neighbours that mean something, as in
+ * sentence embeddings (whose intrinsic dimension is a few dozen). {@code random} draws uniform unit vectors, queries near a stored one
  * (0.6 of it, 0.8 noise): all but the first neighbour are near-ties, the worst case for any graph index.
  *
  * <pre>
- * CP="topology/target/test-classes:topology/target/classes:inference/target/classes:schemas/target/classes:$(cat topology/target/bench.cp)"
- * java -Xmx6g -cp "$CP" io.streamrag.bench.RetrievalBench CHUNKS [float32|int8] [latent32|random] [docs-per-flush] [writers] [DIR]
+ * CP=... (docs/benchmarks.md, "Retrieval latency at scale")
+ * java -Xmx6g -cp "$CP" io.streamrag.bench.RetrievalBench CHUNKS [float32|int8] [latent32|random] \
+ *     [docs-per-flush] [writers] [DIR]
  * </pre>
  * docs-per-flush: documents (4 chunks each) written between two flushes (default 32, the ingest's batch). DIR: build
  * the index there and keep it; when DIR already holds one, only query it (the vectors are drawn again from the same

@@ -20,8 +20,8 @@ import java.util.List;
  * in one {@link TextEmbedder#embed} call (sliced only by {@code maxEmbedTexts}) and replaces or deletes each document;
  * {@link #apply} also flushes the store (makes the batch durable), while the ingest topology, which uses
  * {@link #applyPlanned}, leaves that to {@link StoreCommitHook}, once per Kafka commit. Returns one
- * {@link IndexUpdate} per change; the batch is searchable when it returns. Writes are idempotent (deterministic chunk ids,
- * surplus chunks removed), so applying a batch again after a crash leaves the store as one application did. Failures
+ * {@link IndexUpdate} per change; the batch is searchable when it returns. Writes are idempotent (deterministic chunk
+ * ids, surplus chunks removed), so applying a batch again after a crash leaves the store as one application did. Failures
  * of the embedder or the store propagate with the batch's document ids; nothing is half-reported.
  */
 public final class BatchIndexer {

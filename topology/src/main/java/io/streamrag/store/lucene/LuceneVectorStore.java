@@ -280,7 +280,7 @@ public final class LuceneVectorStore implements VectorStore {
         }
     }
 
-    /** The graph similarity of this index: what its vectors were indexed with, {@link ChunkDocuments#SIMILARITY} when new. */
+    /** The graph similarity its vectors were indexed with; {@link ChunkDocuments#SIMILARITY} for a new index. */
     private VectorSimilarityFunction indexedSimilarity() {
         return withSearcher(searcher -> {
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
