@@ -38,8 +38,9 @@ import java.util.stream.Stream;
  *
  * <p>Vectors: {@code latent32} (default) draws each vector as a point of a 32-dimensional Gaussian mapped into 384
  * dimensions plus isotropic noise (8 % of its energy), queries likewise: neighbours that mean something, as in
- * sentence embeddings (whose intrinsic dimension is a few dozen). {@code random} draws uniform unit vectors, queries near a stored one
- * (0.6 of it, 0.8 noise): all but the first neighbour are near-ties, the worst case for any graph index.
+ * sentence embeddings (whose intrinsic dimension is a few dozen). {@code random} draws uniform unit vectors,
+ * queries near a stored one (0.6 of it, 0.8 noise): all but the first neighbour are near-ties, the worst case for
+ * any graph index.
  *
  * <pre>
  * CP=... (docs/benchmarks.md, "Retrieval latency at scale")
