@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.ingest.batch.BatchIndexer;
 import io.streamrag.ingest.batch.DocumentIndexer;
+import io.streamrag.ingest.batch.StoreCommitHook;
 import io.streamrag.ingest.cdc.CdcChangeReader;
 import io.streamrag.ingest.cdc.CdcFormat;
 import io.streamrag.ingest.cdc.CdcIntake;
@@ -49,6 +50,8 @@ public final class IngestTopology {
     public static final String PENDING_CHANGES_STORE = "ingest-pending-changes";
     /** Per CDC source and document: the newest captured version (see {@code CapturedDocuments}). */
     public static final String CDC_DOCUMENTS_STORE = "ingest-cdc-documents";
+    /** Holds nothing: commits the vector store when Kafka Streams commits (see {@link StoreCommitHook}). */
+    static final String STORE_COMMIT_HOOK = "ingest-vector-store-commit";
     static final String CAPTURED_DOCUMENTS_SINK = "captured-documents";
     static final String INDEXER = "index-documents";
     static final String INDEX_UPDATES_SINK = "index-updates";
@@ -142,6 +145,7 @@ public final class IngestTopology {
         // the buffer is small and rewritten all the time: in memory, restored from its changelog after a crash
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_CHANGES_STORE),
                 Serdes.String(), serdes.documentChanges()), INDEXER);
+        topology.addStateStore(StoreCommitHook.builder(STORE_COMMIT_HOOK, store), INDEXER);
 
         topology.addSink(INDEX_UPDATES_SINK, settings.indexUpdatesTopic(), new StringSerializer(),
                 serdes.indexUpdates().serializer(), INDEXER);

@@ -24,8 +24,9 @@ public interface VectorStore extends AutoCloseable {
     void deleteDocument(String documentId);
 
     /**
-     * Makes every write so far durable. The ingest topology calls it at the end of each batch, before Kafka commits
-     * the batch's offsets (a no-op where writes are already durable when they return, as Qdrant's wait=true upserts).
+     * Makes every write so far durable. The ingest topology calls it once per Kafka commit, before Kafka commits
+     * the offsets of the batches written since (a no-op where writes are already durable when they return, as
+     * Qdrant's wait=true upserts). Writes are searchable before it, when they return.
      */
     void flush();
 

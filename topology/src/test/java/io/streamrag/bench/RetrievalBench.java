@@ -8,6 +8,8 @@ import io.streamrag.store.SearchRequest;
 import io.streamrag.store.StoredChunk;
 import io.streamrag.store.lucene.LuceneOptions;
 import io.streamrag.store.lucene.LuceneVectorStore;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,29 +29,43 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * Retrieval latency of the embedded store as the app keeps it: synthetic chunks (random unit vectors, passages of
- * Zipf-distributed words from a 30k-word vocabulary, titles) written through the store's own API in ingest-sized
- * batches, each batch followed by the store's flush (its commit), from {@code writers} threads; then the store is
- * closed and reopened (merges settled, as after a restart) and queried from one thread. Prints build time, segment
- * count, p50/p99 latency per retrieval mode, and the dense leg's recall@10 against exact search. Not a test.
+ * Retrieval latency of the embedded store as the app keeps it: synthetic chunks (384-d unit vectors, passages of
+ * Zipf-distributed words from a 30k-word vocabulary, titles) written through the store's own API in batches, each
+ * batch followed by the store's flush (the Lucene commit the ingest makes when Kafka commits), from {@code writers}
+ * threads; then the store is closed and reopened (merges settled, as after a restart: the store's own merge policy,
+ * no force-merge) and queried from one thread. Prints build time, segment count, p50/p99 per retrieval mode at
+ * top-5 and top-10, the dense leg's recall@10 against exact search, and one Markdown row. Not a test.
+ *
+ * <p>Vectors: {@code latent32} (default) draws each vector as a point of a 32-dimensional Gaussian mapped into 384
+ * dimensions plus isotropic noise (8 % of its energy), queries likewise: neighbours that mean something, as in
+ * sentence embeddings (whose intrinsic dimension is a few dozen). {@code random} draws uniform unit vectors,
+ * queries near a stored one (0.6 of it, 0.8 noise): all but the first neighbour are near-ties, the worst case for
+ * any graph index.
  *
  * <pre>
- * CP="topology/target/test-classes:topology/target/classes:inference/target/classes:schemas/target/classes:$(cat topology/target/bench.cp)"
- * java -Xmx8g -cp "$CP" io.streamrag.bench.RetrievalBench CHUNKS [float32|int8] [modes] [writers] [docs-per-flush]
+ * CP=... (docs/benchmarks.md, "Retrieval latency at scale")
+ * java -Xmx6g -cp "$CP" io.streamrag.bench.RetrievalBench CHUNKS [float32|int8] [latent32|random] \
+ *     [docs-per-flush] [writers] [DIR]
  * </pre>
- * modes: comma-separated {@code dense,keyword,hybrid} (default all three); docs-per-flush: documents (4 chunks each)
- * written between two flushes (default 32, the ingest's batch).
+ * docs-per-flush: documents (4 chunks each) written between two flushes (default 32, the ingest's batch). DIR: build
+ * the index there and keep it; when DIR already holds one, only query it (the vectors are drawn again from the same
+ * seeds), so one build can be searched from several JVMs.
  */
 public final class RetrievalBench {
 
     private static final int DIMENSION = 384;
+    private static final int LATENT = 32;
+    private static final float LATENT_NOISE = 0.3f;
     private static final int VOCABULARY = 30_000;
     private static final int WORDS_PER_PASSAGE = 90;
     private static final int DEFAULT_BATCH_DOCUMENTS = 32;
     private static final int CHUNKS_PER_DOCUMENT = 4;
-    private static final int QUERIES = 400;
-    private static final int WARMUP = 100;
-    private static final int TOP_K = 10;
+    /** Timed queries per mode and k ({@code -Dqueries=N}); a quarter as many run before them as warm-up. */
+    private static final int QUERIES = Integer.getInteger("queries", 400);
+    private static final int WARMUP = QUERIES / 4;
+    private static final int RECALL_QUERIES = Math.min(100, QUERIES);
+    private static final int[] TOP_KS = {5, 10};
+    private static final List<RetrievalMode> MODES = List.of(RetrievalMode.DENSE, RetrievalMode.HYBRID);
 
     private RetrievalBench() {
     }
@@ -58,23 +74,80 @@ public final class RetrievalBench {
         int chunks = Integer.parseInt(args[0]);
         LuceneOptions.VectorFormat format = args.length > 1 ? LuceneOptions.VectorFormat.parse(args[1])
                 : LuceneOptions.VectorFormat.FLOAT32;
-        List<RetrievalMode> modes = new ArrayList<>();
-        for (String mode : (args.length > 2 ? args[2] : "dense,keyword,hybrid").split(",")) {
-            modes.add(RetrievalMode.parse(mode));
-        }
-        int writers = args.length > 3 ? Integer.parseInt(args[3]) : 1;
-        int batchDocuments = args.length > 4 ? Integer.parseInt(args[4]) : DEFAULT_BATCH_DOCUMENTS;
-        Path directory = Files.createTempDirectory("retrieval-bench");
+        boolean latent = args.length <= 2 || !args[2].equals("random");
+        int batchDocuments = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_BATCH_DOCUMENTS;
+        int writers = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        Path kept = args.length > 5 ? Path.of(args[5]) : null;
+        boolean build = kept == null || !Files.isDirectory(kept);
+        Path directory = kept == null ? Files.createTempDirectory("retrieval-bench") : kept;
         LuceneOptions options = LuceneOptions.DEFAULTS.withVectorFormat(format);
+        VectorSource source = latent ? new LatentVectors(new Random(3)) : new RandomVectors();
         float[][] vectors = new float[chunks][];
         Random random = new Random(7);
         for (int i = 0; i < chunks; i++) {
-            vectors[i] = unit(random);
+            vectors[i] = source.stored(random);
         }
+        System.out.printf(Locale.ROOT, "java %s, %s; %d chunks, %s, %s vectors, %d documents per flush%n",
+                Runtime.version(), vectorization(), chunks, format.label(), latent ? "latent32" : "random",
+                batchDocuments);
 
         // ---- the cost of the keyword leg at ingest: analysing title + passage, per chunk ----
         double analyseMicros = analysisMicros(Math.min(chunks, 5_000));
 
+        long started = System.nanoTime();
+        if (build) {
+            build(directory, options, chunks, vectors, batchDocuments, writers);
+        }
+        double buildSeconds = build ? seconds(started) : Double.NaN;
+        long reopened = System.nanoTime();
+        try (LuceneVectorStore store = LuceneVectorStore.open(directory, options)) {
+            store.ensureCollection(DIMENSION);
+            int segments = store.segmentCount();
+            System.out.printf(Locale.ROOT, "build incl. close (merges settled) %.1f s; reopen %.2f s; %d segments; "
+                            + "index %d MB; keyword analysis %.1f µs/chunk%n", buildSeconds, seconds(reopened),
+                    segments, sizeMb(directory), analyseMicros);
+            Random queries = new Random(11);
+            List<float[]> queryVectors = new ArrayList<>();
+            List<String> queryTexts = new ArrayList<>();
+            for (int q = 0; q < QUERIES + WARMUP; q++) {
+                // a question's text shares some words with a stored chunk (the one it is near, for random vectors)
+                int target = queries.nextInt(chunks);
+                queryVectors.add(source.query(vectors[target], queries));
+                queryTexts.add(question(target, queries));
+            }
+            Map<String, double[]> latency = new java.util.LinkedHashMap<>();
+            Map<String, double[]> cpu = new java.util.LinkedHashMap<>();
+            System.out.printf(Locale.ROOT, "%-8s %4s %8s %8s %8s %12s %12s%n", "mode", "k", "p50 ms", "p99 ms",
+                    "mean ms", "cpu p50 ms", "cpu p99 ms");
+            for (int topK : TOP_KS) {
+                for (RetrievalMode mode : MODES) {
+                    double[] cpuMillis = new double[QUERIES];
+                    double[] millis = latencies(store, mode, topK, queryVectors, queryTexts, cpuMillis);
+                    latency.put(mode.label() + topK, millis);
+                    cpu.put(mode.label() + topK, cpuMillis);
+                    System.out.printf(Locale.ROOT, "%-8s %4d %8.2f %8.2f %8.2f %12.2f %12.2f%n", mode.label(), topK,
+                            percentile(millis, 50), percentile(millis, 99), Arrays.stream(millis).average().orElse(0),
+                            percentile(cpuMillis, 50), percentile(cpuMillis, 99));
+                }
+            }
+            double recall = recall(store, vectors, queryVectors.subList(WARMUP, WARMUP + RECALL_QUERIES));
+            System.out.printf(Locale.ROOT, "dense recall@10 vs exact: %.3f%n", recall);
+            System.out.println("| chunks | vectors | format | build s | segments | dense top-5 p50 / p99 ms"
+                    + " | dense top-10 p50 / p99 ms | hybrid top-10 p50 / p99 ms | dense top-10 CPU p50 / p99 ms"
+                    + " | recall@10 |");
+            System.out.printf(Locale.ROOT, "| %,d | %s | %s | %.0f | %d | %s | %s | %s | %s | %.3f |%n", chunks,
+                    latent ? "latent32" : "random", format.label(), buildSeconds, segments,
+                    p50p99(latency.get("dense5")), p50p99(latency.get("dense10")), p50p99(latency.get("hybrid10")),
+                    p50p99(cpu.get("dense10")), recall);
+        } finally {
+            if (kept == null) {
+                deleteTree(directory);
+            }
+        }
+    }
+
+    private static void build(Path directory, LuceneOptions options, int chunks, float[][] vectors,
+                              int batchDocuments, int writers) throws Exception {
         long started = System.nanoTime();
         try (LuceneVectorStore store = LuceneVectorStore.open(directory, options)) {
             store.ensureCollection(DIMENSION);
@@ -90,7 +163,7 @@ public final class RetrievalBench {
                         for (int d = batch; d < Math.min(to, batch + batchDocuments); d++) {
                             store.replaceDocument("doc-" + d, document(d, vectors));
                         }
-                        store.flush(); // what the ingest does before Kafka commits a batch's offsets
+                        store.flush(); // the commit the ingest makes when Kafka commits the batch's offsets
                     }
                     return null;
                 }));
@@ -100,53 +173,43 @@ public final class RetrievalBench {
             }
             pool.shutdown();
             System.out.printf(Locale.ROOT, "written %d chunks in %.1f s (%.0f chunks/s, %d writer threads); "
-                            + "segments before close: %d; %d documents per flush%n", chunks, seconds(started),
-                    chunks / seconds(started), writers, store.segmentCount(), batchDocuments);
-        }
-        double buildSeconds = seconds(started);
-        long reopened = System.nanoTime();
-        try (LuceneVectorStore store = LuceneVectorStore.open(directory, options)) {
-            store.ensureCollection(DIMENSION);
-            System.out.printf(Locale.ROOT, "build incl. close (merges settled) %.1f s; reopen %.2f s; %d segments; "
-                            + "index %d MB; keyword analysis %.1f µs/chunk%n", buildSeconds, seconds(reopened),
-                    store.segmentCount(), sizeMb(directory), analyseMicros);
-            Random queries = new Random(11);
-            List<float[]> queryVectors = new ArrayList<>();
-            List<String> queryTexts = new ArrayList<>();
-            for (int q = 0; q < QUERIES + WARMUP; q++) {
-                // a query near a stored chunk, as a question is near its passage; its text shares some words
-                int target = queries.nextInt(chunks);
-                queryVectors.add(near(vectors[target], queries));
-                queryTexts.add(question(target, queries));
-            }
-            System.out.printf(Locale.ROOT, "%-8s %8s %8s %8s%n", "mode", "p50 ms", "p99 ms", "mean ms");
-            for (RetrievalMode mode : modes) {
-                double[] millis = latencies(store, mode, queryVectors, queryTexts);
-                System.out.printf(Locale.ROOT, "%-8s %8.2f %8.2f %8.2f%n", mode.label(), percentile(millis, 50),
-                        percentile(millis, 99), Arrays.stream(millis).average().orElse(0));
-            }
-            System.out.printf(Locale.ROOT, "dense recall@%d vs exact: %.3f%n", TOP_K,
-                    recall(store, vectors, queryVectors.subList(WARMUP, WARMUP + Math.min(100, QUERIES))));
-        } finally {
-            deleteTree(directory);
+                            + "segments before close: %d%n", chunks, seconds(started),
+                    chunks / seconds(started), writers, store.segmentCount());
         }
     }
 
-    private static double[] latencies(LuceneVectorStore store, RetrievalMode mode, List<float[]> vectors,
-                                      List<String> texts) {
+    private static String p50p99(double[] millis) {
+        return String.format(Locale.ROOT, "%.2f / %.2f", percentile(millis, 50), percentile(millis, 99));
+    }
+
+    private static String vectorization() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                ? "jdk.incubator.vector loaded (Lucene logs whether it uses it)" : "no jdk.incubator.vector (scalar)";
+    }
+
+    /**
+     * Wall-clock milliseconds per query (warm-up dropped), and in {@code cpuMillis} the query thread's CPU time: on a
+     * shared machine the wall clock also counts the time other processes held the core.
+     */
+    private static double[] latencies(LuceneVectorStore store, RetrievalMode mode, int topK, List<float[]> vectors,
+                                      List<String> texts, double[] cpuMillis) {
         RetrievalPlan plan = RetrievalPlan.DENSE_ONLY.withMode(mode);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double[] millis = new double[QUERIES];
         for (int q = 0; q < vectors.size(); q++) {
-            SearchRequest request = new SearchRequest(vectors.get(q), texts.get(q), TOP_K, null, Map.of(), -1.0,
+            SearchRequest request = new SearchRequest(vectors.get(q), texts.get(q), topK, null, Map.of(), -1.0,
                     plan);
+            long cpu = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             List<SearchHit> hits = store.search(List.of(request)).get(0);
             long elapsed = System.nanoTime() - start;
+            long cpuElapsed = threads.getCurrentThreadCpuTime() - cpu;
             if (hits.isEmpty() && mode != RetrievalMode.KEYWORD) {
                 throw new IllegalStateException("no hits for query " + q);
             }
             if (q >= WARMUP) {
                 millis[q - WARMUP] = elapsed / 1e6;
+                cpuMillis[q - WARMUP] = cpuElapsed / 1e6;
             }
         }
         return millis;
@@ -155,29 +218,99 @@ public final class RetrievalBench {
     /** Share of the exact top-10 (brute force over all vectors) that the store's dense search returns. */
     private static double recall(LuceneVectorStore store, float[][] vectors, List<float[]> queries) {
         int found = 0;
+        int topK = 10;
         for (float[] query : queries) {
-            Set<String> exact = new HashSet<>();
-            Integer[] order = new Integer[vectors.length];
-            double[] scores = new double[vectors.length];
+            // keep the 10 best by exact dot product (all vectors are unit length: dot = cosine)
+            java.util.PriorityQueue<double[]> best = new java.util.PriorityQueue<>(
+                    Comparator.comparingDouble((double[] entry) -> entry[0]));
             for (int i = 0; i < vectors.length; i++) {
-                order[i] = i;
                 double dot = 0;
+                float[] vector = vectors[i];
                 for (int d = 0; d < DIMENSION; d++) {
-                    dot += query[d] * vectors[i][d];
+                    dot += query[d] * vector[d];
                 }
-                scores[i] = dot;
+                if (best.size() < topK) {
+                    best.add(new double[] {dot, i});
+                } else if (dot > best.peek()[0]) {
+                    best.poll();
+                    best.add(new double[] {dot, i});
+                }
             }
-            Arrays.sort(order, Comparator.comparingDouble((Integer i) -> scores[i]).reversed());
-            for (int r = 0; r < TOP_K; r++) {
-                exact.add(chunkId(order[r]));
+            Set<String> exact = new HashSet<>();
+            for (double[] entry : best) {
+                exact.add(chunkId((int) entry[1]));
             }
-            List<SearchHit> hits = store.search(List.of(new SearchRequest(query, TOP_K, null, Map.of(), -1.0)))
+            List<SearchHit> hits = store.search(List.of(new SearchRequest(query, topK, null, Map.of(), -1.0)))
                     .get(0);
             for (SearchHit hit : hits) {
                 found += exact.contains(hit.chunk().chunkId()) ? 1 : 0;
             }
         }
-        return (double) found / (queries.size() * TOP_K);
+        return (double) found / (queries.size() * topK);
+    }
+
+    /** How stored and query vectors are drawn. */
+    private interface VectorSource {
+        float[] stored(Random random);
+
+        float[] query(float[] nearStored, Random random);
+    }
+
+    /** Uniform unit vectors; a query is 0.6 of a stored vector plus 0.8 of noise. */
+    private static final class RandomVectors implements VectorSource {
+        @Override
+        public float[] stored(Random random) {
+            return unit(random);
+        }
+
+        @Override
+        public float[] query(float[] nearStored, Random random) {
+            return near(nearStored, random);
+        }
+    }
+
+    /** A 32-d Gaussian mapped into 384-d by a fixed random matrix, plus isotropic noise; queries drawn the same way. */
+    private static final class LatentVectors implements VectorSource {
+        private final float[][] basis = new float[LATENT][DIMENSION];
+
+        LatentVectors(Random random) {
+            for (float[] row : basis) {
+                for (int d = 0; d < DIMENSION; d++) {
+                    row[d] = (float) (random.nextGaussian() / Math.sqrt(LATENT));
+                }
+            }
+        }
+
+        @Override
+        public float[] stored(Random random) {
+            float[] vector = new float[DIMENSION];
+            for (float[] row : basis) {
+                float z = (float) random.nextGaussian();
+                for (int d = 0; d < DIMENSION; d++) {
+                    vector[d] += z * row[d];
+                }
+            }
+            for (int d = 0; d < DIMENSION; d++) {
+                vector[d] += LATENT_NOISE * (float) random.nextGaussian();
+            }
+            return normalised(vector);
+        }
+
+        @Override
+        public float[] query(float[] nearStored, Random random) {
+            return stored(random);
+        }
+    }
+
+    private static float[] normalised(float[] vector) {
+        double norm = 0;
+        for (float component : vector) {
+            norm += component * component;
+        }
+        for (int d = 0; d < vector.length; d++) {
+            vector[d] /= (float) Math.sqrt(norm);
+        }
+        return vector;
     }
 
     private static List<StoredChunk> document(int d, float[][] vectors) {

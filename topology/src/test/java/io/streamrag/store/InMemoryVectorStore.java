@@ -22,6 +22,7 @@ public final class InMemoryVectorStore implements VectorStore {
     private final AtomicInteger flushes = new AtomicInteger();
     private final AtomicInteger embeddingReads = new AtomicInteger();
     private volatile int failAtWrite = -1;
+    private volatile Runnable flushProbe = () -> { };
 
     /** The {@code n}-th write from now (0 = the next one) throws once, after which writes succeed again. */
     public void failOnceAtWrite(int n) {
@@ -41,6 +42,11 @@ public final class InMemoryVectorStore implements VectorStore {
     public synchronized List<StoredEmbedding> embeddingsOf(java.util.Collection<String> documentIds) {
         embeddingReads.incrementAndGet();
         return VectorStore.super.embeddingsOf(documentIds);
+    }
+
+    /** Runs {@code probe} at every flush, before counting it; a probe that throws makes the flush fail. */
+    public void onFlush(Runnable probe) {
+        flushProbe = probe;
     }
 
     public synchronized List<List<SearchRequest>> searchCalls() {
@@ -75,6 +81,7 @@ public final class InMemoryVectorStore implements VectorStore {
 
     @Override
     public void flush() {
+        flushProbe.run();
         flushes.incrementAndGet();
     }
 

@@ -21,11 +21,13 @@ import java.util.Set;
 /**
  * Applies one batch of document changes to the vector store: chunks every upserted document, reuses the stored vector
  * of every chunk whose embedding text (and embedder) did not change, embeds the rest in one {@link TextEmbedder#embed}
- * call (sliced only by {@code maxEmbedTexts}), replaces or deletes each document and flushes the store. Returns one
- * {@link IndexUpdate} per change. Writes are idempotent (deterministic chunk ids, surplus chunks removed), so applying
- * a batch again after a crash leaves the store as one application did; a reused vector is the one computed for the
- * same fingerprint, whichever version wrote it, so a replay that reuses what the crashed attempt wrote is no
- * different. Failures of the embedder or the store propagate with the batch's document ids; nothing is half-reported.
+ * call (sliced only by {@code maxEmbedTexts}) and replaces or deletes each document; {@link #apply} also flushes the
+ * store (makes the batch durable), while the ingest topology, which uses {@link #applyPlanned}, leaves that to
+ * {@link StoreCommitHook}, once per Kafka commit. Returns one {@link IndexUpdate} per change; the batch is searchable
+ * when it returns. Writes are idempotent (deterministic chunk ids, surplus chunks removed), so applying a batch again
+ * after a crash leaves the store as one application did; a reused vector is the one computed for the same
+ * fingerprint, whichever version wrote it, so a replay that reuses what the crashed attempt wrote is no different.
+ * Failures of the embedder or the store propagate with the batch's document ids; nothing is half-reported.
  */
 public final class BatchIndexer {
 
@@ -59,8 +61,16 @@ public final class BatchIndexer {
         this.reuseVectors = reuseVectors;
     }
 
+    /** Applies the changes and flushes the store: each batch durable on return (reindex, evaluation). */
     public List<IndexUpdate> apply(List<DocumentChange> changes) {
-        return applyPlanned(changes.stream().map(this::plan).toList());
+        List<IndexUpdate> updates = applyPlanned(changes.stream().map(this::plan).toList());
+        try {
+            store.flush();
+        } catch (RuntimeException e) {
+            throw new BatchFailedException("flushing the vector store failed",
+                    changes.stream().map(DocumentChange::getDocumentId).toList(), e);
+        }
+        return updates;
     }
 
     /** Chunks one change: what it will cost to embed ({@link PlannedChange#tokens()}) is known before it is applied. */
@@ -70,7 +80,10 @@ public final class BatchIndexer {
         return new PlannedChange(change, chunks);
     }
 
-    /** Applies changes chunked by {@link #plan}. */
+    /**
+     * Applies changes chunked by {@link #plan}: written and searchable on return, durable at the store's next flush
+     * (in the ingest topology: when Kafka Streams commits, see {@link StoreCommitHook}).
+     */
     public List<IndexUpdate> applyPlanned(List<PlannedChange> changes) {
         return applyBatch(changes).updates();
     }
@@ -164,11 +177,6 @@ public final class BatchIndexer {
                 throw new BatchFailedException("writing document " + change.getDocumentId() + " version "
                         + change.getVersion() + " to the vector store failed", ids(plans), e);
             }
-        }
-        try {
-            store.flush();
-        } catch (RuntimeException e) {
-            throw new BatchFailedException("flushing the vector store failed", ids(plans), e);
         }
     }
 

@@ -28,8 +28,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * of one document coalesce). The buffer is flushed when it holds {@code maxDocuments} documents or its oldest change
  * has waited {@code linger} (a wall-clock punctuation, scheduled only while changes wait: see {@link LingerTimer}).
  * A flush, in this order: apply the batch to the vector store
- * and flush it ({@link BatchIndexer}), record the applied versions, emit one {@link IndexUpdate} per change, clear
- * the buffer. Both stores are changelogged, so under exactly_once_v2 a crash anywhere in between rolls the stores
+ * ({@link BatchIndexer}; searchable when it returns), record the applied versions, emit one {@link IndexUpdate} per
+ * change, clear the buffer. The vector store is made durable once per Kafka commit, before it
+ * ({@link StoreCommitHook}). Both stores are changelogged, so under exactly_once_v2 a crash anywhere in between rolls the stores
  * and the outputs back to the last commit and the batch is applied again, idempotently. A failing flush throws: the
  * buffer keeps the batch and the stream thread dies without committing past it.
  *

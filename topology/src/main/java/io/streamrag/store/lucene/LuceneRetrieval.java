@@ -15,6 +15,7 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -33,10 +34,12 @@ final class LuceneRetrieval {
 
     private final IndexSearcher searcher;
     private final int searchCandidates;
+    private final VectorSimilarityFunction similarity;
 
-    LuceneRetrieval(IndexSearcher searcher, int searchCandidates) {
+    LuceneRetrieval(IndexSearcher searcher, int searchCandidates, VectorSimilarityFunction similarity) {
         this.searcher = searcher;
         this.searchCandidates = searchCandidates;
+        this.similarity = similarity;
     }
 
     List<SearchHit> search(SearchRequest request) throws IOException {
@@ -48,7 +51,8 @@ final class LuceneRetrieval {
         if (plan.mode().usesDense()) {
             int depth = plan.denseDepth(request.topK());
             // Lucene's HNSW beam is the query's k: never search with a beam narrower than searchCandidates
-            Query dense = new KnnFloatVectorQuery(ChunkDocuments.VECTOR, request.vector(),
+            Query dense = new KnnFloatVectorQuery(ChunkDocuments.VECTOR,
+                    ChunkDocuments.graphVector(request.vector(), similarity),
                     Math.max(depth, searchCandidates), filter);
             legs.add(ranked(searcher.search(dense, depth), plan.mode().usesKeywords() ? null : legScores));
             weights.add(plan.denseWeight());

@@ -22,6 +22,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -38,10 +39,14 @@ import org.apache.lucene.util.BytesRef;
 /**
  * The embedded vector store: a Lucene index in a local directory, searched with HNSW (cosine). Needs no service.
  *
- * <p>Writes go straight to the {@link IndexWriter}; {@link #flush()} commits them (the ingest topology calls it
- * before Kafka commits the batch's offsets, so a crash replays at most the uncommitted batch, which the idempotent
- * writes absorb). Reads see every write that returned before them: a read reopens the near-real-time searcher when
- * a write happened since the last reopen, instead of reopening after every write.
+ * <p>Writes go straight to the {@link IndexWriter}. Visibility and durability are apart: reads see every write that
+ * returned before them through the near-real-time searcher (a read reopens it when a write happened since the last
+ * reopen, instead of reopening after every write), so a batch is searchable as soon as it is written; {@link #flush()}
+ * commits (fsync) for durability, which the ingest topology does once per Kafka commit, before it (its
+ * {@code StoreCommitHook}): a crash replays at most the batches since, which the idempotent writes absorb.
+ *
+ * <p>The graph compares unit vectors by dot product (their cosine) rather than Lucene's COSINE, which costs three
+ * multiply-adds per dimension instead of one; an index built with COSINE keeps it.
  *
  * <p>Thread-safe: any number of threads may search while one writes.
  */
@@ -60,6 +65,7 @@ public final class LuceneVectorStore implements VectorStore {
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    private final VectorSimilarityFunction similarity;
     private final AtomicLong writeGeneration = new AtomicLong();
     private final AtomicLong searchableGeneration = new AtomicLong();
     private volatile int dimension;
@@ -71,6 +77,7 @@ public final class LuceneVectorStore implements VectorStore {
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
+        this.similarity = indexedSimilarity();
     }
 
     /** Opens the index in {@code path}, creating the directory and an empty index when there is none. */
@@ -138,7 +145,7 @@ public final class LuceneVectorStore implements VectorStore {
         try {
             for (StoredChunk chunk : chunks) {
                 writer.updateDocument(new Term(ChunkDocuments.CHUNK_ID, chunk.chunkId()),
-                        ChunkDocuments.toDocument(chunk));
+                        ChunkDocuments.toDocument(chunk, similarity));
             }
             writer.deleteDocuments(surplusChunks(documentId, chunks.size()));
         } catch (IOException | RuntimeException e) {
@@ -160,8 +167,8 @@ public final class LuceneVectorStore implements VectorStore {
 
     /**
      * Commits what was written since the last commit (nothing to do when nothing was). Searches do not wait for it:
-     * they see every write through the near-real-time reader; the commit is for durability, before Kafka commits
-     * the offsets of the batch.
+     * they see every write through the near-real-time reader; the commit is for durability, made once per Kafka
+     * commit, before Kafka commits the offsets of the batches it covers.
      */
     @Override
     public void flush() {
@@ -266,10 +273,13 @@ public final class LuceneVectorStore implements VectorStore {
 
     private List<SearchHit> search(IndexSearcher searcher, SearchRequest request) throws IOException {
         checkVector(request.vector(), "query");
-        return new LuceneRetrieval(searcher, searchCandidates).search(request);
+        return new LuceneRetrieval(searcher, searchCandidates, similarity).search(request);
     }
 
-    /** Lucene scores COSINE as (1 + cos) / 2 to keep scores positive; callers (and Qdrant) speak plain cosine. */
+    /**
+     * Lucene scores COSINE as (1 + cos) / 2 to keep scores positive, and DOT_PRODUCT of unit vectors (which is their
+     * cosine) the same way; callers (and Qdrant) speak plain cosine.
+     */
     static double cosineOf(float luceneScore) {
         return 2.0 * luceneScore - 1.0;
     }
@@ -303,6 +313,19 @@ public final class LuceneVectorStore implements VectorStore {
             throw new IllegalArgumentException("The " + what + " has a vector of dimension " + vector.length
                     + ", the store holds dimension " + expected);
         }
+    }
+
+    /** The graph similarity its vectors were indexed with; {@link ChunkDocuments#SIMILARITY} for a new index. */
+    private VectorSimilarityFunction indexedSimilarity() {
+        return withSearcher(searcher -> {
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                FieldInfo info = leaf.reader().getFieldInfos().fieldInfo(ChunkDocuments.VECTOR);
+                if (info != null && info.getVectorDimension() > 0) {
+                    return info.getVectorSimilarityFunction();
+                }
+            }
+            return ChunkDocuments.SIMILARITY;
+        });
     }
 
     private int indexedDimension() {

@@ -179,6 +179,63 @@ class LuceneVectorStoreTest extends VectorStoreContractTest {
     }
 
     @Test
+    void vectorsOfAnyLengthAreRankedAndScoredByTheirCosine() {
+        // long vectors: a dot product that ignored length would rank the long, less aligned one first
+        store.replaceDocument("near", List.of(untenanted("near", 0, "aligned", new float[] {0.3f, 0.1f, 0, 0})));
+        store.replaceDocument("far", List.of(untenanted("far", 0, "long", new float[] {9, 9, 9, 0})));
+
+        List<SearchHit> hits = searchOne(new SearchRequest(new float[] {2, 0.5f, 0, 0}, 2, null, Map.of(), -1));
+
+        assertThat(hits).extracting(hit -> hit.chunk().text()).containsExactly("aligned", "long");
+        double expected = (0.3 * 2 + 0.1 * 0.5) / (Math.hypot(0.3, 0.1) * Math.hypot(2, 0.5));
+        assertThat(hits.get(0).score()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(store.chunksOf("far").get(0).vector()).as("the stored vector is the one given")
+                .containsExactly(9, 9, 9, 0);
+    }
+
+    @Test
+    void anIndexBuiltWithCosineKeepsItsSimilarityAndStaysWritable(@TempDir Path cosineDirectory) throws Exception {
+        try (FSDirectory directory = FSDirectory.open(cosineDirectory);
+             org.apache.lucene.index.IndexWriter writer = new org.apache.lucene.index.IndexWriter(directory,
+                     new org.apache.lucene.index.IndexWriterConfig())) {
+            writer.addDocument(ChunkDocuments.toDocument(untenanted("old", 0, "from before", new float[] {0, 0, 3, 0}),
+                    org.apache.lucene.index.VectorSimilarityFunction.COSINE));
+        }
+        try (LuceneVectorStore reopened = LuceneVectorStore.open(cosineDirectory)) {
+            reopened.ensureCollection(DIMENSION);
+            reopened.replaceDocument("new", List.of(untenanted("new", 0, "written now", new float[] {0, 2, 0, 0})));
+            reopened.flush();
+
+            List<SearchHit> hits = reopened.search(List.of(
+                    new SearchRequest(new float[] {0, 0, 1, 0}, 2, null, Map.of(), -1))).get(0);
+
+            assertThat(hits).extracting(hit -> hit.chunk().text()).containsExactly("from before", "written now");
+            assertThat(hits.get(0).score()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+        }
+        try (FSDirectory directory = FSDirectory.open(cosineDirectory);
+             DirectoryReader reader = DirectoryReader.open(directory)) {
+            assertThat(reader.leaves()).allSatisfy(leaf -> assertThat(leaf.reader().getFieldInfos()
+                    .fieldInfo(ChunkDocuments.VECTOR).getVectorSimilarityFunction())
+                    .isEqualTo(org.apache.lucene.index.VectorSimilarityFunction.COSINE));
+        }
+    }
+
+    @Test
+    void aNewIndexComparesUnitVectorsByDotProduct() throws Exception {
+        store.replaceDocument("doc", List.of(untenanted("doc", 0, "x", new float[] {0, 5, 0, 0})));
+        store.flush();
+        try (FSDirectory directory = FSDirectory.open(indexDirectory);
+             DirectoryReader reader = DirectoryReader.open(directory)) {
+            var leaf = reader.leaves().get(0).reader();
+            assertThat(leaf.getFieldInfos().fieldInfo(ChunkDocuments.VECTOR).getVectorSimilarityFunction())
+                    .isEqualTo(org.apache.lucene.index.VectorSimilarityFunction.DOT_PRODUCT);
+            var vectors = leaf.getFloatVectorValues(ChunkDocuments.VECTOR);
+            vectors.nextDoc();
+            assertThat(vectors.vectorValue()).as("the graph holds the unit vector").containsExactly(0, 1, 0, 0);
+        }
+    }
+
+    @Test
     void luceneCosineScoreIsConvertedBackToCosine() {
         assertThat(LuceneVectorStore.cosineOf(1.0f)).isEqualTo(1.0);
         assertThat(LuceneVectorStore.cosineOf(0.5f)).isEqualTo(0.0);
