@@ -60,7 +60,8 @@ public final class StreamsProperties {
     }
 
     static long pollMs(Role role, AppConfig config) {
-        java.time.Duration linger = role == Role.INGEST ? config.ingest().batching().linger() : config.qa().batchLinger();
+        java.time.Duration linger = role == Role.INGEST
+                ? config.ingest().batching().linger() : config.qa().batchLinger();
         // at most Streams' own default: the stream thread also finishes rebalances and task start-up between polls,
         // so a long linger (say 20 s) as the poll time made a role take a minute to reach RUNNING
         return Math.max(1, Math.min(linger.toMillis(), MAX_POLL_MS));

@@ -62,7 +62,8 @@ class ScaleOutIngestIT {
     private static final int PARTITIONS = 6;
     private static final int DOCUMENTS = 500;
     private static final ChunkingSettings CHUNKING = new ChunkingSettings(48, 8);
-    private static final BatchingSettings BATCHING = AppConfig.defaults().ingest().batching().withSize(16, Duration.ofMillis(20)).withMaxEmbedTexts(64);
+    private static final BatchingSettings BATCHING = AppConfig.defaults().ingest().batching()
+            .withSize(16, Duration.ofMillis(20)).withMaxEmbedTexts(64);
     private static final BagOfWordsEmbedder EMBEDDER = new BagOfWordsEmbedder(128);
 
     @TempDir
@@ -79,7 +80,9 @@ class ScaleOutIngestIT {
                     new NewTopic(updates, 1, (short) 1), new NewTopic(deadLetters, 1, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
         }
-        IngestSettings settings = AppConfig.defaults().ingest().withTopics(List.of(changes), updates, deadLetters).withChunking(CHUNKING).withBatching(BATCHING).withMaxBodyChars(100_000).withCollection("scale-ingest").withCapturedDocumentsTopic(null);
+        IngestSettings settings = AppConfig.defaults().ingest().withTopics(List.of(changes), updates, deadLetters)
+                .withChunking(CHUNKING).withBatching(BATCHING).withMaxBodyChars(100_000)
+                .withCollection("scale-ingest").withCapturedDocumentsTopic(null);
         ChangeScript script = ChangeScript.of(DOCUMENTS);
         List<DocumentChange> sends = script.sends();
         int third = sends.size() / 3;

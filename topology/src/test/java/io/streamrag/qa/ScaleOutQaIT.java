@@ -77,7 +77,8 @@ class ScaleOutQaIT {
     @Test
     void aQaInstanceDyingWithQuestionsBufferedLeavesExactlyOneCommittedAnswerPerQuestion() throws Exception {
         String prefix = KAFKA.uniqueTopic("scale-qa") + "-";
-        QaSettings settings = AppConfig.defaults().qa().withTopics(prefix + "questions", prefix + "answers", prefix + "dead-letters")
+        QaSettings settings = AppConfig.defaults().qa()
+                .withTopics(prefix + "questions", prefix + "answers", prefix + "dead-letters")
                 .withRetrieval(3, 10, -1.0) // every question finds passages: each answer is OK
                 .withBatching(32, Duration.ofMillis(200)) // questions wait in the buffer when the instance dies
                 .withDefaultDeadline(Duration.ofMinutes(2));
