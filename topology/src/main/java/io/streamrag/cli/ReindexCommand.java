@@ -7,7 +7,6 @@ import io.streamrag.app.config.AppConfig;
 import io.streamrag.app.config.StoreSettings;
 import io.streamrag.contracts.DocumentChange;
 import io.streamrag.inference.embed.EmbedderOptions;
-import io.streamrag.inference.embed.Embedders;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.ingest.chunk.ChunkingSettings;
 import io.streamrag.reindex.IngestGroupCheck;

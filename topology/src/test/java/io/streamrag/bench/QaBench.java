@@ -82,7 +82,8 @@ public final class QaBench {
                      : BartGenerator.open(bart, DeviceSettings.CPU_FP32)) {
             index(squad, embedder, store);
             int k = Integer.getInteger("qa.k", 5);
-            QaSettings settings = AppConfig.defaults().qa().withTopics("bench-questions", "bench-answers", "bench-dead-letters")
+            QaSettings settings = AppConfig.defaults().qa()
+                    .withTopics("bench-questions", "bench-answers", "bench-dead-letters")
                     .withRetrieval(k, Math.max(k, 50), 0.0)
                     .withBatching(Integer.getInteger("qa.batch", 16), Duration.ofMillis(5))
                     .withDefaultDeadline(Duration.ofMinutes(30))

@@ -17,7 +17,6 @@ import io.streamrag.inference.embed.Embedders;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.kafka.EmbeddedKafkaExtension;
 import io.streamrag.qa.QaPipeline;
-import io.streamrag.qa.QaSettings;
 import io.streamrag.store.StoredChunk;
 import io.streamrag.store.lucene.LuceneVectorStore;
 import java.nio.file.Path;

@@ -15,7 +15,6 @@ import io.streamrag.app.IngestRole;
 import io.streamrag.ingest.IngestSerdes;
 import io.streamrag.ingest.IngestSettings;
 import io.streamrag.ingest.IngestTopology;
-import io.streamrag.ingest.chunk.ChunkingSettings;
 import io.streamrag.kafka.EmbeddedKafkaExtension;
 import io.streamrag.kafka.TopicAdmin;
 import io.streamrag.reindex.ReindexResult;

@@ -10,11 +10,9 @@ import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.ingest.IngestSerdes;
 import io.streamrag.ingest.IngestSettings;
 import io.streamrag.ingest.IngestTopology;
-import io.streamrag.ingest.batch.BatchingSettings;
 import io.streamrag.ingest.cdc.CdcFieldMapping;
 import io.streamrag.ingest.cdc.CdcFormat;
 import io.streamrag.ingest.cdc.CdcSource;
-import io.streamrag.ingest.chunk.ChunkingSettings;
 import io.streamrag.kafka.TopicAdmin;
 import io.streamrag.kafka.TopicSpec;
 import io.streamrag.serde.SpecificAvroSerde;
@@ -60,7 +58,10 @@ final class IngestPipeline implements AutoCloseable {
                     new TopicSpec(DEAD_LETTERS, 1, Optional.empty(), Map.of()),
                     new TopicSpec(CAPTURED_DOCUMENTS, 1, Optional.empty(), Map.of("cleanup.policy", "compact"))));
         }
-        IngestSettings settings = AppConfig.defaults().ingest().withCdcSources(List.of(new CdcSource("documents", List.of(PostgresCdc.TOPIC), CdcFormat.JSON, DOCUMENTS))).withTopics(List.of(), INDEX_UPDATES, DEAD_LETTERS).withCollection("cdc-e2e").withCapturedDocumentsTopic(CAPTURED_DOCUMENTS);
+        IngestSettings settings = AppConfig.defaults().ingest()
+                .withCdcSources(List.of(new CdcSource("documents", List.of(PostgresCdc.TOPIC), CdcFormat.JSON, DOCUMENTS)))
+                .withTopics(List.of(), INDEX_UPDATES, DEAD_LETTERS).withCollection("cdc-e2e")
+                .withCapturedDocumentsTopic(CAPTURED_DOCUMENTS);
         IngestSerdes serdes = new IngestSerdes(serde(DocumentChange.class, registryUrl),
                 serde(IndexUpdate.class, registryUrl), serde(DeadLetter.class, registryUrl), null);
         store.ensureCollection(embedder.dimension());

@@ -23,7 +23,6 @@ import io.streamrag.store.InMemoryVectorStore;
 import io.streamrag.store.StoredChunk;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

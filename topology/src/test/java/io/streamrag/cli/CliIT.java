@@ -66,7 +66,9 @@ class CliIT {
         store.replaceDocument("france", List.of(new StoredChunk("france#0", "france", 0, 1, "France",
                 "Paris is the capital of France.", null, Map.of(),
                 EMBEDDER.vectorOf("France Paris is the capital of France."))));
-        QaSettings settings = AppConfig.defaults().qa().withTopics("cli-questions", "cli-answers", "cli-dead-letters");
+        QaSettings defaults = AppConfig.defaults().qa().withTopics("cli-questions", "cli-answers", "cli-dead-letters");
+        // a top-k bound of 50, which the INVALID-question case below names in its expected reason
+        QaSettings settings = defaults.withRetrieval(defaults.defaultTopK(), 50, defaults.scoreThreshold());
         pipeline = new QaPipeline(KAFKA.bootstrapServers(), REGISTRY, "cli-", settings, EMBEDDER, store, null,
                 new SimpleMeterRegistry(), scratch.resolve("state"), 1);
     }

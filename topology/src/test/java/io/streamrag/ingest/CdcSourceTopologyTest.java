@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.contracts.DeadLetter;
 import io.streamrag.contracts.DocumentChange;
 import io.streamrag.contracts.IndexUpdate;
-import io.streamrag.ingest.batch.BatchingSettings;
 import io.streamrag.ingest.cdc.BodyTemplate;
 import io.streamrag.ingest.cdc.CdcEnvelope;
 import io.streamrag.ingest.cdc.CdcFieldMapping;
@@ -70,7 +69,9 @@ class CdcSourceTopologyTest {
     private long lsn = 1_000;
 
     CdcSourceTopologyTest() throws Exception {
-        IngestSettings settings = AppConfig.defaults().ingest().withCdcSources(List.of(NEWS_SOURCE, FAQ_SOURCE)).withTopics(List.of(), "index-updates", "dead-letters").withChunking(new ChunkingSettings(64, 8)).withMaxBodyChars(10_000).withCollection("test").withCapturedDocumentsTopic(CAPTURED);
+        IngestSettings settings = AppConfig.defaults().ingest().withCdcSources(List.of(NEWS_SOURCE, FAQ_SOURCE))
+                .withTopics(List.of(), "index-updates", "dead-letters").withChunking(new ChunkingSettings(64, 8))
+                .withMaxBodyChars(10_000).withCollection("test").withCapturedDocumentsTopic(CAPTURED);
         IngestSerdes serdes = new IngestSerdes(changeSerde, TestSerdes.specific(IndexUpdate.class),
                 TestSerdes.specific(DeadLetter.class), null);
         Properties props = new Properties();

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.streamrag.contracts.IndexUpdate;
-import io.streamrag.ingest.batch.BatchingSettings;
 import io.streamrag.ingest.chunk.ChunkingSettings;
 import io.streamrag.store.StoredChunk;
 import java.time.Duration;
@@ -18,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /** Pending changes are gathered per document and applied in batches with one embed call each. */
 class IngestBatchingTest {
 
-    private IngestRig rig = new IngestRig(AppConfig.defaults().ingest().batching().withSize(3, IngestRig.LINGER).withMaxEmbedTexts(256),
+    private IngestRig rig = new IngestRig(AppConfig.defaults().ingest().batching().withSize(3, IngestRig.LINGER)
+            .withMaxEmbedTexts(256),
             new ChunkingSettings(24, 6), 2_000);
 
     @AfterEach
@@ -48,7 +48,8 @@ class IngestBatchingTest {
     void aBatchStopsAtItsTokenBudgetAndTheRestFollowsAtTheNextPunctuationOneDocumentAtLeast() {
         rig.close();
         // 30 tokens: less than one document of several 24-token chunks (which still goes, alone), more than two tiny ones
-        rig = new IngestRig(AppConfig.defaults().ingest().batching().withSize(100, IngestRig.LINGER).withMaxEmbedTexts(256).withMaxTokens(30),
+        rig = new IngestRig(AppConfig.defaults().ingest().batching().withSize(100, IngestRig.LINGER)
+                .withMaxEmbedTexts(256).withMaxTokens(30),
                 new ChunkingSettings(24, 6), 2_000);
         rig.changes.pipeInput("a", upsert("a", 1, "A", Documents.sentences("apples", 6)));
         rig.changes.pipeInput("b", upsert("b", 1, "B", Documents.sentences("bananas", 6)));
@@ -100,7 +101,8 @@ class IngestBatchingTest {
     @Test
     void aBigBatchIsEmbeddedInSlicesOfTheConfiguredMaximum() {
         rig.close();
-        rig = new IngestRig(AppConfig.defaults().ingest().batching().withSize(100, IngestRig.LINGER).withMaxEmbedTexts(4), new ChunkingSettings(24, 6), 2_000);
+        rig = new IngestRig(AppConfig.defaults().ingest().batching().withSize(100, IngestRig.LINGER)
+                .withMaxEmbedTexts(4), new ChunkingSettings(24, 6), 2_000);
         rig.changes.pipeInput("a", upsert("a", 1, "A", Documents.sentences("apples", 8)));
         rig.changes.pipeInput("b", upsert("b", 1, "B", Documents.sentences("bananas", 8)));
         rig.lingerPasses();

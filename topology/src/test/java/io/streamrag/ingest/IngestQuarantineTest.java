@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class IngestQuarantineTest {
 
     /** Batches of two, flushed from process(). */
-    private static final BatchingSettings BATCHING = AppConfig.defaults().ingest().batching().withSize(2, Duration.ofHours(1)).withMaxEmbedTexts(256);
+    private static final BatchingSettings BATCHING = AppConfig.defaults().ingest().batching()
+            .withSize(2, Duration.ofHours(1)).withMaxEmbedTexts(256);
 
     @TempDir
     Path dir;

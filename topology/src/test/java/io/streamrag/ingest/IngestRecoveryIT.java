@@ -53,7 +53,8 @@ class IngestRecoveryIT {
 
     private static final String REGISTRY = "mock://ingest-recovery-it";
     private static final ChunkingSettings CHUNKING = new ChunkingSettings(48, 8);
-    private static final BatchingSettings BATCHING = AppConfig.defaults().ingest().batching().withSize(8, Duration.ofMillis(20)).withMaxEmbedTexts(64);
+    private static final BatchingSettings BATCHING = AppConfig.defaults().ingest().batching()
+            .withSize(8, Duration.ofMillis(20)).withMaxEmbedTexts(64);
     private static TextEmbedder embedder;
 
     @TempDir
@@ -129,7 +130,11 @@ class IngestRecoveryIT {
         ChangeScript script = ChangeScript.of(8);
         try (LuceneVectorStore store = LuceneVectorStore.open(temp.resolve("lucene-unflushed"))) {
             store.ensureCollection(embedder.dimension());
-            IngestSettings neverFlushing = AppConfig.defaults().ingest().withTopics(List.of(topics.changes), topics.updates, topics.deadLetters).withChunking(CHUNKING).withBatching(AppConfig.defaults().ingest().batching().withSize(10_000, Duration.ofMinutes(10)).withMaxEmbedTexts(64)).withMaxBodyChars(100_000).withCollection("ingest-it").withCapturedDocumentsTopic(null);
+            IngestSettings neverFlushing = AppConfig.defaults().ingest()
+                    .withTopics(List.of(topics.changes), topics.updates, topics.deadLetters).withChunking(CHUNKING)
+                    .withBatching(AppConfig.defaults().ingest().batching().withSize(10_000, Duration.ofMinutes(10))
+                    .withMaxEmbedTexts(64)).withMaxBodyChars(100_000).withCollection("ingest-it")
+                    .withCapturedDocumentsTopic(null);
             KafkaStreams first = IngestStreams.start(KAFKA.bootstrapServers(), topics.applicationId,
                     temp.resolve("u1"), neverFlushing, REGISTRY, embedder, store, new SimpleMeterRegistry(),
                     exception -> StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
@@ -211,7 +216,9 @@ class IngestRecoveryIT {
     }
 
     private static IngestSettings settings(Topics topics) {
-        return AppConfig.defaults().ingest().withTopics(List.of(topics.changes), topics.updates, topics.deadLetters).withChunking(CHUNKING).withBatching(BATCHING).withMaxBodyChars(100_000).withCollection("ingest-it").withCapturedDocumentsTopic(null);
+        return AppConfig.defaults().ingest().withTopics(List.of(topics.changes), topics.updates, topics.deadLetters)
+                .withChunking(CHUNKING).withBatching(BATCHING).withMaxBodyChars(100_000).withCollection("ingest-it")
+                .withCapturedDocumentsTopic(null);
     }
 
     private record Topics(String applicationId, String changes, String updates, String deadLetters) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamrag.contracts.DocumentChange;
 import io.streamrag.contracts.IndexUpdate;
-import io.streamrag.ingest.batch.BatchingSettings;
 import io.streamrag.ingest.chunk.ChunkingSettings;
 import io.streamrag.ingest.chunk.DocumentChunker;
 import java.util.HashMap;
@@ -20,7 +19,8 @@ class IngestScriptedHistoryTest {
     @Test
     void theIndexReflectsExactlyTheNewestVersionOfEveryDocument() {
         ChunkingSettings chunking = new ChunkingSettings(24, 6);
-        try (IngestRig rig = new IngestRig(AppConfig.defaults().ingest().batching().withSize(7, IngestRig.LINGER).withMaxEmbedTexts(16), chunking, 10_000)) {
+        try (IngestRig rig = new IngestRig(AppConfig.defaults().ingest().batching().withSize(7, IngestRig.LINGER)
+                .withMaxEmbedTexts(16), chunking, 10_000)) {
             ChangeScript script = ChangeScript.of(40);
             int sent = 0;
             for (DocumentChange change : script.sends()) {

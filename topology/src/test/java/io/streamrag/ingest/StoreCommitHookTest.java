@@ -1,5 +1,7 @@
 package io.streamrag.ingest;
 
+import io.streamrag.app.config.AppConfig;
+
 import static io.streamrag.ingest.Documents.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreCommitHookTest {
 
-    private final IngestRig rig = new IngestRig(new BatchingSettings(3, IngestRig.LINGER, 256),
+    private final IngestRig rig = new IngestRig(AppConfig.defaults().ingest().batching().withSize(3, IngestRig.LINGER).withMaxEmbedTexts(256),
             new ChunkingSettings(24, 6), 2_000);
 
     @AfterEach
@@ -84,9 +86,12 @@ class StoreCommitHookTest {
         try (BagOfWordsEmbedder embedder = new BagOfWordsEmbedder(128);
              LuceneVectorStore store = LuceneVectorStore.open(temp.resolve("index"))) {
             store.ensureCollection(embedder.dimension());
-            IngestSettings settings = new IngestSettings(List.of(IngestRig.CHANGES), List.of(),
-                    IngestRig.INDEX_UPDATES, IngestRig.DEAD_LETTERS, new ChunkingSettings(24, 6),
-                    new BatchingSettings(3, IngestRig.LINGER, 256), 2_000, "chunks-test");
+            IngestSettings settings = AppConfig.defaults().ingest()
+                    .withTopics(List.of(IngestRig.CHANGES), IngestRig.INDEX_UPDATES, IngestRig.DEAD_LETTERS)
+                    .withChunking(new ChunkingSettings(24, 6))
+                    .withBatching(AppConfig.defaults().ingest().batching().withSize(3, IngestRig.LINGER)
+                            .withMaxEmbedTexts(256))
+                    .withMaxBodyChars(2_000).withCollection("chunks-test").withCapturedDocumentsTopic(null);
             Serde<DocumentChange> changeSerde = TestSerdes.specific(DocumentChange.class);
             Serde<IndexUpdate> updateSerde = TestSerdes.specific(IndexUpdate.class);
             IngestTopology topology = new IngestTopology(settings, new IngestSerdes(changeSerde, updateSerde,

@@ -10,7 +10,6 @@ import io.streamrag.contracts.IndexUpdate;
 import io.streamrag.inference.embed.EmbedderOptions;
 import io.streamrag.inference.embed.Embedders;
 import io.streamrag.inference.embed.TextEmbedder;
-import io.streamrag.ingest.batch.BatchingSettings;
 import io.streamrag.ingest.chunk.ChunkingSettings;
 import io.streamrag.kafka.EmbeddedKafkaExtension;
 import io.streamrag.store.StoredChunk;
@@ -73,7 +72,10 @@ class UnicodeDocumentsIT {
             admin.createTopics(List.of(new NewTopic(changes, 1, (short) 1), new NewTopic(updates, 1, (short) 1),
                     new NewTopic(deadLetters, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
-        IngestSettings settings = AppConfig.defaults().ingest().withTopics(List.of(changes), updates, deadLetters).withChunking(new ChunkingSettings(32, 0)).withBatching(AppConfig.defaults().ingest().batching().withSize(8, Duration.ofMillis(20)).withMaxEmbedTexts(64)).withMaxBodyChars(100_000).withCollection("unicode-it").withCapturedDocumentsTopic(null);
+        IngestSettings settings = AppConfig.defaults().ingest().withTopics(List.of(changes), updates, deadLetters)
+                .withChunking(new ChunkingSettings(32, 0)).withBatching(AppConfig.defaults().ingest().batching()
+                .withSize(8, Duration.ofMillis(20)).withMaxEmbedTexts(64)).withMaxBodyChars(100_000)
+                .withCollection("unicode-it").withCapturedDocumentsTopic(null);
         String mixed = mixed();
         try (TextEmbedder embedder = Embedders.open("default", EmbedderOptions.defaults()
                      .withCacheDirectory(Path.of(System.getProperty("java.io.tmpdir"), "streamrag-it-models"))

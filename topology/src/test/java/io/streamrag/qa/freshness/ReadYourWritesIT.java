@@ -13,7 +13,6 @@ import io.streamrag.contracts.Question;
 import io.streamrag.ingest.BagOfWordsEmbedder;
 import io.streamrag.ingest.IngestSettings;
 import io.streamrag.ingest.IngestStreams;
-import io.streamrag.ingest.batch.BatchingSettings;
 import io.streamrag.ingest.chunk.ChunkingSettings;
 import io.streamrag.kafka.EmbeddedKafkaExtension;
 import io.streamrag.qa.QaPipeline;
@@ -74,7 +73,11 @@ class ReadYourWritesIT {
         }
         embedder = new BagOfWordsEmbedder(64);
         STORE.ensureCollection(embedder.dimension());
-        IngestSettings settings = AppConfig.defaults().ingest().withTopics(List.of(CHANGES), UPDATES, "ryw-ingest-dead").withChunking(new ChunkingSettings(48, 8)).withBatching(AppConfig.defaults().ingest().batching().withSize(16, Duration.ofMillis(10)).withMaxEmbedTexts(64)).withMaxBodyChars(100_000).withCollection("ryw").withCapturedDocumentsTopic(null);
+        IngestSettings settings = AppConfig.defaults().ingest()
+                .withTopics(List.of(CHANGES), UPDATES, "ryw-ingest-dead").withChunking(new ChunkingSettings(48, 8))
+                .withBatching(AppConfig.defaults().ingest().batching().withSize(16, Duration.ofMillis(10))
+                .withMaxEmbedTexts(64)).withMaxBodyChars(100_000).withCollection("ryw")
+                .withCapturedDocumentsTopic(null);
         ingest = IngestStreams.start(KAFKA.bootstrapServers(), "ryw-ingest", scratch.resolve("ingest"), settings,
                 REGISTRY, embedder, STORE, new SimpleMeterRegistry(),
                 exception -> StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
