@@ -59,6 +59,14 @@ final class IngestRig implements AutoCloseable {
     final TestOutputTopic<String, IndexUpdate> updates;
     final TestOutputTopic<byte[], DeadLetter> deadLetters;
 
+    /**
+     * The settings in which this rig differs from production ({@code AppConfig.defaults().ingest()}): its topics and
+     * CDC sources, and the chunking, body limit and collection every rig sets; batching differs only where a test
+     * passes its own ({@code IngestRigDefaultsTest} holds the rig to this).
+     */
+    static final java.util.Set<String> OVERRIDES = java.util.Set.of("documentChangeTopics", "cdcSources",
+            "indexUpdatesTopic", "deadLetterTopic", "chunking", "maxBodyChars", "collection", "capturedDocumentsTopic");
+
     IngestRig() {
         this(AppConfig.defaults().ingest().batching(), new ChunkingSettings(24, 6), 2_000);
     }
