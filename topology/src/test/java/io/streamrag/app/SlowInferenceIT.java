@@ -20,6 +20,7 @@ import io.streamrag.app.config.ConfigLoader;
 import io.streamrag.contracts.Answer;
 import io.streamrag.contracts.DocumentChange;
 import io.streamrag.contracts.IndexUpdate;
+import io.streamrag.inference.embed.ForwardingTextEmbedder;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.ingest.BagOfWordsEmbedder;
 import io.streamrag.app.IngestRole;
@@ -116,13 +117,12 @@ class SlowInferenceIT {
     }
 
     /** Delegates after a fixed pause per call, and records each call's size. */
-    static final class SlowEmbedder implements TextEmbedder {
-        private final TextEmbedder inner;
+    static final class SlowEmbedder extends ForwardingTextEmbedder {
         private final Duration pause;
         private final List<Integer> calls = new CopyOnWriteArrayList<>();
 
         SlowEmbedder(TextEmbedder inner, Duration pause) {
-            this.inner = inner;
+            super(inner);
             this.pause = pause;
         }
 
@@ -139,27 +139,7 @@ class SlowInferenceIT {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
-            return inner.embed(texts);
-        }
-
-        @Override
-        public String modelName() {
-            return inner.modelName();
-        }
-
-        @Override
-        public int dimension() {
-            return inner.dimension();
-        }
-
-        @Override
-        public int maxTokens() {
-            return inner.maxTokens();
-        }
-
-        @Override
-        public HuggingFaceTokenizer tokenizer() {
-            return inner.tokenizer();
+            return super.embed(texts);
         }
 
         @Override

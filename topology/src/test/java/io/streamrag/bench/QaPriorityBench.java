@@ -8,6 +8,7 @@ import io.streamrag.contracts.Question;
 import io.streamrag.inference.embed.BatchingEmbedder;
 import io.streamrag.inference.embed.EmbedderOptions;
 import io.streamrag.inference.embed.Embedders;
+import io.streamrag.inference.embed.ForwardingTextEmbedder;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.inference.worker.BatchingSettings;
 import io.streamrag.kafka.EmbeddedKafkaBroker;
@@ -178,40 +179,19 @@ public final class QaPriorityBench {
     }
 
     /** The QA role's embedder with {@code qa.priority} switchable between phases. */
-    private static final class LaneSwitch implements TextEmbedder {
-        private final BatchingEmbedder shared;
+    private static final class LaneSwitch extends ForwardingTextEmbedder {
         private final TextEmbedder questions;
         private final AtomicBoolean priority;
 
         LaneSwitch(BatchingEmbedder shared, AtomicBoolean priority) {
-            this.shared = shared;
+            super(shared);
             this.questions = shared.forQuestions();
             this.priority = priority;
         }
 
         @Override
-        public String modelName() {
-            return shared.modelName();
-        }
-
-        @Override
-        public int dimension() {
-            return shared.dimension();
-        }
-
-        @Override
-        public int maxTokens() {
-            return shared.maxTokens();
-        }
-
-        @Override
-        public ai.djl.huggingface.tokenizers.HuggingFaceTokenizer tokenizer() {
-            return shared.tokenizer();
-        }
-
-        @Override
         public List<float[]> embed(List<String> texts) {
-            return priority.get() ? questions.embed(texts) : shared.embed(texts);
+            return priority.get() ? questions.embed(texts) : super.embed(texts);
         }
 
         @Override

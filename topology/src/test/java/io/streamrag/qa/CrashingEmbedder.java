@@ -1,6 +1,7 @@
 package io.streamrag.qa;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.streamrag.inference.embed.ForwardingTextEmbedder;
 import io.streamrag.inference.embed.TextEmbedder;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,14 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The embedder of a QA instance that is to die: once armed, its next call throws an {@link Error} (as an
  * out-of-memory would), which kills the stream thread in the middle of a batch, its transaction uncommitted.
  */
-public final class CrashingEmbedder implements TextEmbedder {
+public final class CrashingEmbedder extends ForwardingTextEmbedder {
 
-    private final TextEmbedder delegate;
     private final AtomicBoolean armed = new AtomicBoolean();
     private final AtomicInteger crashes = new AtomicInteger();
 
     public CrashingEmbedder(TextEmbedder delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     public void crashOnNextCall() {
@@ -34,27 +34,7 @@ public final class CrashingEmbedder implements TextEmbedder {
             crashes.incrementAndGet();
             throw new Error("simulated crash of the QA instance mid-batch (" + texts.size() + " texts)");
         }
-        return delegate.embed(texts);
-    }
-
-    @Override
-    public String modelName() {
-        return delegate.modelName();
-    }
-
-    @Override
-    public int dimension() {
-        return delegate.dimension();
-    }
-
-    @Override
-    public int maxTokens() {
-        return delegate.maxTokens();
-    }
-
-    @Override
-    public HuggingFaceTokenizer tokenizer() {
-        return delegate.tokenizer();
+        return super.embed(texts);
     }
 
     @Override

@@ -96,27 +96,7 @@ public final class BatchingEmbedder implements TextEmbedder {
      */
     public TextEmbedder forQuestions() {
         BatchingEmbedder shared = this;
-        return new TextEmbedder() {
-            @Override
-            public String modelName() {
-                return shared.modelName();
-            }
-
-            @Override
-            public int dimension() {
-                return shared.dimension();
-            }
-
-            @Override
-            public int maxTokens() {
-                return shared.maxTokens();
-            }
-
-            @Override
-            public HuggingFaceTokenizer tokenizer() {
-                return shared.tokenizer();
-            }
-
+        return new ForwardingTextEmbedder(shared) {
             @Override
             public List<float[]> embed(List<String> texts) {
                 return shared.embed(texts, Priority.INTERACTIVE);

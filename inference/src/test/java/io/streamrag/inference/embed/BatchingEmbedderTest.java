@@ -69,4 +69,26 @@ class BatchingEmbedderTest {
 
         assertThatThrownBy(() -> shared.embed(List.of("two"))).isInstanceOf(WorkerClosedException.class);
     }
+
+    @Test
+    void theQuestionsViewEmbedsInTheInteractiveLaneAndClosingItLeavesTheSharedModelOpen() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SentenceEmbedder model = SentenceEmbedder.open(MiniLmFixture.folder(),
+                EmbedderOptions.defaults().withMeterRegistry(registry));
+        try (BatchingEmbedder shared = BatchingEmbedder.wrap(model, BatchingSettings.defaults(), registry)) {
+            float[] bulk = shared.embed(List.of("How tall is Mount Etna?")).get(0);
+            TextEmbedder questions = shared.forQuestions();
+            float[] interactive = questions.embed(List.of("How tall is Mount Etna?")).get(0);
+            questions.close();
+
+            assertThat(Vectors.maxAbsDifference(interactive, bulk)).isLessThan(1e-6);
+            assertThat(questions.modelName()).isEqualTo(shared.modelName());
+            assertThat(questions.dimension()).isEqualTo(shared.dimension());
+            assertThat(registry.get("streamrag.worker.queue.wait").tag("lane", "interactive").timer().count())
+                    .isEqualTo(1);
+            assertThat(registry.get("streamrag.worker.queue.wait").tag("lane", "bulk").timer().count())
+                    .isEqualTo(1);
+            assertThat(shared.embed(List.of("still open"))).as("the view does not own the worker").hasSize(1);
+        }
+    }
 }

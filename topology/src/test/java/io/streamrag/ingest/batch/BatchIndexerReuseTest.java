@@ -6,6 +6,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamrag.contracts.DocumentChange;
 import io.streamrag.contracts.Operation;
+import io.streamrag.inference.embed.ForwardingTextEmbedder;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.ingest.BagOfWordsEmbedder;
 import io.streamrag.ingest.IngestMetrics;
@@ -280,38 +281,17 @@ class BatchIndexerReuseTest {
     }
 
     /** The same vectors under another model name, as a different checkpoint of equal size would report. */
-    static final class RenamedEmbedder implements TextEmbedder {
-        private final TextEmbedder delegate;
+    static final class RenamedEmbedder extends ForwardingTextEmbedder {
         private final String name;
 
         RenamedEmbedder(TextEmbedder delegate, String name) {
-            this.delegate = delegate;
+            super(delegate);
             this.name = name;
         }
 
         @Override
         public String modelName() {
             return name;
-        }
-
-        @Override
-        public int dimension() {
-            return delegate.dimension();
-        }
-
-        @Override
-        public int maxTokens() {
-            return delegate.maxTokens();
-        }
-
-        @Override
-        public HuggingFaceTokenizer tokenizer() {
-            return delegate.tokenizer();
-        }
-
-        @Override
-        public List<float[]> embed(List<String> texts) {
-            return delegate.embed(texts);
         }
 
         @Override
