@@ -21,12 +21,11 @@ import java.util.concurrent.CompletionException;
  * <p>{@link #embed} is bulk work (indexing); {@link #forQuestions()} is a view of the same worker whose texts go
  * in the interactive lane, ahead of every bulk batch that has not started yet.
  */
-public final class BatchingEmbedder implements TextEmbedder {
-    private final TextEmbedder embedder;
+public final class BatchingEmbedder extends ForwardingTextEmbedder {
     private final BatchingWorker<String, float[]> worker;
 
     private BatchingEmbedder(TextEmbedder embedder, BatchingWorker<String, float[]> worker) {
-        this.embedder = embedder;
+        super(embedder);
         this.worker = worker;
     }
 
@@ -37,26 +36,6 @@ public final class BatchingEmbedder implements TextEmbedder {
                 text -> Math.min(maxTokens, tokenizer.encode(text).getIds().length),
                 embedder::embed, embedder, registry);
         return new BatchingEmbedder(embedder, worker);
-    }
-
-    @Override
-    public String modelName() {
-        return embedder.modelName();
-    }
-
-    @Override
-    public int dimension() {
-        return embedder.dimension();
-    }
-
-    @Override
-    public int maxTokens() {
-        return embedder.maxTokens();
-    }
-
-    @Override
-    public HuggingFaceTokenizer tokenizer() {
-        return embedder.tokenizer();
     }
 
     /**
