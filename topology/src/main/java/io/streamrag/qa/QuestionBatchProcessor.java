@@ -306,4 +306,12 @@ final class QuestionBatchProcessor implements Processor<String, Question, String
                 .setFailedAt(Instant.ofEpochMilli(now))
                 .build();
     }
+
+    @Override
+    public void close() {
+        // a task that goes away (rebalance, shutdown) leaves its stream thread no wake-up for a check that is gone
+        if (lingerTimer != null) {
+            lingerTimer.disarm();
+        }
+    }
 }

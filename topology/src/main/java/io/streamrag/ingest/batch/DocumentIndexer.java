@@ -240,4 +240,12 @@ public final class DocumentIndexer implements Processor<String, DocumentChange, 
         rotated.addAll(waiting.subList(0, start));
         return rotated;
     }
+
+    @Override
+    public void close() {
+        // a task that goes away (rebalance, shutdown) leaves its stream thread no wake-up for a check that is gone
+        if (lingerTimer != null) {
+            lingerTimer.disarm();
+        }
+    }
 }

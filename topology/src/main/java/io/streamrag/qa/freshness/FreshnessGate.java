@@ -176,4 +176,12 @@ public final class FreshnessGate implements Processor<String, Question, String, 
             return Optional.empty();
         }
     }
+
+    @Override
+    public void close() {
+        // a task that goes away (rebalance, shutdown) leaves its stream thread no wake-up for a check that is gone
+        if (recheckTimer != null) {
+            recheckTimer.disarm();
+        }
+    }
 }
