@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.streamrag.inference.embed.TextEmbedder;
 import io.streamrag.ingest.batch.BatchIndexer;
 import io.streamrag.ingest.batch.DocumentIndexer;
+import io.streamrag.ingest.batch.EmbeddingLane;
 import io.streamrag.ingest.batch.StoreCommitHook;
 import io.streamrag.ingest.cdc.CdcChangeReader;
 import io.streamrag.ingest.cdc.CdcFormat;
@@ -19,6 +20,7 @@ import io.streamrag.store.VectorStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -65,6 +67,7 @@ public final class IngestTopology {
     private final MeterRegistry meters;
     private final Clock clock;
     private FailureLedger failureLedger = FailureLedger.inMemory(3);
+    private Function<String, EmbeddingLane> embeddingLanes;
 
     public IngestTopology(IngestSettings settings, IngestSerdes serdes, TextEmbedder embedder, VectorStore store,
                           MeterRegistry meters, Clock clock) {
@@ -84,6 +87,16 @@ public final class IngestTopology {
     /** Where failures of pending changes are counted; by default in memory, 3 attempts. */
     public IngestTopology withFailureLedger(FailureLedger ledger) {
         this.failureLedger = ledger;
+        return this;
+    }
+
+    /**
+     * Where each task embeds its batches (given the lane's thread name). By default a background thread per task
+     * with {@code embedOverlap}, the stream thread without. TopologyTestDriver stories pass
+     * {@code name -> EmbeddingLane.inline()}: the overlap's bookkeeping runs, every output at a known step.
+     */
+    public IngestTopology withEmbeddingLanes(Function<String, EmbeddingLane> lanes) {
+        this.embeddingLanes = lanes;
         return this;
     }
 
@@ -136,10 +149,12 @@ public final class IngestTopology {
         ChangeQuarantine quarantine = new ChangeQuarantine(failureLedger, serdes.documentChanges().serializer(),
                 settings.documentChangeTopics().isEmpty() ? "" : settings.documentChangeTopics().get(0),
                 StreamragMetrics.quarantinedRecords(meters, "ingest"), clock);
+        Function<String, EmbeddingLane> lanes = embeddingLanes != null ? embeddingLanes
+                : settings.batching().embedOverlap() ? EmbeddingLane::background : name -> EmbeddingLane.inline();
         topology.addProcessor(INDEXER, () -> new DocumentIndexer(APPLIED_VERSIONS_STORE, PENDING_CHANGES_STORE,
                 settings.batching(), new BatchIndexer(chunker, embedder, store, settings.batching().maxEmbedTexts(),
                 metrics, clock, settings.collection(), settings.reuseVectors()), metrics, budget, redo, quarantine,
-                INDEX_UPDATES_SINK, DEAD_LETTERS_SINK), readers.toArray(String[]::new));
+                INDEX_UPDATES_SINK, DEAD_LETTERS_SINK, lanes), readers.toArray(String[]::new));
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(APPLIED_VERSIONS_STORE),
                 Serdes.String(), serdes.indexUpdates()), INDEXER);
         // the buffer is small and rewritten all the time: in memory, restored from its changelog after a crash

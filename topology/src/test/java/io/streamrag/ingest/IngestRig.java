@@ -91,8 +91,11 @@ final class IngestRig implements AutoCloseable {
         Serde<DeadLetter> deadLetterSerde = TestSerdes.specific(DeadLetter.class);
         IngestSerdes serdes = new IngestSerdes(changeSerde, updateSerde, deadLetterSerde,
                 TestSerdes.generic());
+        // with production's embedOverlap, but batches embed inline when started: outputs come at known steps here
+        // (IngestOverlapTest runs the background lanes)
         IngestTopology topology = new IngestTopology(settings, serdes, embedder, store, meters,
-                Clock.fixed(NOW, ZoneOffset.UTC)).withFailureLedger(ledger);
+                Clock.fixed(NOW, ZoneOffset.UTC)).withFailureLedger(ledger)
+                .withEmbeddingLanes(name -> io.streamrag.ingest.batch.EmbeddingLane.inline());
 
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");

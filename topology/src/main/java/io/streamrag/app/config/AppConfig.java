@@ -216,6 +216,7 @@ public record AppConfig(
         int embedTexts = r.integer(INGEST_EMBED_MAX_TEXTS);
         int batchTokens = r.integer(INGEST_BATCH_MAX_TOKENS);
         boolean reuseVectors = r.bool(INGEST_REUSE_VECTORS);
+        boolean embedOverlap = r.bool(INGEST_EMBED_OVERLAP);
         if (batchTokens < chunkSize) {
             r.problem(INGEST_BATCH_MAX_TOKENS, "must be at least " + INGEST_CHUNK_SIZE_TOKENS + "=" + chunkSize
                     + ": a batch must hold one chunk");
@@ -226,7 +227,8 @@ public record AppConfig(
                 .forEach(sources::add);
         return () -> new IngestSettings(applicationId, List.of(topics.documents()), sources, topics.indexUpdates(),
                 topics.deadLetters(), new ChunkingSettings(chunkSize, overlap),
-                new BatchingSettings(batchSize, linger, embedTexts, batchTokens, batchTimeBudget(kafka)),
+                new BatchingSettings(batchSize, linger, embedTexts, batchTokens, batchTimeBudget(kafka),
+                        embedOverlap),
                 maxBodyChars, null, topics.capturedDocuments(), reuseVectors);
     }
 

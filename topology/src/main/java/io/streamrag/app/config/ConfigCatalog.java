@@ -60,6 +60,7 @@ public final class ConfigCatalog {
     public static final String INGEST_BATCH_MAX_TOKENS = "ingest.batch.max.tokens";
     public static final String INGEST_EMBED_MAX_TEXTS = "ingest.embed.max.texts";
     public static final String INGEST_REUSE_VECTORS = "ingest.reuse.vectors";
+    public static final String INGEST_EMBED_OVERLAP = "ingest.embed.overlap";
     // cdc sources, one group of keys per named source
     public static final String CDC_SOURCES_PREFIX = "cdc.sources.";
     public static final String CDC_TOPICS = "cdc.sources.<name>.topics";
@@ -220,6 +221,12 @@ public final class ConfigCatalog {
                             + "in half of `kafka.transaction.timeout.ms`. At least `ingest.chunk.size.tokens`."),
             key(INGEST_EMBED_MAX_TEXTS, "256", between(1, 65_536),
                     "Chunk texts per embedder call; the chunks of a larger batch are embedded in slices of this many."),
+            key(INGEST_EMBED_OVERLAP, "true", bool(),
+                    "Embed the next batch while the previous one is written to the vector store, its index updates "
+                            + "emitted and the offsets committed (off the stream thread, one batch ahead). The store "
+                            + "writes, updates and offsets still commit together; a batch embedded ahead that changed "
+                            + "before its turn is embedded again. Off: each batch is embedded on the stream thread "
+                            + "when it is flushed."),
             key(INGEST_REUSE_VECTORS, "true", bool(),
                     "On an update, keep the stored vector of every chunk whose embedding text (title and heading "
                             + "prefix included) and embedding model are unchanged, and embed only the rest; an update "

@@ -14,8 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -90,16 +92,46 @@ public final class BatchIndexer {
 
     /** Applies changes chunked by {@link #plan}, and tells how many chunks were embedded and reused. */
     public Applied applyBatch(List<PlannedChange> changes) {
-        List<List<Chunk>> chunks = changes.stream().map(PlannedChange::chunks).toList();
+        return applyPrepared(prepare(changes), Map.of());
+    }
+
+    /**
+     * Reads the stored vectors of the batch's documents (when reusing): after this, what the batch must embed is
+     * known ({@link #textsToEmbed}), so its embedding can start before the batch is applied. Valid as long as no
+     * other write touches these documents before {@link #applyPrepared}.
+     */
+    public PreparedBatch prepare(List<PlannedChange> changes) {
         List<StoredEmbedding> stored = reuseVectors
                 ? metrics.reuseLookupTime().record(() -> storedEmbeddings(changes))
                 : List.of();
-        EmbeddingPlan embedding = EmbeddingPlan.of(chunks, fingerprints, stored, reuseVectors);
+        return new PreparedBatch(changes, stored);
+    }
+
+    /** The texts the batch has to embed (chunks without a stored vector to reuse), each once, in batch order. */
+    public List<String> textsToEmbed(PreparedBatch batch) {
+        return embeddingPlan(batch).texts();
+    }
+
+    /**
+     * Embeds texts of {@code batch} (from any thread), sliced by {@code maxEmbedTexts}; the time counts as the
+     * ingest's embedding time. Failures carry the batch's document ids (see {@link #applyPrepared}).
+     */
+    public List<float[]> embed(List<String> texts, PreparedBatch batch) {
+        return texts.isEmpty() ? List.of() : metrics.embedTime().record(() -> embedSliced(texts, batch.changes()));
+    }
+
+    /**
+     * Applies a prepared batch: a text with a vector in {@code embeddedAhead} (computed by {@link #embed} before,
+     * perhaps for a larger batch) takes it, any other is embedded now; then the store is written and the updates
+     * made. Written and searchable on return, durable at the store's next flush.
+     */
+    public Applied applyPrepared(PreparedBatch batch, Map<String, float[]> embeddedAhead) {
+        List<PlannedChange> changes = batch.changes();
+        EmbeddingPlan embedding = embeddingPlan(batch);
         List<String> texts = embedding.texts();
         metrics.batch(changes.size(), texts.size(), embedding.reusedChunks());
 
-        List<float[]> vectors = texts.isEmpty() ? List.of()
-                : metrics.embedTime().record(() -> embed(texts, changes));
+        List<float[]> vectors = vectorsOf(texts, embeddedAhead, batch);
         metrics.storeTime().record(() -> write(changes, embedding, vectors));
 
         Instant applied = clock.instant();
@@ -121,6 +153,25 @@ public final class BatchIndexer {
         return new Applied(updates, texts.size(), embedding.reusedChunks());
     }
 
+    private EmbeddingPlan embeddingPlan(PreparedBatch batch) {
+        List<List<Chunk>> chunks = batch.changes().stream().map(PlannedChange::chunks).toList();
+        return EmbeddingPlan.of(chunks, fingerprints, batch.stored(), reuseVectors);
+    }
+
+    /** One vector per text: those embedded ahead, and the others embedded now in one call. */
+    private List<float[]> vectorsOf(List<String> texts, Map<String, float[]> embeddedAhead, PreparedBatch batch) {
+        List<String> missing = texts.stream().filter(text -> !embeddedAhead.containsKey(text)).toList();
+        if (missing.size() == texts.size()) {
+            return embed(texts, batch);
+        }
+        Map<String, float[]> byText = new HashMap<>(embeddedAhead);
+        List<float[]> fresh = embed(missing, batch);
+        for (int i = 0; i < missing.size(); i++) {
+            byText.put(missing.get(i), fresh.get(i));
+        }
+        return texts.stream().map(byText::get).toList();
+    }
+
     /** What the store holds for the batch's upserted documents, in one read. */
     private List<StoredEmbedding> storedEmbeddings(List<PlannedChange> changes) {
         Set<String> upserted = new LinkedHashSet<>();
@@ -140,7 +191,7 @@ public final class BatchIndexer {
         }
     }
 
-    private List<float[]> embed(List<String> texts, List<PlannedChange> plans) {
+    private List<float[]> embedSliced(List<String> texts, List<PlannedChange> plans) {
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (int from = 0; from < texts.size(); from += maxEmbedTexts) {
             List<String> slice = texts.subList(from, Math.min(texts.size(), from + maxEmbedTexts));
@@ -205,6 +256,23 @@ public final class BatchIndexer {
 
     /** A batch applied: the updates to report, the chunks embedded and those that reused a vector. */
     public record Applied(List<IndexUpdate> updates, int chunksEmbedded, int chunksReused) {
+    }
+
+    /** A batch chunked and its stored vectors read: what is left to do is embedding and writing. */
+    public record PreparedBatch(List<PlannedChange> changes, List<StoredEmbedding> stored) {
+
+        public PreparedBatch {
+            changes = List.copyOf(changes);
+            stored = List.copyOf(stored);
+        }
+
+        /**
+         * Some of its changes, with the same stored vectors: still valid, since a vector is reused only under the
+         * fingerprint of the text it was computed from, whichever document it was read for.
+         */
+        public PreparedBatch restrictedTo(List<PlannedChange> kept) {
+            return new PreparedBatch(kept, stored);
+        }
     }
 
     /** A change and its chunks, before embedding. */

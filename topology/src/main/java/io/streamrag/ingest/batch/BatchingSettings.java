@@ -12,9 +12,12 @@ import java.time.Duration;
  * @param maxTokens     work budget of one batch in embedder tokens (a single larger document still goes alone)
  * @param timeBudget    a batch is also cut to what the measured embedding speed finishes in this time: half the
  *                      transaction timeout, so that no batch outlives the transaction that carries it
+ * @param embedOverlap  the next batch is embedded (off the stream thread) while the previous one is written to the
+ *                      store, its updates emitted and the offsets committed; off, every batch is embedded on the
+ *                      stream thread when it is flushed
  */
 public record BatchingSettings(int maxDocuments, Duration linger, int maxEmbedTexts, long maxTokens,
-                               Duration timeBudget) {
+                               Duration timeBudget, boolean embedOverlap) {
 
     public BatchingSettings {
         if (maxTokens < 1 || timeBudget == null || timeBudget.isNegative() || timeBudget.isZero()) {
@@ -32,15 +35,20 @@ public record BatchingSettings(int maxDocuments, Duration linger, int maxEmbedTe
 
     /** A copy flushed at {@code newMaxDocuments} changes or after {@code newLinger}. */
     public BatchingSettings withSize(int newMaxDocuments, Duration newLinger) {
-        return new BatchingSettings(newMaxDocuments, newLinger, maxEmbedTexts, maxTokens, timeBudget);
+        return new BatchingSettings(newMaxDocuments, newLinger, maxEmbedTexts, maxTokens, timeBudget, embedOverlap);
     }
 
     public BatchingSettings withMaxEmbedTexts(int newMaxEmbedTexts) {
-        return new BatchingSettings(maxDocuments, linger, newMaxEmbedTexts, maxTokens, timeBudget);
+        return new BatchingSettings(maxDocuments, linger, newMaxEmbedTexts, maxTokens, timeBudget, embedOverlap);
     }
 
     public BatchingSettings withMaxTokens(long newMaxTokens) {
-        return new BatchingSettings(maxDocuments, linger, maxEmbedTexts, newMaxTokens, timeBudget);
+        return new BatchingSettings(maxDocuments, linger, maxEmbedTexts, newMaxTokens, timeBudget, embedOverlap);
+    }
+
+    /** A copy with embedding ahead of the store writes on or off. */
+    public BatchingSettings withEmbedOverlap(boolean overlap) {
+        return new BatchingSettings(maxDocuments, linger, maxEmbedTexts, maxTokens, timeBudget, overlap);
     }
 
     /** How often the punctuation looks at the buffer. */
