@@ -199,7 +199,7 @@ public final class IngestBench {
         return updates;
     }
 
-    private static DocumentChange document(String id, List<String[]> paragraphs, int i) {
+    static DocumentChange document(String id, List<String[]> paragraphs, int i) {
         String[] paragraph = paragraphs.get(i % paragraphs.size());
         return DocumentChange.newBuilder()
                 .setOperation(Operation.CREATE)
@@ -213,7 +213,7 @@ public final class IngestBench {
                 .build();
     }
 
-    private static List<String[]> paragraphs(Path squad) throws Exception {
+    static List<String[]> paragraphs(Path squad) throws Exception {
         List<String[]> paragraphs = new ArrayList<>();
         for (JsonNode article : new ObjectMapper().readTree(squad.toFile()).get("data")) {
             for (JsonNode paragraph : article.get("paragraphs")) {
