@@ -287,6 +287,7 @@ public final class DocumentIndexer implements Processor<String, DocumentChange, 
         context.forward(new Record<>(entry.key.getBytes(java.nio.charset.StandardCharsets.UTF_8), deadLetter,
                 context.currentSystemTimeMs()), deadLettersChild);
         pending.delete(entry.key);
+        pendingCount--;
     }
 
     /** The pending changes (in key order) rotated to start after {@code after}, without the {@code excluded} documents. */
