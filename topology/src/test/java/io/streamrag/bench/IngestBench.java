@@ -65,8 +65,8 @@ public final class IngestBench {
 
     private static final String REGISTRY = "mock://ingest-bench";
     // the chunking and batching the figures in docs/benchmarks.md were measured with (not the production defaults)
-    private static final ChunkingSettings CHUNKING = new ChunkingSettings(128, 32);
-    private static final BatchingSettings BATCHING = AppConfig.defaults().ingest().batching()
+    static final ChunkingSettings CHUNKING = new ChunkingSettings(128, 32);
+    static final BatchingSettings BATCHING = AppConfig.defaults().ingest().batching()
             .withSize(64, Duration.ofMillis(10)).withMaxEmbedTexts(256);
 
     private IngestBench() {

@@ -61,9 +61,8 @@ public final class IngestEfficiencyBench {
 
     private static final String REGISTRY = "mock://ingest-efficiency-bench";
     // as IngestBench (the figures of docs/benchmarks.md "Ingest topology end to end")
-    private static final ChunkingSettings CHUNKING = new ChunkingSettings(128, 32);
-    private static final BatchingSettings BATCHING = AppConfig.defaults().ingest().batching()
-            .withSize(64, Duration.ofMillis(10)).withMaxEmbedTexts(256);
+    private static final ChunkingSettings CHUNKING = IngestBench.CHUNKING;
+    private static final BatchingSettings BATCHING = IngestBench.BATCHING;
 
     private IngestEfficiencyBench() {
     }

@@ -12,10 +12,7 @@ import io.streamrag.ingest.batch.BatchingSettings;
 import io.streamrag.ingest.batch.EmbeddingLane;
 import io.streamrag.ingest.chunk.ChunkingSettings;
 import io.streamrag.store.InMemoryVectorStore;
-import io.streamrag.store.SearchHit;
-import io.streamrag.store.SearchRequest;
 import io.streamrag.store.StoredChunk;
-import io.streamrag.store.VectorStore;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,8 +46,8 @@ class IngestOverlapTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final BagOfWordsEmbedder bagOfWords = new BagOfWordsEmbedder(128);
     private final RecordingEmbedder embedder = new RecordingEmbedder();
-    private final InMemoryVectorStore memory = new InMemoryVectorStore();
-    private final GatedStore store = new GatedStore(memory);
+    private final InMemoryVectorStore store = new InMemoryVectorStore();
+    private final List<Throwable> storeFailures = new CopyOnWriteArrayList<>();
     private TopologyTestDriver driver;
     private TestInputTopic<String, DocumentChange> changes;
     private TestOutputTopic<String, IndexUpdate> updates;
@@ -68,7 +65,17 @@ class IngestOverlapTest {
         embedder.holdTextsWith("apples");
         // the write of the first batch goes on only once the second batch's embedding has begun: without overlap
         // the stream thread would wait here for an embedding that starts only after this write
-        store.beforeWriting("a", () -> embedder.awaitCallWith("cherries"));
+        store.onWrite(documentId -> {
+            try {
+                if (documentId.equals("a")) {
+                    embedder.awaitCallWith("cherries");
+                }
+            } catch (RuntimeException e) {
+                storeFailures.add(e);
+                throw e;
+            }
+            events.add("writing " + documentId);
+        });
 
         changes.pipeInput("a", upsert("a", 1, "A", "Apples are red."));
         changes.pipeInput("b", upsert("b", 1, "B", "Bananas are yellow."));
@@ -79,9 +86,9 @@ class IngestOverlapTest {
 
         assertThat(applied).extracting(IndexUpdate::getDocumentId).containsExactly("a", "b", "c", "d");
         assertThat(events.indexOf("embed cherries")).as("the next batch's embedding began")
-                .isLessThan(events.indexOf("written a"));
-        assertThat(store.failures).isEmpty();
-        assertThat(memory.chunksOf("c")).extracting(StoredChunk::text).containsExactly("Cherries are dark.");
+                .isLessThan(events.indexOf("writing a"));
+        assertThat(storeFailures).isEmpty();
+        assertThat(store.chunksOf("c")).extracting(StoredChunk::text).containsExactly("Cherries are dark.");
     }
 
     @Test
@@ -101,10 +108,10 @@ class IngestOverlapTest {
         assertThat(embedder.calls).as("b embedded once, a@1 never written, a@2 embedded afresh").containsExactly(
                 List.of("A. Apples, first draft.", "B. Bananas, first and only draft."),
                 List.of("A. Apples, second draft."));
-        StoredChunk a = memory.chunksOf("a").get(0);
+        StoredChunk a = store.chunksOf("a").get(0);
         assertThat(a.text()).isEqualTo("Apples, second draft.");
         assertThat(a.vector()).containsExactly(bagOfWords.embed(List.of("A. Apples, second draft.")).get(0));
-        assertThat(memory.chunksOf("b").get(0).vector())
+        assertThat(store.chunksOf("b").get(0).vector())
                 .containsExactly(bagOfWords.embed(List.of("B. Bananas, first and only draft.")).get(0));
     }
 
@@ -123,7 +130,7 @@ class IngestOverlapTest {
         lane.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(lane.isAlive()).as("the lane's thread ends with its task").isFalse();
         assertThat(embedder.interrupted).as("the embedding in flight was interrupted").isTrue();
-        assertThat(memory.count()).isZero();
+        assertThat(store.count()).isZero();
     }
 
     /** The flushes of the TopologyTestDriver happen on this thread: let the linger pass until {@code count} are out. */
@@ -215,76 +222,6 @@ class IngestOverlapTest {
                 }
             }
             return delegate().embed(texts);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /** Records writes; runs a check before writing a chosen document (and keeps what it threw). */
-    private final class GatedStore implements VectorStore {
-        private final VectorStore store;
-        final List<Throwable> failures = new CopyOnWriteArrayList<>();
-        private volatile String gatedDocument;
-        private volatile Runnable gate;
-
-        GatedStore(VectorStore store) {
-            this.store = store;
-        }
-
-        void beforeWriting(String documentId, Runnable check) {
-            gatedDocument = documentId;
-            gate = check;
-        }
-
-        @Override
-        public void replaceDocument(String documentId, List<StoredChunk> chunks) {
-            if (documentId.equals(gatedDocument)) {
-                try {
-                    gate.run();
-                } catch (RuntimeException e) {
-                    failures.add(e);
-                    throw e;
-                }
-            }
-            store.replaceDocument(documentId, chunks);
-            events.add("written " + documentId);
-        }
-
-        @Override
-        public void ensureCollection(int dimension) {
-            store.ensureCollection(dimension);
-        }
-
-        @Override
-        public void deleteDocument(String documentId) {
-            store.deleteDocument(documentId);
-        }
-
-        @Override
-        public void flush() {
-            store.flush();
-        }
-
-        @Override
-        public List<List<SearchHit>> search(List<SearchRequest> requests) {
-            return store.search(requests);
-        }
-
-        @Override
-        public List<StoredChunk> chunksOf(String documentId) {
-            return store.chunksOf(documentId);
-        }
-
-        @Override
-        public long count() {
-            return store.count();
-        }
-
-        @Override
-        public boolean isReachable() {
-            return true;
         }
 
         @Override

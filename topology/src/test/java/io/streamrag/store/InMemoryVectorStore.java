@@ -23,6 +23,7 @@ public final class InMemoryVectorStore implements VectorStore {
     private final AtomicInteger embeddingReads = new AtomicInteger();
     private volatile int failAtWrite = -1;
     private volatile Runnable flushProbe = () -> { };
+    private volatile java.util.function.Consumer<String> writeProbe = documentId -> { };
 
     /** The {@code n}-th write from now (0 = the next one) throws once, after which writes succeed again. */
     public void failOnceAtWrite(int n) {
@@ -49,6 +50,11 @@ public final class InMemoryVectorStore implements VectorStore {
         flushProbe = probe;
     }
 
+    /** Runs {@code probe} with the document id before every write, outside the store's lock; it may block or throw. */
+    public void onWrite(java.util.function.Consumer<String> probe) {
+        writeProbe = probe;
+    }
+
     public synchronized List<List<SearchRequest>> searchCalls() {
         return List.copyOf(searchCalls);
     }
@@ -58,7 +64,12 @@ public final class InMemoryVectorStore implements VectorStore {
     }
 
     @Override
-    public synchronized void replaceDocument(String documentId, List<StoredChunk> replacement) {
+    public void replaceDocument(String documentId, List<StoredChunk> replacement) {
+        writeProbe.accept(documentId);
+        replace(documentId, replacement);
+    }
+
+    private synchronized void replace(String documentId, List<StoredChunk> replacement) {
         maybeFail(documentId);
         for (StoredChunk chunk : replacement) {
             chunks.put(chunk.chunkId(), chunk);
@@ -67,7 +78,12 @@ public final class InMemoryVectorStore implements VectorStore {
     }
 
     @Override
-    public synchronized void deleteDocument(String documentId) {
+    public void deleteDocument(String documentId) {
+        writeProbe.accept(documentId);
+        delete(documentId);
+    }
+
+    private synchronized void delete(String documentId) {
         maybeFail(documentId);
         chunks.values().removeIf(c -> c.documentId().equals(documentId));
     }
