@@ -42,9 +42,14 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  * {@link BatchingEmbedder} worker. Each ingest run (embedded KRaft broker, exactly_once_v2, Lucene store; all
  * documents produced before the topology starts, timed from RUNNING to the last document applied) records the embed
  * calls it made; right after it, the same embedder instance is called directly with exactly those calls (same texts,
- * same grouping), back to back: that is the raw embedder on the same chunks. The ratio is raw time ÷ ingest time
+ * same grouping), back to back, and right before it with the previous run's calls (the same texts): the mean of the
+ * two is the raw embedder on the same chunks, bracketing the run in time. The ratio is raw time ÷ ingest time
  * (= ingest chunks/s ÷ raw chunks/s). Rounds alternate the order (off, on / on, off) so that drifting load on a
- * shared machine does not favour one mode; a short unreported ingest warms the JVM up first. Process CPU time is
+ * shared machine does not favour one mode; a whole unreported ingest warms the JVM up first. Since the raw replays
+ * run at other moments than the ingest, a load that changes from second to second moves the ratio; the table also
+ * gives the embedder's busy share of the ingest's wall time (the ingest's own embedding time, {@code
+ * streamrag.ingest.embed}, ÷ its wall time), taken in the same run under the same load: what the ratio would be if
+ * the model ran at the same speed in both. Process CPU time is
  * measured over each phase too, and split by thread (stream thread, embedding lane, batching worker, broker, Lucene
  * merges; "native" is the rest of the process: ONNX Runtime's thread pool, GC, JIT).
  *
@@ -68,11 +73,22 @@ public final class IngestEfficiencyBench {
     }
 
     record Row(boolean overlap, int documents, long chunksWritten, int texts, int calls, double ingestSeconds,
-               double ingestCpuSeconds, double rawSeconds, double rawCpuSeconds, Map<String, Double> ingestCpuByThread,
-               Map<String, Double> rawCpuByThread) {
+               double ingestCpuSeconds, double rawBeforeSeconds, double rawAfterSeconds, double rawCpuSeconds,
+               Map<String, Double> ingestCpuByThread, Map<String, Double> rawCpuByThread,
+               List<List<String>> recordedCalls, double embedSeconds) {
+
+        /** Share of the ingest's wall time in which the model was embedding for it (same run, same load). */
+        double busyShare() {
+            return embedSeconds / ingestSeconds;
+        }
+
+        /** The raw embedder's time on these chunks: the mean of the replays just before and just after the run. */
+        double rawSeconds() {
+            return (rawBeforeSeconds + rawAfterSeconds) / 2;
+        }
 
         double ratio() {
-            return rawSeconds / ingestSeconds;
+            return rawSeconds() / ingestSeconds;
         }
     }
 
@@ -90,16 +106,18 @@ public final class IngestEfficiencyBench {
                      EmbedderOptions.defaults().withMeterRegistry(registry)),
                      io.streamrag.inference.worker.BatchingSettings.defaults(), registry)) {
             embedder.embed(List.of("warm up the model")); // the first call pays for graph optimisation
-            // a short ingest first, not reported: class loading and JIT of the ingest path would go to run 1
-            run(-1, true, broker, embedder, paragraphs, Math.min(documents, 40), work);
+            // a whole ingest first, not reported: class loading and JIT of the ingest path would go to the first runs
+            List<List<String>> previousCalls = run(-1, false, broker, embedder, paragraphs, documents, work,
+                    List.of()).recordedCalls();
             int run = 0;
             for (int round = 0; round < rounds; round++) {
                 boolean[] order = round % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false};
                 for (boolean overlap : order) {
-                    Row row = run(run++, overlap, broker, embedder, paragraphs, documents, work);
+                    Row row = run(run++, overlap, broker, embedder, paragraphs, documents, work, previousCalls);
+                    previousCalls = row.recordedCalls();
                     rows.add(row);
-                    System.out.printf("run %d: overlap %s, ratio %.3f (load average %s)%n", run,
-                            overlap ? "on" : "off", row.ratio(), loadAverage());
+                    System.out.printf("run %d: overlap %s, ratio %.3f, embedder busy %.0f %% (load average %s)%n", run,
+                            overlap ? "on" : "off", row.ratio(), 100 * row.busyShare(), loadAverage());
                 }
             }
         }
@@ -107,8 +125,14 @@ public final class IngestEfficiencyBench {
         print(rows, documents);
     }
 
+    /**
+     * One ingest run, bracketed by two raw replays of the same chunks: {@code before} (the previous run's calls: the
+     * same documents, so the same texts, perhaps grouped otherwise) and this run's own calls after it.
+     */
     private static Row run(int index, boolean overlap, EmbeddedKafkaBroker broker, BatchingEmbedder embedder,
-                           List<String[]> paragraphs, int documents, Path work) throws Exception {
+                           List<String[]> paragraphs, int documents, Path work, List<List<String>> before)
+            throws Exception {
+        double rawBefore = replay(embedder, before);
         String tag = index < 0 ? "warmup" : "r" + index;
         String changes = "efficiency-changes-" + tag;
         String updates = "efficiency-updates-" + tag;
@@ -127,6 +151,7 @@ public final class IngestEfficiencyBench {
         double ingestCpu;
         long chunksWritten;
         Map<String, Double> ingestByThread;
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (LuceneVectorStore store = LuceneVectorStore.open(work.resolve("lucene-" + tag));
              KafkaProducer<String, DocumentChange> producer = IngestStreams.producer(broker.bootstrapServers(),
                      REGISTRY);
@@ -138,7 +163,7 @@ public final class IngestEfficiencyBench {
             }
             producer.flush();
             KafkaStreams streams = IngestStreams.start(broker.bootstrapServers(), "efficiency-" + tag,
-                    work.resolve("state-" + tag), settings, REGISTRY, recorder, store, new SimpleMeterRegistry(),
+                    work.resolve("state-" + tag), settings, REGISTRY, recorder, store, meters,
                     exception -> StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
             try {
                 IngestStreams.awaitRunning(streams, Duration.ofSeconds(60));
@@ -155,18 +180,31 @@ public final class IngestEfficiencyBench {
         }
         // the raw embedder: the same instance, exactly the calls the ingest made, back to back
         List<List<String>> calls = List.copyOf(recorder.calls);
+        if (!before.isEmpty() && !sortedTexts(before).equals(sortedTexts(calls))) {
+            throw new IllegalStateException("run " + index + " embedded other texts than the run before it");
+        }
         ThreadCpu threads = ThreadCpu.now();
         long cpuFrom = processCpuNanos();
+        double rawAfter = replay(embedder, calls);
+        double rawCpu = (processCpuNanos() - cpuFrom) / 1e9;
+        Map<String, Double> rawByThread = threads.since(rawCpu);
+        int texts = calls.stream().mapToInt(List::size).sum();
+        return new Row(overlap, documents, chunksWritten, texts, calls.size(), ingestSeconds, ingestCpu,
+                before.isEmpty() ? rawAfter : rawBefore, rawAfter, rawCpu, ingestByThread, rawByThread, calls,
+                meters.find("streamrag.ingest.embed").timer().totalTime(TimeUnit.NANOSECONDS) / 1e9);
+    }
+
+    /** Seconds the embedder takes for {@code calls}, one after the other. */
+    private static double replay(TextEmbedder embedder, List<List<String>> calls) {
         long from = System.nanoTime();
         for (List<String> call : calls) {
             embedder.embed(call);
         }
-        double rawSeconds = (System.nanoTime() - from) / 1e9;
-        double rawCpu = (processCpuNanos() - cpuFrom) / 1e9;
-        Map<String, Double> rawByThread = threads.since(rawCpu);
-        int texts = calls.stream().mapToInt(List::size).sum();
-        return new Row(overlap, documents, chunksWritten, texts, calls.size(), ingestSeconds, ingestCpu, rawSeconds,
-                rawCpu, ingestByThread, rawByThread);
+        return (System.nanoTime() - from) / 1e9;
+    }
+
+    private static List<String> sortedTexts(List<List<String>> calls) {
+        return calls.stream().flatMap(List::stream).sorted().toList();
     }
 
     /** Waits for {@code count} index updates (measured on the watcher: the time the last one is readable). */
@@ -204,21 +242,28 @@ public final class IngestEfficiencyBench {
                 + " chunk %d/%d tokens, batch <= %d docs, linger %d ms, Lucene)%n%n",
                 Runtime.getRuntime().availableProcessors(), documents, CHUNKING.chunkTokens(),
                 CHUNKING.overlapTokens(), BATCHING.maxDocuments(), BATCHING.linger().toMillis());
-        System.out.println("| run | overlap | texts embedded (calls) | chunks written | ingest s | raw s"
-                + " | ingest chunks/s | raw chunks/s | **ratio** | ingest CPU-s | raw CPU-s |");
-        System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| run | overlap | texts embedded (calls) | chunks written | ingest s | raw s before / after"
+                + " | ingest chunks/s | raw chunks/s | **ratio** | embedder busy | ingest CPU-s | raw CPU-s (after) |");
+        System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         int run = 1;
         for (Row row : rows) {
-            System.out.printf("| %d | %s | %d (%d) | %d | %.1f | %.1f | %.1f | %.1f | **%.3f** | %.1f | %.1f |%n",
+            System.out.printf("| %d | %s | %d (%d) | %d | %.1f | %.1f / %.1f | %.1f | %.1f | **%.3f** | %.0f %% | %.1f"
+                            + " | %.1f |%n",
                     run++, row.overlap() ? "on" : "off", row.texts(), row.calls(), row.chunksWritten(),
-                    row.ingestSeconds(), row.rawSeconds(), row.texts() / row.ingestSeconds(),
-                    row.texts() / row.rawSeconds(), row.ratio(), row.ingestCpuSeconds(), row.rawCpuSeconds());
+                    row.ingestSeconds(), row.rawBeforeSeconds(), row.rawAfterSeconds(),
+                    row.texts() / row.ingestSeconds(), row.texts() / row.rawSeconds(), row.ratio(),
+                    100 * row.busyShare(), row.ingestCpuSeconds(), row.rawCpuSeconds());
         }
         for (boolean overlap : new boolean[] {false, true}) {
             double raw = rows.stream().filter(row -> row.overlap() == overlap).mapToDouble(Row::rawSeconds).sum();
             double ingest = rows.stream().filter(row -> row.overlap() == overlap).mapToDouble(Row::ingestSeconds)
                     .sum();
-            System.out.printf("overlap %s: pooled ratio %.3f (goal >= 0.92)%n", overlap ? "on" : "off", raw / ingest);
+            double[] ratios = rows.stream().filter(row -> row.overlap() == overlap).mapToDouble(Row::ratio).sorted()
+                    .toArray();
+            double busy = rows.stream().filter(row -> row.overlap() == overlap).mapToDouble(Row::embedSeconds).sum();
+            System.out.printf("overlap %s: pooled ratio %.3f, median %.3f, range %.3f-%.3f (goal >= 0.92);"
+                            + " embedder busy %.0f %% of the ingest's wall time%n", overlap ? "on" : "off",
+                    raw / ingest, median(ratios), ratios[0], ratios[ratios.length - 1], 100 * busy / ingest);
         }
         System.out.printf("%nCPU-s by thread group, ingest / raw replay (native: ONNX Runtime's pool, GC, JIT)%n%n");
         List<String> groups = ThreadCpu.GROUPS;
@@ -301,6 +346,11 @@ public final class IngestEfficiencyBench {
             }
             return "broker";
         }
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** The ingest's embedder: passes every call on and keeps its texts, for the raw replay. */
