@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -69,7 +70,7 @@ public final class DocumentIndexer implements Processor<String, DocumentChange, 
     private int pendingCount;
     private long oldestPendingSince;
     private LingerTimer lingerTimer;
-    private final java.util.function.Function<String, EmbeddingLane> lanes;
+    private final Function<String, EmbeddingLane> lanes;
     private EmbeddingLane lane;
     /** The batch whose embedding started ahead of its turn (only with overlap). */
     private StartedBatch ahead;
@@ -77,7 +78,7 @@ public final class DocumentIndexer implements Processor<String, DocumentChange, 
     public DocumentIndexer(String appliedStoreName, String pendingStoreName, BatchingSettings batching,
                            BatchIndexer indexer, IngestMetrics metrics, WorkBudget budget, RedoCounter redo,
                            ChangeQuarantine quarantine, String updatesChild, String deadLettersChild,
-                           java.util.function.Function<String, EmbeddingLane> lanes) {
+                           Function<String, EmbeddingLane> lanes) {
         this.lanes = lanes;
         this.quarantine = quarantine;
         this.updatesChild = updatesChild;
