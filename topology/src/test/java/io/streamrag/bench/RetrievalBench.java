@@ -1,5 +1,6 @@
 package io.streamrag.bench;
 
+import io.streamrag.app.config.AppConfig;
 import io.streamrag.store.KeywordText;
 import io.streamrag.store.RetrievalMode;
 import io.streamrag.store.RetrievalPlan;
@@ -13,6 +14,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -32,8 +34,11 @@ import java.util.stream.Stream;
  * Retrieval latency of the embedded store as the app keeps it: synthetic chunks (384-d unit vectors, passages of
  * Zipf-distributed words from a 30k-word vocabulary, titles) written through the store's own API in batches, each
  * batch followed by the store's flush (the Lucene commit the ingest makes when Kafka commits), from {@code writers}
- * threads; then the store is closed and reopened (merges settled, as after a restart: the store's own merge policy,
- * no force-merge) and queried from one thread. Prints build time, segment count, p50/p99 per retrieval mode at
+ * threads, the store opened with the app's defaults. Then it is queried from one thread twice: "as written" (reopened
+ * with merges at rest off: the segments the tiered policy left when the writes stopped, as while ingest runs) and
+ * "at rest" (reopened with merges at rest after 1 s instead of the default minute, queried once the store's merge at
+ * rest is done: the index as the store keeps it between bursts of writes; {@code -DskipRest=true} skips it). Each
+ * prints segment count, p50/p99 per retrieval mode at
  * top-5 and top-10, the dense leg's recall@10 against exact search, and one Markdown row. Not a test.
  *
  * <p>Vectors: {@code latent32} (default) draws each vector as a point of a 32-dimensional Gaussian mapped into 384
@@ -80,7 +85,8 @@ public final class RetrievalBench {
         Path kept = args.length > 5 ? Path.of(args[5]) : null;
         boolean build = kept == null || !Files.isDirectory(kept);
         Path directory = kept == null ? Files.createTempDirectory("retrieval-bench") : kept;
-        LuceneOptions options = LuceneOptions.DEFAULTS.withVectorFormat(format);
+        // the store as the app opens it (every default), apart from the format under test
+        LuceneOptions options = AppConfig.defaults().store().lucene().withVectorFormat(format);
         VectorSource source = latent ? new LatentVectors(new Random(3)) : new RandomVectors();
         float[][] vectors = new float[chunks][];
         Random random = new Random(7);
@@ -99,51 +105,76 @@ public final class RetrievalBench {
             build(directory, options, chunks, vectors, batchDocuments, writers);
         }
         double buildSeconds = build ? seconds(started) : Double.NaN;
-        long reopened = System.nanoTime();
-        try (LuceneVectorStore store = LuceneVectorStore.open(directory, options)) {
-            store.ensureCollection(DIMENSION);
-            int segments = store.segmentCount();
-            System.out.printf(Locale.ROOT, "build incl. close (merges settled) %.1f s; reopen %.2f s; %d segments; "
-                            + "index %d MB; keyword analysis %.1f µs/chunk%n", buildSeconds, seconds(reopened),
-                    segments, sizeMb(directory), analyseMicros);
-            Random queries = new Random(11);
-            List<float[]> queryVectors = new ArrayList<>();
-            List<String> queryTexts = new ArrayList<>();
-            for (int q = 0; q < QUERIES + WARMUP; q++) {
-                // a question's text shares some words with a stored chunk (the one it is near, for random vectors)
-                int target = queries.nextInt(chunks);
-                queryVectors.add(source.query(vectors[target], queries));
-                queryTexts.add(question(target, queries));
+        System.out.printf(Locale.ROOT, "build %.1f s; index %d MB; keyword analysis %.1f µs/chunk%n", buildSeconds,
+                sizeMb(directory), analyseMicros);
+        Random queries = new Random(11);
+        List<float[]> queryVectors = new ArrayList<>();
+        List<String> queryTexts = new ArrayList<>();
+        for (int q = 0; q < QUERIES + WARMUP; q++) {
+            // a question's text shares some words with a stored chunk (the one it is near, for random vectors)
+            int target = queries.nextInt(chunks);
+            queryVectors.add(source.query(vectors[target], queries));
+            queryTexts.add(question(target, queries));
+        }
+        String row = String.format(Locale.ROOT, "| %,d | %s | %s | %.0f ", chunks, latent ? "latent32" : "random",
+                format.label(), buildSeconds);
+        try {
+            List<String> rows = new ArrayList<>();
+            // as written: the segments the tiered policy left when the writes stopped (merges at rest off)
+            try (LuceneVectorStore store = LuceneVectorStore.open(directory, options.withRestMergeAfter(Duration.ZERO))) {
+                rows.add(row + "| as written " + measure(store, vectors, queryVectors, queryTexts));
             }
-            Map<String, double[]> latency = new java.util.LinkedHashMap<>();
-            Map<String, double[]> cpu = new java.util.LinkedHashMap<>();
-            System.out.printf(Locale.ROOT, "%-8s %4s %8s %8s %8s %12s %12s%n", "mode", "k", "p50 ms", "p99 ms",
-                    "mean ms", "cpu p50 ms", "cpu p99 ms");
-            for (int topK : TOP_KS) {
-                for (RetrievalMode mode : MODES) {
-                    double[] cpuMillis = new double[QUERIES];
-                    double[] millis = latencies(store, mode, topK, queryVectors, queryTexts, cpuMillis);
-                    latency.put(mode.label() + topK, millis);
-                    cpu.put(mode.label() + topK, cpuMillis);
-                    System.out.printf(Locale.ROOT, "%-8s %4d %8.2f %8.2f %8.2f %12.2f %12.2f%n", mode.label(), topK,
-                            percentile(millis, 50), percentile(millis, 99), Arrays.stream(millis).average().orElse(0),
-                            percentile(cpuMillis, 50), percentile(cpuMillis, 99));
+            if (!Boolean.getBoolean("skipRest")) {
+                // at rest: the store's merge at rest, triggered after a second instead of the default minute
+                try (LuceneVectorStore store = LuceneVectorStore.open(directory,
+                        options.withRestMergeAfter(Duration.ofSeconds(1)))) {
+                    long merging = System.nanoTime();
+                    while (store.restMerges() == 0) {
+                        Thread.sleep(200);
+                    }
+                    System.out.printf(Locale.ROOT, "merge at rest %.1f s; index %d MB%n", seconds(merging),
+                            sizeMb(directory));
+                    rows.add(row + String.format(Locale.ROOT, "| at rest (merged in %.0f s) ", seconds(merging))
+                            + measure(store, vectors, queryVectors, queryTexts));
                 }
             }
-            double recall = recall(store, vectors, queryVectors.subList(WARMUP, WARMUP + RECALL_QUERIES));
-            System.out.printf(Locale.ROOT, "dense recall@10 vs exact: %.3f%n", recall);
-            System.out.println("| chunks | vectors | format | build s | segments | dense top-5 p50 / p99 ms"
+            System.out.println("| chunks | vectors | format | build s | index | segments | dense top-5 p50 / p99 ms"
                     + " | dense top-10 p50 / p99 ms | hybrid top-10 p50 / p99 ms | dense top-10 CPU p50 / p99 ms"
                     + " | recall@10 |");
-            System.out.printf(Locale.ROOT, "| %,d | %s | %s | %.0f | %d | %s | %s | %s | %s | %.3f |%n", chunks,
-                    latent ? "latent32" : "random", format.label(), buildSeconds, segments,
-                    p50p99(latency.get("dense5")), p50p99(latency.get("dense10")), p50p99(latency.get("hybrid10")),
-                    p50p99(cpu.get("dense10")), recall);
+            rows.forEach(System.out::println);
         } finally {
             if (kept == null) {
                 deleteTree(directory);
             }
         }
+    }
+
+    /** Queries {@code store} in every mode and k; prints the table; returns the Markdown row's measured cells. */
+    private static String measure(LuceneVectorStore store, float[][] vectors, List<float[]> queryVectors,
+                                  List<String> queryTexts) {
+        store.ensureCollection(DIMENSION);
+        int segments = store.segmentCount();
+        System.out.printf(Locale.ROOT, "%d segments%n", segments);
+        Map<String, double[]> latency = new java.util.LinkedHashMap<>();
+        Map<String, double[]> cpu = new java.util.LinkedHashMap<>();
+        System.out.printf(Locale.ROOT, "%-8s %4s %8s %8s %8s %12s %12s%n", "mode", "k", "p50 ms", "p99 ms",
+                "mean ms", "cpu p50 ms", "cpu p99 ms");
+        for (int topK : TOP_KS) {
+            for (RetrievalMode mode : MODES) {
+                double[] cpuMillis = new double[QUERIES];
+                double[] millis = latencies(store, mode, topK, queryVectors, queryTexts, cpuMillis);
+                latency.put(mode.label() + topK, millis);
+                cpu.put(mode.label() + topK, cpuMillis);
+                System.out.printf(Locale.ROOT, "%-8s %4d %8.2f %8.2f %8.2f %12.2f %12.2f%n", mode.label(), topK,
+                        percentile(millis, 50), percentile(millis, 99), Arrays.stream(millis).average().orElse(0),
+                        percentile(cpuMillis, 50), percentile(cpuMillis, 99));
+            }
+        }
+        double recall = recall(store, vectors, queryVectors.subList(WARMUP, WARMUP + RECALL_QUERIES));
+        System.out.printf(Locale.ROOT, "dense recall@10 vs exact: %.3f%n", recall);
+        return String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %.3f |", segments,
+                p50p99(latency.get("dense5")), p50p99(latency.get("dense10")), p50p99(latency.get("hybrid10")),
+                p50p99(cpu.get("dense10")), recall);
     }
 
     private static void build(Path directory, LuceneOptions options, int chunks, float[][] vectors,

@@ -164,7 +164,8 @@ public record AppConfig(
                 r.text(STORE_COLLECTION_PREFIX),
                 new LuceneOptions(r.integer(STORE_EMBEDDED_SEARCH_CANDIDATES),
                         r.choice(STORE_EMBEDDED_VECTOR_FORMAT, LuceneOptions.VectorFormat::parse,
-                                LuceneOptions.VectorFormat.FLOAT32)),
+                                LuceneOptions.VectorFormat.FLOAT32),
+                        r.millis(STORE_EMBEDDED_REST_MERGE_AFTER_MS)),
                 new CollectionOptions(
                         r.integer(STORE_QDRANT_HNSW_M),
                         r.integer(STORE_QDRANT_HNSW_EF_CONSTRUCT),

@@ -127,6 +127,7 @@ public final class ConfigCatalog {
     public static final String STORE_COLLECTION_PREFIX = "store.collection.prefix";
     public static final String STORE_EMBEDDED_VECTOR_FORMAT = "store.embedded.vector.format";
     public static final String STORE_EMBEDDED_SEARCH_CANDIDATES = "store.embedded.search.candidates";
+    public static final String STORE_EMBEDDED_REST_MERGE_AFTER_MS = "store.embedded.rest.merge.after.ms";
     public static final String STORE_QDRANT_HNSW_M = "store.qdrant.hnsw.m";
     public static final String STORE_QDRANT_HNSW_EF_CONSTRUCT = "store.qdrant.hnsw.ef.construct";
     public static final String STORE_QDRANT_SEARCH_EF = "store.qdrant.search.ef";
@@ -371,6 +372,10 @@ public final class ConfigCatalog {
             key(STORE_EMBEDDED_SEARCH_CANDIDATES, "100", between(1, 10_000),
                     "HNSW beam (ef) of an embedded dense search, at least the leg's depth: more is better recall, "
                             + "slower queries."),
+            key(STORE_EMBEDDED_REST_MERGE_AFTER_MS, "60000", atLeast(0),
+                    "After this long without writes the embedded index is merged down to one or two segments, so a "
+                            + "query walks one or two HNSW graphs instead of a dozen (small segments into one, and "
+                            + "into the largest once they reach half its size); 0 = never (tiered merges only)."),
             key(STORE_QDRANT_HOST, "localhost", nonBlank(), "Qdrant host (gRPC)."),
             key(STORE_QDRANT_PORT, "6334", between(1, 65535), "Qdrant gRPC port."),
             key(STORE_QDRANT_TLS, "false", bool(), "Connect to Qdrant over TLS."),

@@ -38,10 +38,11 @@ final class LuceneCodecs {
         };
     }
 
+    /** Tiered merges while writes come, the {@link RestMergePolicy} when {@link RestMerger} merges at rest. */
     static MergePolicy mergePolicy() {
-        TieredMergePolicy policy = new TieredMergePolicy();
-        policy.setSegmentsPerTier(SEGMENTS_PER_TIER);
-        policy.setFloorSegmentMB(FLOOR_SEGMENT_MB);
-        return policy;
+        TieredMergePolicy whileWriting = new TieredMergePolicy();
+        whileWriting.setSegmentsPerTier(SEGMENTS_PER_TIER);
+        whileWriting.setFloorSegmentMB(FLOOR_SEGMENT_MB);
+        return new RestMergePolicy(whileWriting);
     }
 }

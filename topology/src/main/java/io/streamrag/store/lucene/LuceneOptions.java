@@ -1,5 +1,6 @@
 package io.streamrag.store.lucene;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -10,8 +11,10 @@ import java.util.Objects;
  * @param vectorFormat     how the HNSW graph scores vectors: {@code FLOAT32}, or {@code INT8} scalar-quantised
  *                         (Lucene's {@code Lucene99HnswScalarQuantizedVectorsFormat}: a quarter of the vector memory
  *                         to scan, a little recall lost; the float vectors stay on disk for merges and exact cosines)
+ * @param restMergeAfter   how long without writes before the index is merged at rest ({@link RestMergePolicy}: one
+ *                         or two segments, so a query walks one or two graphs); zero: never, the tiered merges only
  */
-public record LuceneOptions(int searchCandidates, VectorFormat vectorFormat) {
+public record LuceneOptions(int searchCandidates, VectorFormat vectorFormat, Duration restMergeAfter) {
 
     /** Graph scoring of the vectors. */
     public enum VectorFormat {
@@ -33,17 +36,22 @@ public record LuceneOptions(int searchCandidates, VectorFormat vectorFormat) {
         }
     }
 
-    public static final LuceneOptions DEFAULTS = new LuceneOptions(LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES,
-            VectorFormat.FLOAT32);
-
     public LuceneOptions {
         Objects.requireNonNull(vectorFormat, "vectorFormat");
+        Objects.requireNonNull(restMergeAfter, "restMergeAfter");
+        if (restMergeAfter.isNegative()) {
+            throw new IllegalArgumentException("restMergeAfter must not be negative, was " + restMergeAfter);
+        }
         if (searchCandidates <= 0) {
             throw new IllegalArgumentException("searchCandidates must be positive, was " + searchCandidates);
         }
     }
 
     public LuceneOptions withVectorFormat(VectorFormat format) {
-        return new LuceneOptions(searchCandidates, format);
+        return new LuceneOptions(searchCandidates, format, restMergeAfter);
+    }
+
+    public LuceneOptions withRestMergeAfter(Duration after) {
+        return new LuceneOptions(searchCandidates, vectorFormat, after);
     }
 }

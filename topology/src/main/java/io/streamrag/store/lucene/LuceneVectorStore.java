@@ -9,6 +9,7 @@ import io.streamrag.store.VectorStore;
 import io.streamrag.store.VectorStoreException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -45,6 +46,10 @@ import org.apache.lucene.util.BytesRef;
  * commits (fsync) for durability, which the ingest topology does once per Kafka commit, before it (its
  * {@code StoreCommitHook}): a crash replays at most the batches since, which the idempotent writes absorb.
  *
+ * <p>Segments: tiered merges while writes come; once writes rest ({@link LuceneOptions#restMergeAfter()}) the
+ * {@link RestMerger} merges the index down to one or two segments, because an HNSW query walks one graph per
+ * segment. Closing never waits for a merge: it commits, then abandons merges in progress.
+ *
  * <p>The graph compares unit vectors by dot product (their cosine) rather than Lucene's COSINE, which costs three
  * multiply-adds per dimension instead of one; an index built with COSINE keeps it.
  *
@@ -66,18 +71,22 @@ public final class LuceneVectorStore implements VectorStore {
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final VectorSimilarityFunction similarity;
+    private final RestMerger restMerger;
     private final AtomicLong writeGeneration = new AtomicLong();
     private final AtomicLong searchableGeneration = new AtomicLong();
     private volatile int dimension;
 
-    private LuceneVectorStore(Path path, int searchCandidates, Directory directory, IndexWriter writer,
+    private LuceneVectorStore(Path path, LuceneOptions options, Directory directory, IndexWriter writer,
                               SearcherManager searchers) {
         this.path = path;
-        this.searchCandidates = searchCandidates;
+        this.searchCandidates = options.searchCandidates();
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
         this.similarity = indexedSimilarity();
+        this.restMerger = options.restMergeAfter().isZero() ? null
+                : new RestMerger(writer, options.restMergeAfter(), path.getFileName().toString(),
+                        this::refreshAfterMerge, this::segmentCount);
     }
 
     /** Opens the index in {@code path}, creating the directory and an empty index when there is none. */
@@ -90,7 +99,7 @@ public final class LuceneVectorStore implements VectorStore {
      * recall, slower queries).
      */
     public static LuceneVectorStore open(Path path, int searchCandidates) {
-        return open(path, new LuceneOptions(searchCandidates, LuceneOptions.VectorFormat.FLOAT32));
+        return open(path, new LuceneOptions(searchCandidates, LuceneOptions.VectorFormat.FLOAT32, Duration.ZERO));
     }
 
     /** Opens the index in {@code path} with {@code options}. */
@@ -109,7 +118,7 @@ public final class LuceneVectorStore implements VectorStore {
             // Commit at once so a fresh directory is a valid (empty) index that a reopen finds.
             writer.commit();
             SearcherManager searchers = new SearcherManager(writer, null);
-            return new LuceneVectorStore(path, options.searchCandidates(), directory, writer, searchers);
+            return new LuceneVectorStore(path, options, directory, writer, searchers);
         } catch (IOException e) {
             closeQuietly(writer, e);
             closeQuietly(directory, e);
@@ -120,6 +129,11 @@ public final class LuceneVectorStore implements VectorStore {
     /** Segments in the searchable index (for benchmarks and tests of the merge policy). */
     public int segmentCount() {
         return withSearcher(searcher -> searcher.getIndexReader().leaves().size());
+    }
+
+    /** Merges at rest completed since the store opened (0 when they are off). */
+    public long restMerges() {
+        return restMerger == null ? 0 : restMerger.merges();
     }
 
     @Override
@@ -152,7 +166,7 @@ public final class LuceneVectorStore implements VectorStore {
             throw new VectorStoreException("Lucene index " + path + ": writing document " + documentId + " ("
                     + chunks.size() + " chunks) failed", e);
         }
-        writeGeneration.incrementAndGet();
+        written();
     }
 
     @Override
@@ -162,7 +176,7 @@ public final class LuceneVectorStore implements VectorStore {
         } catch (IOException | RuntimeException e) {
             throw new VectorStoreException("Lucene index " + path + ": deleting document " + documentId + " failed", e);
         }
-        writeGeneration.incrementAndGet();
+        written();
     }
 
     /**
@@ -251,11 +265,25 @@ public final class LuceneVectorStore implements VectorStore {
         return writer.isOpen();
     }
 
+    /**
+     * Commits what was written, then closes without waiting for merges in progress (IndexWriter's own close waits
+     * for them: minutes for a big merge at rest); an abandoned merge runs again later, nothing written is lost.
+     */
     @Override
     public void close() {
         VectorStoreException failure = null;
-        // IndexWriter commits on close by default: what was written is kept.
-        for (AutoCloseable part : new AutoCloseable[] {searchers, writer, directory}) {
+        AutoCloseable restMerges = restMerger == null ? () -> { } : restMerger;
+        AutoCloseable commitThenAbandonMerges = () -> {
+            if (!writer.isOpen()) {
+                return; // closed before
+            }
+            try {
+                writer.commit();
+            } finally {
+                writer.rollback();
+            }
+        };
+        for (AutoCloseable part : new AutoCloseable[] {restMerges, searchers, commitThenAbandonMerges, directory}) {
             try {
                 part.close();
             } catch (Exception e) {
@@ -268,6 +296,22 @@ public final class LuceneVectorStore implements VectorStore {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    private void written() {
+        writeGeneration.incrementAndGet();
+        if (restMerger != null) {
+            restMerger.written();
+        }
+    }
+
+    /** After a merge at rest: searches move to the merged segments, and the old ones can be deleted. */
+    private void refreshAfterMerge() {
+        try {
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new VectorStoreException("Lucene index " + path + ": refreshing after a merge failed", e);
         }
     }
 

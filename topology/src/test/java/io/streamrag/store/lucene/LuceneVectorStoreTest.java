@@ -10,6 +10,7 @@ import io.streamrag.store.VectorStore;
 import io.streamrag.store.VectorStoreContractTest;
 import io.streamrag.store.VectorStoreException;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.store.FSDirectory;
@@ -78,7 +79,8 @@ class LuceneVectorStoreTest extends VectorStoreContractTest {
     @Test
     void int8VectorFormatQuantisesTheGraphAndStillFindsTheNearest(@TempDir Path int8Directory) throws Exception {
         try (LuceneVectorStore int8 = LuceneVectorStore.open(int8Directory,
-                LuceneOptions.DEFAULTS.withVectorFormat(LuceneOptions.VectorFormat.INT8))) {
+                new LuceneOptions(LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES, LuceneOptions.VectorFormat.INT8,
+                        Duration.ZERO))) {
             int8.ensureCollection(DIMENSION);
             int8.replaceDocument("doc-1", List.of(untenanted("doc-1", 0, "x", new float[] {1, 0, 0, 0}),
                     untenanted("doc-1", 1, "y", new float[] {0, 1, 0, 0}),
@@ -96,6 +98,64 @@ class LuceneVectorStoreTest extends VectorStoreContractTest {
                     .getAttribute("PerFieldKnnVectorsFormat.format");
             assertThat(format).isEqualTo("Lucene99HnswScalarQuantizedVectorsFormat");
         }
+    }
+
+    @Test
+    void writesThatRestAreMergedDownToAtMostTwoSegmentsAndStaySearchable(@TempDir Path restDirectory)
+            throws Exception {
+        try (LuceneVectorStore resting = LuceneVectorStore.open(restDirectory,
+                new LuceneOptions(LuceneVectorStore.DEFAULT_SEARCH_CANDIDATES, LuceneOptions.VectorFormat.FLOAT32,
+                        Duration.ofSeconds(2)))) {
+            resting.ensureCollection(DIMENSION);
+            // each commit leaves a small segment; the tiered policy lets up to 4 be
+            for (int d = 0; d < 4; d++) {
+                resting.replaceDocument("doc-" + d, List.of(untenanted("doc-" + d, 0, "text " + d,
+                        new float[] {1, d, 0, 0})));
+                resting.flush();
+            }
+            resting.deleteDocument("doc-2");
+            // doc-2's segment is gone with it (nothing left in it); three small ones stay
+            assertThat(resting.segmentCount()).as("segments before the rest").isEqualTo(3);
+            assertThat(resting.restMerges()).isZero();
+
+            awaitRestMerges(resting, 1);
+
+            assertThat(resting.segmentCount()).isLessThanOrEqualTo(2);
+            assertThat(resting.count()).isEqualTo(3);
+            assertThat(resting.search(List.of(new SearchRequest(new float[] {1, 3, 0, 0}, 1, null, Map.of(), -1)))
+                    .get(0)).extracting(hit -> hit.chunk().documentId()).containsExactly("doc-3");
+
+            // a later write rests again and is merged again; without writes nothing more is merged
+            resting.replaceDocument("doc-9", List.of(untenanted("doc-9", 0, "late", new float[] {0, 0, 1, 0})));
+            resting.flush();
+            awaitRestMerges(resting, 2);
+            Thread.sleep(3_500); // longer than the rest and a check period
+            assertThat(resting.restMerges()).isEqualTo(2);
+            assertThat(resting.count()).isEqualTo(4);
+        }
+        try (DirectoryReader onDisk = DirectoryReader.open(FSDirectory.open(restDirectory))) {
+            assertThat(onDisk.numDocs()).as("the merge was committed with everything written").isEqualTo(4);
+            assertThat(onDisk.leaves()).hasSizeLessThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void mergesAtRestAreOffByDefaultForStoresOpenedWithoutOptions() throws Exception {
+        for (int d = 0; d < 4; d++) {
+            store.replaceDocument("doc-" + d, List.of(untenanted("doc-" + d, 0, "t", new float[] {1, d, 0, 0})));
+            store.flush();
+        }
+        Thread.sleep(500);
+        assertThat(((LuceneVectorStore) store).restMerges()).isZero();
+        assertThat(((LuceneVectorStore) store).segmentCount()).isEqualTo(4);
+    }
+
+    private static void awaitRestMerges(LuceneVectorStore store, long merges) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (store.restMerges() < merges && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(store.restMerges()).as("merges at rest").isGreaterThanOrEqualTo(merges);
     }
 
     @Test
