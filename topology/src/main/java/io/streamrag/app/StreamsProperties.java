@@ -24,7 +24,7 @@ public final class StreamsProperties {
         Properties props = new Properties();
         // micro-batches flush from wall-clock punctuations, which cannot fire while a thread blocks in poll(): the
         // main consumer ends its poll when a batch check is due (PunctualClientSupplier), so the poll can stay at
-        // Streams' 100 ms and an idle stream thread wakes 10 times a second instead of every linger (20-50 ms)
+        // Streams' 100 ms; and a settled thread with nothing to do waits up to 2 s per turn of Streams' loop
         props.put(StreamsConfig.POLL_MS_CONFIG, POLL_MS);
         props.put(StreamsConfig.DEFAULT_CLIENT_SUPPLIER_CONFIG, PunctualClientSupplier.class);
         // lowest precedence: user tuning, then the application's own settings on top
