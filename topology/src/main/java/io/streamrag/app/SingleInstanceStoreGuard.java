@@ -54,6 +54,7 @@ final class SingleInstanceStoreGuard implements AutoCloseable {
     private final Set<String> inputTopics;
     private final ScheduledExecutorService checker;
     private volatile CheckResult last = CheckResult.up("not assigned yet");
+    private final InputPartitions inputPartitions = new InputPartitions();
 
     private SingleInstanceStoreGuard(Role role, Admin admin, KafkaStreams streams, Set<String> inputTopics) {
         this.role = role;
@@ -184,7 +185,8 @@ final class SingleInstanceStoreGuard implements AutoCloseable {
                 assigned.addAll(task.topicPartitions());
             }
         }
-        Optional<String> problem = assignmentProblem(role, inputPartitions(), assigned);
+        Optional<String> problem = assignmentProblem(role,
+                inputPartitions.forAssignment(assigned, System.nanoTime(), this::describeInputPartitions), assigned);
         CheckResult now = problem.map(CheckResult::down)
                 .orElseGet(() -> CheckResult.up("this instance owns every partition of " + inputTopics));
         if (now.up() != last.up()) {
@@ -197,7 +199,7 @@ final class SingleInstanceStoreGuard implements AutoCloseable {
         last = now;
     }
 
-    private List<TopicPartition> inputPartitions() {
+    private List<TopicPartition> describeInputPartitions() {
         try {
             return admin.describeTopics(inputTopics).allTopicNames()
                     .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values().stream()
@@ -216,5 +218,30 @@ final class SingleInstanceStoreGuard implements AutoCloseable {
     public void close() {
         checker.shutdownNow();
         admin.close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * The input topics' partitions, described again only when this instance's assignment changed or after
+     * {@link #REDESCRIBE_AFTER} (a partition added to an input topic also rebalances the group, changing the
+     * assignment): an idle app then makes no admin call per check (issue 13), and a split still shows at the first
+     * check after the rebalance that made it. Checker thread only.
+     */
+    static final class InputPartitions {
+        static final Duration REDESCRIBE_AFTER = Duration.ofMinutes(5);
+
+        private Set<TopicPartition> describedFor;
+        private List<TopicPartition> partitions;
+        private long describedAtNanos;
+
+        List<TopicPartition> forAssignment(Set<TopicPartition> assigned, long nowNanos,
+                                           java.util.function.Supplier<List<TopicPartition>> describe) {
+            if (partitions == null || !assigned.equals(describedFor)
+                    || nowNanos - describedAtNanos > REDESCRIBE_AFTER.toNanos()) {
+                partitions = describe.get();
+                describedFor = Set.copyOf(assigned);
+                describedAtNanos = nowNanos;
+            }
+            return partitions;
+        }
     }
 }

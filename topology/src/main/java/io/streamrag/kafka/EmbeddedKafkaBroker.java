@@ -39,6 +39,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final String HOST = "127.0.0.1";
 
+    /**
+     * Settings for one node serving one application, which keep an idle broker from waking itself up (issue 13).
+     * <ul>
+     *   <li>{@code metadata.max.idle.interval.ms}: the controller appends a no-op record to the metadata log every
+     *       500 ms so that followers and brokers can tell a lagging view from a quiet one; each is a raft append,
+     *       flush and metadata publication, the largest idle cost of the broker. One node has no one to tell: one a
+     *       minute.</li>
+     *   <li>{@code num.io.threads} / {@code num.network.threads}: each request handler (8, for the broker and again
+     *       for the controller) wakes every 300 ms to look for requests and each network thread (3 per listener)
+     *       every 300 ms to poll its sockets, idle or not. One application's clients on one host need two and one:
+     *       requests that wait (fetches, produces for acks) are parked in purgatories, not in a handler thread.</li>
+     * </ul>
+     */
+    static final Map<String, String> IDLE_QUIET = Map.of(
+            "metadata.max.idle.interval.ms", "60000",
+            "num.io.threads", "2",
+            "num.network.threads", "1");
+
     private final Path dataDir;
     private final int requestedPort;
     private final int requestedControllerPort;
@@ -125,7 +143,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         log.info("Embedded Kafka broker with data in {} stopped", dataDir);
     }
 
-    private Map<String, String> brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+    Map<String, String> brokerProperties(Path logDir, int brokerPort, int controllerPort) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("process.roles", "broker,controller");
         props.put("node.id", Integer.toString(NODE_ID));
@@ -155,6 +173,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         // Topics are created on purpose (TopicAdmin, Streams' internal topics); a typo should fail, not create one.
         props.put("auto.create.topics.enable", "false");
+        props.putAll(IDLE_QUIET);
         props.putAll(extraBrokerProperties);
         return props;
     }

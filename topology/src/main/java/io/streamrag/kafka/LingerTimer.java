@@ -47,7 +47,10 @@ public final class LingerTimer {
     }
 
     private void run(long timestamp) {
-        wakeNext(Math.max(timestamp, System.currentTimeMillis()));
+        long now = Math.max(timestamp, System.currentTimeMillis());
+        // a check that flushes leaves a commit to come: the thread's poll stays short until it has happened
+        wakeups.noteWork(now);
+        wakeNext(now);
         check.punctuate(timestamp); // may disarm, which cancels the wake-up again
     }
 

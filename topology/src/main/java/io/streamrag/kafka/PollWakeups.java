@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * When the current stream thread's next batch check (a {@link LingerTimer} punctuation) is due, so that its main
  * consumer can end a {@code poll} for it ({@link PunctualClientSupplier}) instead of polling at the batch linger's
- * pace all the time. One per thread: punctuations and the main consumer's poll both run on the stream thread.
+ * pace all the time, and when it last had work, so that its poll stays short while a commit of that work may be
+ * pending ({@link PacedPoll}). One per thread: punctuations and the main consumer's poll both run on the stream thread.
  */
 public final class PollWakeups {
 
@@ -15,6 +16,8 @@ public final class PollWakeups {
 
     /** Due time (epoch ms) per armed timer. */
     private final Map<Object, Long> due = new HashMap<>();
+    /** When the thread last had records or a batch check to run (epoch ms); its commit may still be pending. */
+    private long lastWorkMs = Long.MIN_VALUE;
 
     private PollWakeups() {
     }
@@ -30,6 +33,16 @@ public final class PollWakeups {
 
     public void cancel(Object timer) {
         due.remove(timer);
+    }
+
+    /** The thread processed records or ran a batch check at {@code epochMs}. */
+    public void noteWork(long epochMs) {
+        lastWorkMs = Math.max(lastWorkMs, epochMs);
+    }
+
+    /** When the thread last had work (epoch ms), {@link Long#MIN_VALUE} if never. */
+    public long lastWorkMs() {
+        return lastWorkMs;
     }
 
     /**

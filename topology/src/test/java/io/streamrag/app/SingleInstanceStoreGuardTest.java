@@ -19,6 +19,29 @@ class SingleInstanceStoreGuardTest {
             new TopicPartition("questions", 1), new TopicPartition("questions", 2));
 
     @Test
+    void theInputPartitionsAreDescribedAgainOnlyWhenTheAssignmentChangesOrAfterFiveMinutesSoAnIdleAppMakesNoAdminCalls() {
+        SingleInstanceStoreGuard.InputPartitions cache = new SingleInstanceStoreGuard.InputPartitions();
+        int[] describes = {0};
+        java.util.function.Supplier<List<TopicPartition>> describe = () -> {
+            describes[0]++;
+            return INPUT;
+        };
+        long minute = java.time.Duration.ofMinutes(1).toNanos();
+        Set<TopicPartition> all = Set.copyOf(INPUT);
+
+        assertThat(cache.forAssignment(all, 0, describe)).isEqualTo(INPUT);
+        cache.forAssignment(all, minute, describe);
+        Set<TopicPartition> sameInAnotherSet = new java.util.HashSet<>(INPUT);
+        cache.forAssignment(sameInAnotherSet, 2 * minute, describe);
+        assertThat(describes[0]).as("same assignment, within five minutes").isEqualTo(1);
+
+        cache.forAssignment(Set.copyOf(INPUT.subList(0, 2)), 3 * minute, describe);
+        assertThat(describes[0]).as("a rebalance moved partitions").isEqualTo(2);
+        cache.forAssignment(Set.copyOf(INPUT.subList(0, 2)), 9 * minute, describe);
+        assertThat(describes[0]).as("five minutes on").isEqualTo(3);
+    }
+
+    @Test
     void anInstanceOwningEveryInputPartitionPasses() {
         assertThat(SingleInstanceStoreGuard.assignmentProblem(Role.QA, INPUT, INPUT)).isEmpty();
     }

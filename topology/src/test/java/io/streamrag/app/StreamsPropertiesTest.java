@@ -56,6 +56,23 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void idleFetchesWaitTwoSecondsAtTheBrokerBecauseDataEndsTheWaitAtOnceAndEachEmptyFetchCostsARoundTrip() {
+        AppConfig config = new ConfigLoader(Map.of(), new Properties()).load(Optional.empty(), Map.of(
+                "kafka.bootstrap.servers", "broker:9093"));
+        Properties props = StreamsProperties.forRole(Role.QA, config, KafkaEndpoint.open(config.kafka()), Map.of());
+
+        assertThat(props.get("main.consumer.fetch.max.wait.ms")).isEqualTo(2000);
+        assertThat(props.get("global.consumer.fetch.max.wait.ms")).isEqualTo(2000);
+        assertThat(props).as("restoration reads to the end and stops; nothing to gain there")
+                .doesNotContainKeys("consumer.fetch.max.wait.ms", "restore.consumer.fetch.max.wait.ms");
+
+        AppConfig tuned = new ConfigLoader(Map.of(), new Properties()).load(Optional.empty(), Map.of(
+                "kafka.bootstrap.servers", "broker:9093", "kafka.streams.main.consumer.fetch.max.wait.ms", "500"));
+        assertThat(StreamsProperties.forRole(Role.QA, tuned, KafkaEndpoint.open(tuned.kafka()), Map.of())
+                .get("main.consumer.fetch.max.wait.ms")).as("a user's setting wins").isEqualTo("500");
+    }
+
+    @Test
     void thePollStaysAtStreamsDefaultAndEndsEarlyForBatchChecksWhateverTheLinger() {
         AppConfig config = new ConfigLoader(Map.of(), new Properties()).load(Optional.empty(), Map.of(
                 "kafka.bootstrap.servers", "broker:9093",
