@@ -52,7 +52,8 @@ import java.util.stream.Stream;
  * java -Xmx6g -cp "$CP" io.streamrag.bench.RetrievalBench CHUNKS [float32|int8] [latent32|random] \
  *     [docs-per-flush] [writers] [DIR]
  * </pre>
- * docs-per-flush: documents (4 chunks each) written between two flushes (default 32, the ingest's batch). DIR: build
+ * docs-per-flush: documents (4 chunks each) written between two flushes (default 32, the ingest's batch);
+ * {@code -Dcandidates=N}: the search beam instead of {@code store.embedded.search.candidates}. DIR: build
  * the index there and keep it; when DIR already holds one, only query it (the vectors are drawn again from the same
  * seeds), so one build can be searched from several JVMs.
  */
@@ -86,16 +87,18 @@ public final class RetrievalBench {
         boolean build = kept == null || !Files.isDirectory(kept);
         Path directory = kept == null ? Files.createTempDirectory("retrieval-bench") : kept;
         // the store as the app opens it (every default), apart from the format under test
-        LuceneOptions options = AppConfig.defaults().store().lucene().withVectorFormat(format);
+        LuceneOptions defaults = AppConfig.defaults().store().lucene();
+        LuceneOptions options = new LuceneOptions(Integer.getInteger("candidates", defaults.searchCandidates()),
+                format, defaults.restMergeAfter());
         VectorSource source = latent ? new LatentVectors(new Random(3)) : new RandomVectors();
         float[][] vectors = new float[chunks][];
         Random random = new Random(7);
         for (int i = 0; i < chunks; i++) {
             vectors[i] = source.stored(random);
         }
-        System.out.printf(Locale.ROOT, "java %s, %s; %d chunks, %s, %s vectors, %d documents per flush%n",
-                Runtime.version(), vectorization(), chunks, format.label(), latent ? "latent32" : "random",
-                batchDocuments);
+        System.out.printf(Locale.ROOT, "java %s, %s; %d chunks, %s, %s vectors, %d documents per flush, "
+                        + "search beam %d%n", Runtime.version(), vectorization(), chunks, format.label(),
+                latent ? "latent32" : "random", batchDocuments, options.searchCandidates());
 
         // ---- the cost of the keyword leg at ingest: analysing title + passage, per chunk ----
         double analyseMicros = analysisMicros(Math.min(chunks, 5_000));
