@@ -70,8 +70,8 @@ final class RestMerger implements AutoCloseable {
             writer.forceMerge(1, true);
             writer.commit();
             writesWhenMerged = seen;
-            merges.incrementAndGet();
             onMerged.run();
+            merges.incrementAndGet(); // after the refresh: whoever sees the count searches the merged segments
             LOG.info("Merged the index at rest: {} segments to {} in {} ms", before, searchedSegments.getAsInt(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } catch (IOException | RuntimeException e) { // AlreadyClosedException too, when the store closes
